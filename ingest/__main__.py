@@ -1,0 +1,114 @@
+"""Command line of ingest: load a file, write a template, see versions, restore one.
+
+    python -m ingest load FILE --dataset NAME --org CODE --year YEAR [--db PATH] [--dry-run]
+    python -m ingest template NAME [--format csv|xlsx] [-o FILE]
+    python -m ingest versions --dataset NAME --org CODE --year YEAR [--db PATH]
+    python -m ingest restore --dataset NAME --org CODE --year YEAR --version N [--db PATH]
+
+Exit codes: 0 done, 1 rejected (the warehouse is unchanged), 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+from ingest.errors import UsageError
+from ingest.schemas import DATASETS
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m ingest", description="Загрузка файлов организаций в хранилище.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def target(sp, registry_ok: bool = True):
+        sp.add_argument("--dataset", required=True, choices=list(DATASETS), help="набор данных")
+        sp.add_argument("--org", help="код организации (для organizations не указывается)")
+        sp.add_argument("--year", type=int, help="отчётный год (для organizations не указывается)")
+        sp.add_argument("--db", help="файл хранилища (по умолчанию $MENTORSHIP_DB или data/warehouse.duckdb)")
+
+    load = sub.add_parser("load", help="проверить и загрузить файл")
+    load.add_argument("file", type=Path)
+    target(load)
+    load.add_argument("--dry-run", action="store_true", help="только проверить, ничего не записывать")
+    load.add_argument("--user", default=None, help="кто загружает (для журнала); по умолчанию имя в системе")
+
+    tpl = sub.add_parser("template", help="записать пустой шаблон набора")
+    tpl.add_argument("name", choices=list(DATASETS))
+    tpl.add_argument("--format", choices=("csv", "xlsx"), default="xlsx")
+    tpl.add_argument("-o", "--output", type=Path)
+
+    ver = sub.add_parser("versions", help="версии снимка (организация, набор, год)")
+    target(ver)
+
+    res = sub.add_parser("restore", help="сделать текущей более раннюю версию")
+    target(res)
+    res.add_argument("--version", type=int, required=True)
+    res.add_argument("--user", default=None)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "template":
+        from ingest.templates import template, template_file_name
+
+        out = args.output or Path(template_file_name(args.name, args.format))
+        out.write_bytes(template(args.name, args.format))
+        print(f"Шаблон «{DATASETS[args.name].title}» записан: {out}")
+        return EXIT_OK
+
+    from warehouse.db import WarehouseLocked, connect
+
+    try:
+        conn = connect(args.db)
+    except WarehouseLocked as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_REJECTED
+    try:
+        return _run(conn, args)
+    except UsageError as exc:
+        print(f"Ошибка: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        conn.close()
+
+
+def _run(conn, args) -> int:
+    from ingest import load
+    from warehouse import snapshots
+
+    user = getattr(args, "user", None) or f"cli:{getpass.getuser()}"
+    if args.command == "load":
+        if not args.file.is_file():
+            raise UsageError(f"Файл не найден: {args.file}")
+        result = load.load_file(conn, args.file.read_bytes(), args.file.name, args.dataset, args.org, args.year,
+                                user=user, dry_run=args.dry_run)
+        print(load.summary(result), file=sys.stdout if result.outcome != "rejected" else sys.stderr)
+        return EXIT_REJECTED if result.outcome == "rejected" else EXIT_OK
+
+    ds, org, year = load.resolve_target(conn, args.dataset, args.org, args.year)
+    if args.command == "versions":
+        frame = snapshots.versions(conn, ds.name, org, year)
+        if frame.empty:
+            print("Загруженных версий нет.")
+        for r in frame.itertuples():
+            mark = "  ← текущая" if r.is_current else ""
+            print(f"версия {r.version}: {r.file_name}, строк {r.rows}, {r.uploaded_at:%d.%m.%Y %H:%M}, "
+                  f"{r.uploaded_by}{mark}")
+        return EXIT_OK
+    try:
+        snapshots.restore(conn, ds.name, org, year, args.version, user=user)
+    except LookupError:
+        raise UsageError(f"Версии {args.version} набора «{ds.title}» ({org}, {year}) нет; "
+                         "список версий: python -m ingest versions ...") from None
+    print(f"Восстановлена версия {args.version}: {ds.title}, {org}, {year}.")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,234 @@
+"""Loading a file into the warehouse: check the target, read, validate, compare, write (or log the refusal).
+
+Two steps so that the app can show what an upload will change before anything is written:
+:func:`prepare` reads and validates and computes the difference to the current snapshot;
+:func:`commit` writes it as the new snapshot in one transaction. :func:`load_file` does both, as
+the command line does. Every attempt, accepted or not, ends up in the upload log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import duckdb
+
+from ingest.errors import ERROR, WARNING, FileTooLarge, Issue, UploadError, UsageError
+from ingest.reader import RawTable, delimiter_name, read_table
+from ingest.report import Report, plural
+from ingest.schemas import DATASETS, Context, Dataset
+from ingest.validate import validate
+from warehouse import registry, settings, snapshots
+
+MB = 1024 * 1024
+CLI_MAX_BYTES = 200 * MB   # the command line takes national-scale files
+APP_MAX_BYTES = 10 * MB    # the app refuses larger uploads (issue: accounts and uploads)
+
+# Which other datasets of the same organization and year a dataset refers to, and through what:
+# (other dataset, its column, our column). Used both ways: a new file must point at existing
+# rows, and a new file of the referred dataset is warned about rows it would orphan.
+REFERENCES = {
+    "mentors": [("staff", "teacher_id", "teacher_id")],
+    "mentorships": [("mentors", "mentor_id", "mentor_id"), ("staff", "teacher_id", "mentee_id")],
+}
+
+
+@dataclass
+class Prepared:
+    """A file read and validated for one target, not yet written."""
+
+    dataset: Dataset
+    org_code: str
+    year: int
+    file_name: str
+    sha256: str
+    size_bytes: int
+    report: Report
+    raw: RawTable | None = None
+    table: object = None                     # pyarrow.Table of typed rows when readable
+    previous: snapshots.Snapshot | None = None
+    diff: dict = field(default_factory=dict)
+    file_error: str | None = None            # the message when the file could not be read at all
+
+    @property
+    def ok(self) -> bool:
+        return self.file_error is None and self.report.ok
+
+    @property
+    def unchanged(self) -> bool:
+        return self.previous is not None and self.previous.sha256 == self.sha256
+
+    @property
+    def rows(self) -> int:
+        return self.raw.n_rows if self.raw else 0
+
+    def meta(self) -> dict:
+        return {
+            "file_name": self.file_name, "sha256": self.sha256, "size_bytes": self.size_bytes,
+            "encoding": self.raw.encoding if self.raw else None,
+            "delimiter": self.raw.delimiter if self.raw else None,
+            "error_count": self.report.error_count + (1 if self.file_error else 0),
+            "warning_count": self.report.warning_count, "message": self.file_error,
+        }
+
+
+@dataclass
+class LoadResult:
+    outcome: str                 # loaded | rejected | unchanged | checked (a dry run that passed)
+    prepared: Prepared
+    upload_id: int | None = None
+    version: int | None = None
+
+    @property
+    def report(self) -> Report:
+        return self.prepared.report
+
+
+def resolve_target(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str | None, year: int | None
+                   ) -> tuple[Dataset, str, int]:
+    """Check the dataset, organization and year of an upload; raise UsageError in Russian."""
+    ds = DATASETS.get(dataset)
+    if ds is None:
+        raise UsageError(f"Неизвестный набор данных «{dataset}». Допустимые: {', '.join(DATASETS)}.")
+    if ds.registry:
+        if org_code or year:
+            raise UsageError("Реестр организаций (organizations) загружается без организации и года.")
+        return ds, snapshots.REGISTRY_ORG, snapshots.REGISTRY_YEAR
+    if not org_code or year is None:
+        raise UsageError(f"Для набора «{ds.title}» укажите организацию и отчётный год.")
+    years = settings.reporting_years(conn)
+    if year not in years:
+        raise UsageError(f"Год {year} вне отчётного периода {years[0]}–{years[-1]}.")
+    codes = registry.org_codes(conn)
+    if org_code not in codes:
+        hint = "Сначала загрузите реестр организаций (organizations)." if not codes else \
+            "Коды в реестре: " + ", ".join(sorted(codes)[:30]) + ("…" if len(codes) > 30 else "")
+        raise UsageError(f"Организации с кодом «{org_code}» нет в реестре. {hint}")
+    return ds, org_code, year
+
+
+def _context(conn, ds: Dataset, org_code: str, year: int) -> Context:
+    if ds.registry:
+        return Context()
+    ids = {}
+    for other, column, _ in REFERENCES.get(ds.name, []):
+        ids[other] = snapshots.current_values(conn, other, column, org_code, year)
+    return Context(year=year, org_code=org_code, teacher_ids=ids.get("staff"), mentor_ids=ids.get("mentors"))
+
+
+def _orphan_warnings(conn, ds: Dataset, org_code: str, year: int, prepared: Prepared) -> None:
+    """Warn when a new file drops IDs that another dataset of the organization still refers to."""
+    table = prepared.table
+    for referrer, refs in REFERENCES.items():
+        for other, column, ref_column in refs:
+            if other != ds.name or column not in table.column_names:
+                continue
+            used = snapshots.current_values(conn, referrer, ref_column, org_code, year)
+            if not used:
+                continue
+            gone = sorted(used - set(table.column(column).to_pylist()))
+            if gone:
+                title = DATASETS[referrer].title
+                shown = ", ".join(gone[:10]) + ("…" if len(gone) > 10 else "")
+                prepared.report.add(Issue(
+                    WARNING, f"На эти ID ссылается загруженный файл «{title}»", column=ds.field(column).title,
+                    value=f"{len(gone)} {plural(len(gone), 'ID', 'ID', 'ID')} нет в новом файле: {shown}",
+                    expected=f"обновите и файл «{title}» за {year} год"))
+
+
+def prepare(conn: duckdb.DuckDBPyConnection, data: bytes, file_name: str, dataset: str, org_code: str | None = None,
+            year: int | None = None, *, max_bytes: int = CLI_MAX_BYTES) -> Prepared:
+    """Read and validate a file for a target without writing anything."""
+    ds, org, yr = resolve_target(conn, dataset, org_code, year)
+    prepared = Prepared(dataset=ds, org_code=org, year=yr, file_name=file_name,
+                        sha256=hashlib.sha256(data).hexdigest(), size_bytes=len(data), report=Report(),
+                        previous=snapshots.current(conn, ds.name, org, yr))
+    try:
+        if len(data) > max_bytes:
+            raise FileTooLarge(
+                f"Файл слишком большой: {len(data) / MB:.1f} МБ при допустимых {max_bytes / MB:.0f} МБ. "
+                "Проверьте, что это нужный файл: уберите лишние листы, столбцы и строки или сохраните его как CSV."
+                .replace(".", ",", 1))
+        if prepared.unchanged:
+            return prepared
+        prepared.raw = read_table(data, ds)
+    except UploadError as exc:
+        prepared.file_error = str(exc)
+        prepared.report.add(Issue(ERROR, str(exc)))
+        return prepared
+    validated = validate(prepared.raw, ds, _context(conn, ds, org, yr))
+    prepared.report, prepared.table = validated.report, validated.table
+    if prepared.report.ok:
+        _orphan_warnings(conn, ds, org, yr, prepared)
+        prepared.diff = snapshots.diff(conn, ds.name, prepared.table.drop_columns(["row_no"]), ds.key,
+                                       prepared.previous.upload_id if prepared.previous else None)
+    return prepared
+
+
+def commit(conn: duckdb.DuckDBPyConnection, prepared: Prepared, *, user: str) -> LoadResult:
+    """Write a prepared upload (or log why it was not written)."""
+    p = prepared
+    if p.unchanged:
+        uid = snapshots.log_attempt(conn, p.dataset.name, p.org_code, p.year, "unchanged", meta=p.meta(), user=user,
+                                    rows=p.previous.rows)
+        return LoadResult("unchanged", p, upload_id=uid, version=p.previous.version)
+    if not p.ok:
+        issues = [{"severity": i.severity, "row_no": i.row, "column_title": i.column, "value": i.value,
+                   "expected": i.expected, "message": i.problem} for i in p.report.issues()]
+        uid = snapshots.log_attempt(conn, p.dataset.name, p.org_code, p.year, "rejected", meta=p.meta(), user=user,
+                                    rows=p.rows, issues=issues)
+        return LoadResult("rejected", p, upload_id=uid)
+    uid, version = snapshots.write(conn, p.dataset.name, p.org_code, p.year, p.table, meta=p.meta(), user=user)
+    return LoadResult("loaded", p, upload_id=uid, version=version)
+
+
+def load_file(conn: duckdb.DuckDBPyConnection, data: bytes, file_name: str, dataset: str, org_code: str | None = None,
+              year: int | None = None, *, user: str, dry_run: bool = False, max_bytes: int = CLI_MAX_BYTES
+              ) -> LoadResult:
+    """Read, validate and load one file as the new snapshot of (dataset, org_code, year)."""
+    prepared = prepare(conn, data, file_name, dataset, org_code, year, max_bytes=max_bytes)
+    if dry_run:
+        outcome = "unchanged" if prepared.unchanged else ("checked" if prepared.ok else "rejected")
+        return LoadResult(outcome, prepared)
+    return commit(conn, prepared, user=user)
+
+
+def summary(result: LoadResult) -> str:
+    """A one-screen Russian summary of a load, for the command line."""
+    p = result.prepared
+    target = p.dataset.title if p.dataset.registry else f"{p.dataset.title}, {p.org_code}, {p.year} год"
+    lines = []
+    if result.outcome == "unchanged":
+        prev = p.previous
+        lines.append(f"Без изменений: {target}. Этот файл уже загружен — версия {prev.version} от "
+                     f"{prev.uploaded_at:%d.%m.%Y %H:%M} ({prev.uploaded_by}). Ничего не изменено.")
+        return "\n".join(lines)
+    head = {"loaded": f"Загружено: {target} — версия {result.version}",
+            "checked": f"Проверка пройдена (без записи): {target}",
+            "rejected": f"Файл отклонён: {target}. Хранилище не изменено."}[result.outcome]
+    lines.append(head)
+    if p.raw:
+        r = p.raw
+        how = f"{r.encoding}, разделитель — {delimiter_name(r.delimiter)}" if r.file_format == "csv" else "книга Excel"
+        lines.append(f"Файл: {p.file_name} ({how}); заголовок в строке {r.header_row}; "
+                     f"строк с данными: {fmt_int(r.n_rows)}"
+                     + (f"; пустых строк пропущено: {r.blank_rows}" if r.blank_rows else ""))
+        if r.extra:
+            lines.append("Лишние столбцы (пропущены): " + ", ".join(r.extra))
+    if result.outcome != "rejected":
+        if p.previous:
+            prev = p.previous
+            lines.append(f"Заменяет версию {prev.version} ({fmt_int(prev.rows)} строк, {prev.file_name}, "
+                         f"от {prev.uploaded_at:%d.%m.%Y %H:%M}); она сохранена и может быть восстановлена.")
+        d = p.diff
+        if d:
+            lines.append(f"Изменения: новых {fmt_int(d['added'])}, изменённых {fmt_int(d['changed'])}, "
+                         f"удалённых {fmt_int(d['removed'])}, без изменений {fmt_int(d['unchanged'])}.")
+    if p.report.groups:
+        lines.append(p.report.to_text())
+    return "\n".join(lines)
+
+
+def fmt_int(n: int) -> str:
+    """1234567 -> '1 234 567' (Russian digit grouping)."""
+    return f"{n:,}".replace(",", " ")

@@ -1,0 +1,38 @@
+"""events: one row per event the organization ran or took part in (roadmap items 1, 5, 6, 8, 9)."""
+
+from ingest.schemas.base import DATE, ENUM, INT, TEXT, Context, Dataset, Field, Rule, url_field, year_rule
+
+LEVELS = ("ОО", "муниципальный", "региональный", "федеральный")
+KINDS = (
+    "для наставников и наставляемых",        # item 5
+    "для педагогов с затруднениями",         # item 6
+    "конкурс",                               # item 8 when it is «Педагог-наставник»
+    "представление практики",                # item 9
+    "информирование",                        # item 1
+)
+ROLES = ("организатор", "участник")
+RESULTS = ("участие", "призёр", "победитель")
+
+
+def _rules(ctx: Context) -> list[Rule]:
+    return [year_rule("event_date", ctx)] if ctx.year is not None else []
+
+
+EVENTS = Dataset(
+    name="events",
+    title="Мероприятия",
+    grain="одна строка — одно мероприятие",
+    fields=(
+        Field("event_date", "Дата", DATE, required=True, aliases=("дата проведения",), example="15.10.2025"),
+        Field("title", "Название", TEXT, required=True, aliases=("наименование", "мероприятие"),
+              example="Городской семинар «Наставничество в школе»"),
+        Field("level", "Уровень", ENUM, required=True, choices=LEVELS, example="муниципальный"),
+        Field("kind", "Вид", ENUM, required=True, choices=KINDS, aliases=("вид мероприятия",),
+              example="для наставников и наставляемых"),
+        Field("role", "Роль", ENUM, required=True, choices=ROLES, aliases=("роль оо",), example="участник"),
+        Field("participants", "Участников", INT, min=0, aliases=("количество участников",), example="12"),
+        Field("result", "Результат", ENUM, choices=RESULTS, example="участие"),
+        url_field("url", "Ссылка", aliases=("ссылка на итоги",), example="https://school1.example.ru/news/15"),
+    ),
+    rules=_rules,
+)

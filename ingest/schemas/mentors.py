@@ -1,0 +1,51 @@
+"""mentors: one row per mentor of the organization (the mentor base of roadmap item 4)."""
+
+from ingest.schemas.base import BOOL, DATE, ENUM, TEXT, Context, Dataset, Field, Rule
+
+MENTOR_TYPES = ("педагог", "обучающийся", "студент", "представитель работодателя", "другое")
+MENTORS_WHOM = ("педагогов", "обучающихся", "педагогов и обучающихся")
+
+
+def _rules(ctx: Context) -> list[Rule]:
+    is_teacher = lambda d: d["mentor_type"] == "педагог"  # noqa: E731
+    rules = [
+        Rule("teacher_id", "Не указан ID педагога у наставника-педагога",
+             "ID педагога из файла «Педагоги», если тип наставника «педагог»",
+             lambda d: ~is_teacher(d) | d["teacher_id"].notna(), uses=("mentor_type", "teacher_id")),
+    ]
+    if ctx.teacher_ids is None:
+        rules.append(Rule(
+            "teacher_id", "Файл «Педагоги» за этот год ещё не загружен",
+            f"сначала загрузите файл «Педагоги» за {ctx.year} год, затем наставников",
+            lambda d: d["teacher_id"].isna(), uses=("teacher_id",)))
+    else:
+        known = ctx.teacher_ids
+        rules.append(Rule(
+            "teacher_id", "ID педагога не найден в файле «Педагоги»",
+            f"ID из загруженного файла «Педагоги» за {ctx.year} год",
+            lambda d: d["teacher_id"].isna() | d["teacher_id"].isin(known), uses=("teacher_id",)))
+    return rules
+
+
+MENTORS = Dataset(
+    name="mentors",
+    title="Наставники",
+    grain="одна строка — один наставник",
+    key=("mentor_id",),
+    fields=(
+        Field("mentor_id", "ID наставника", TEXT, required=True, aliases=("id", "код наставника"), example="Н-01"),
+        Field("full_name", "ФИО", TEXT, required=True, aliases=("фио наставника", "name"),
+              example="Иванова Мария Петровна", note="публикуется в базе наставников (пункт 4)"),
+        Field("mentor_type", "Тип наставника", ENUM, required=True, choices=MENTOR_TYPES, aliases=("тип",),
+              example="педагог"),
+        Field("teacher_id", "ID педагога", TEXT, aliases=("код педагога",), example="П-001",
+              note="обязателен для наставника-педагога"),
+        Field("workplace", "Должность или место работы", TEXT, aliases=("должность", "место работы"),
+              example="учитель математики"),
+        Field("mentors_whom", "Наставляет", ENUM, required=True, choices=MENTORS_WHOM, aliases=("кого наставляет",),
+              example="педагогов"),
+        Field("trained", "Прошёл обучение", BOOL, aliases=("обучение",), example="да"),
+        Field("order_date", "Дата приказа о закреплении", DATE, aliases=("дата приказа",), example="01.09.2025"),
+    ),
+    rules=_rules,
+)

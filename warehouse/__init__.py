@@ -1,0 +1,1 @@
+"""The DuckDB warehouse of the Kogalym mentorship roadmap: connection, migrations, queries."""

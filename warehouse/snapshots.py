@@ -1,0 +1,246 @@
+"""Writing and reading snapshots: the upload log, the versions of each (dataset, organization, year),
+the current pointer, restore.
+
+An accepted upload inserts its rows into ``raw_<dataset>`` under a new upload id and points
+``snapshots`` at it, in one transaction. Older versions stay in ``raw_<dataset>``; restoring one
+only moves the pointer (and is logged as an upload with outcome ``restored``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+# The datasets with a raw_<name> table. Table names are built only from this set (identifiers
+# cannot be bound as parameters).
+DATASETS = ("organizations", "roadmap", "staff", "mentors", "mentorships", "partners", "events", "students")
+REGISTRY_ORG, REGISTRY_YEAR = "*", 0   # where the organizations registry is kept
+MAX_STORED_ISSUES = 1000
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    upload_id: int
+    version: int
+    sha256: str | None
+    file_name: str | None
+    rows: int
+    uploaded_by: str
+    uploaded_at: datetime
+
+
+def _table(dataset: str) -> str:
+    if dataset not in DATASETS:
+        raise ValueError(f"unknown dataset {dataset!r}")
+    return f"raw_{dataset}"
+
+
+def current(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str, year: int) -> Snapshot | None:
+    """The current snapshot of (dataset, org_code, year), or None if nothing was loaded."""
+    row = conn.execute(
+        """
+        select u.upload_id, u.version, u.sha256, u.file_name, u.rows, u.uploaded_by, u.uploaded_at
+        from snapshots s join uploads u using (upload_id)
+        where s.dataset = ? and s.org_code = ? and s.year = ?
+        """,
+        [dataset, org_code, year],
+    ).fetchone()
+    return Snapshot(*row) if row else None
+
+
+def current_values(conn: duckdb.DuckDBPyConnection, dataset: str, column: str, org_code: str, year: int
+                   ) -> frozenset[str] | None:
+    """Distinct non-null values of a column in the current snapshot; None when there is no snapshot."""
+    snap = current(conn, dataset, org_code, year)
+    if snap is None:
+        return None
+    if column not in _columns(conn, dataset):
+        raise ValueError(f"unknown column {column!r}")
+    rows = conn.execute(
+        f"select distinct {column} from {_table(dataset)} where upload_id = ? and {column} is not null",
+        [snap.upload_id],
+    ).fetchall()
+    return frozenset(r[0] for r in rows)
+
+
+def _columns(conn: duckdb.DuckDBPyConnection, dataset: str) -> list[str]:
+    rows = conn.execute(
+        "select column_name from information_schema.columns where table_name = ? order by ordinal_position",
+        [_table(dataset)],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def data_columns(conn: duckdb.DuckDBPyConnection, dataset: str) -> list[str]:
+    """The columns of raw_<dataset> that hold the file's fields (not upload_id, row_no)."""
+    return [c for c in _columns(conn, dataset) if c not in ("upload_id", "row_no")]
+
+
+def diff(conn: duckdb.DuckDBPyConnection, dataset: str, table: pa.Table, key: tuple[str, ...],
+         current_upload: int | None) -> dict[str, int]:
+    """What loading ``table`` would change against the current snapshot.
+
+    With a key: rows ``added`` (new key), ``removed`` (key gone), ``changed`` (same key, other
+    values), ``unchanged``. Without a key (events, students): rows added and removed as whole rows.
+    """
+    n_new = table.num_rows
+    if current_upload is None:
+        return {"added": n_new, "removed": 0, "changed": 0, "unchanged": 0}
+    cols = [c for c in data_columns(conn, dataset) if c in table.column_names]
+    listed = ", ".join(cols)
+    new = table.select(cols)  # noqa: F841 - read by DuckDB's replacement scan below
+    cur = f"select {listed} from {_table(dataset)} where upload_id = $upload"
+    if key:
+        on = " and ".join(f"c.{k} is not distinct from n.{k}" for k in key)
+        same = " and ".join(f"c.{c} is not distinct from n.{c}" for c in cols)
+        added, removed, changed, unchanged = conn.execute(
+            f"""
+            with c as (select *, true as in_c from ({cur})),
+                 n as (select *, true as in_n from new),
+                 joined as (select c.in_c, n.in_n, {same} as same from c full outer join n on {on})
+            select count(*) filter (where in_c is null),
+                   count(*) filter (where in_n is null),
+                   count(*) filter (where in_c and in_n and not same),
+                   count(*) filter (where in_c and in_n and same)
+            from joined
+            """,
+            {"upload": current_upload},
+        ).fetchone()
+        return {"added": added, "removed": removed, "changed": changed, "unchanged": unchanged}
+    added, removed = conn.execute(
+        f"""
+        select (select count(*) from (select {listed} from new except all {cur})),
+               (select count(*) from ({cur} except all select {listed} from new))
+        """,
+        {"upload": current_upload},
+    ).fetchone()
+    return {"added": added, "removed": removed, "changed": 0, "unchanged": n_new - added}
+
+
+def write(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str, year: int, table: pa.Table, *,
+          meta: dict, user: str) -> tuple[int, int]:
+    """Insert a validated table as the new current snapshot, in one transaction.
+
+    ``table`` holds the dataset's typed columns and ``row_no``. Returns (upload_id, version).
+    """
+    target = _table(dataset)
+    conn.execute("begin transaction")
+    try:
+        upload_id, version, replaced = _next_ids(conn, dataset, org_code, year)
+        _log(conn, upload_id, dataset, org_code, year, "loaded", meta, user, version=version,
+             replaced_upload_id=replaced, rows=table.num_rows)
+        rows = table  # noqa: F841 - read by DuckDB's replacement scan
+        conn.execute(f"insert into {target} by name select {upload_id}::bigint as upload_id, * from rows")
+        _point(conn, dataset, org_code, year, upload_id)
+        conn.execute("commit")
+    except Exception:
+        conn.execute("rollback")
+        raise
+    return upload_id, version
+
+
+def log_attempt(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str, year: int, outcome: str, *,
+                meta: dict, user: str, rows: int | None = None, issues: list[dict] | None = None) -> int:
+    """Log an upload that changed no data (rejected, unchanged); keep its first problems."""
+    conn.execute("begin transaction")
+    try:
+        upload_id = conn.execute("select nextval('upload_id_seq')").fetchone()[0]
+        _log(conn, upload_id, dataset, org_code, year, outcome, meta, user, rows=rows)
+        if issues:
+            frame = pd.DataFrame(issues[:MAX_STORED_ISSUES])  # noqa: F841 - read by DuckDB
+            conn.execute(
+                "insert into upload_issues select ?, severity, row_no, column_title, value, expected, message "
+                "from frame", [upload_id])
+        conn.execute("commit")
+    except Exception:
+        conn.execute("rollback")
+        raise
+    return upload_id
+
+
+def restore(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str, year: int, version: int, *,
+            user: str) -> tuple[int, int]:
+    """Make an earlier version current again. Returns (the restored upload_id, the log entry's id)."""
+    conn.execute("begin transaction")
+    try:
+        row = conn.execute(
+            "select upload_id, rows, file_name, sha256 from uploads where dataset = ? and org_code = ? and year = ? "
+            "and outcome = 'loaded' and version = ?", [dataset, org_code, year, version]).fetchone()
+        if row is None:
+            raise LookupError(f"Версии {version} нет")
+        target, rows, file_name, sha = row
+        snap = current(conn, dataset, org_code, year)
+        log_id = conn.execute("select nextval('upload_id_seq')").fetchone()[0]
+        _log(conn, log_id, dataset, org_code, year, "restored", {"file_name": file_name, "sha256": sha}, user,
+             rows=rows, replaced_upload_id=snap.upload_id if snap else None, restored_from=target,
+             message=f"восстановлена версия {version}")
+        _point(conn, dataset, org_code, year, target)
+        conn.execute("commit")
+    except Exception:
+        conn.execute("rollback")
+        raise
+    return target, log_id
+
+
+def versions(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str, year: int) -> pd.DataFrame:
+    """The loaded versions of one snapshot, newest first, with which one is current."""
+    return conn.execute(
+        """
+        select u.version, u.upload_id, u.file_name, u.rows, u.uploaded_by, u.uploaded_at,
+               u.upload_id = s.upload_id as is_current
+        from uploads u left join snapshots s using (dataset, org_code, year)
+        where u.dataset = ? and u.org_code = ? and u.year = ? and u.outcome = 'loaded'
+        order by u.version desc
+        """,
+        [dataset, org_code, year],
+    ).df()
+
+
+def upload_log(conn: duckdb.DuckDBPyConnection, org_codes: list[str] | None = None, limit: int = 200) -> pd.DataFrame:
+    """The latest upload attempts, newest first; ``org_codes`` limits them to some organizations."""
+    where, params = "", []
+    if org_codes is not None:
+        where, params = "where org_code in (select unnest(?::varchar[]))", [list(org_codes)]
+    return conn.execute(
+        f"select * from uploads {where} order by upload_id desc limit {int(limit)}", params
+    ).df()
+
+
+def _next_ids(conn, dataset, org_code, year) -> tuple[int, int, int | None]:
+    upload_id = conn.execute("select nextval('upload_id_seq')").fetchone()[0]
+    version = conn.execute(
+        "select coalesce(max(version), 0) + 1 from uploads where dataset = ? and org_code = ? and year = ? "
+        "and outcome = 'loaded'", [dataset, org_code, year]).fetchone()[0]
+    snap = current(conn, dataset, org_code, year)
+    return upload_id, version, snap.upload_id if snap else None
+
+
+def _point(conn, dataset, org_code, year, upload_id) -> None:
+    conn.execute(
+        """
+        insert into snapshots values (?, ?, ?, ?, ?)
+        on conflict (dataset, org_code, year) do update set upload_id = excluded.upload_id,
+                                                             updated_at = excluded.updated_at
+        """,
+        [dataset, org_code, year, upload_id, datetime.now()],
+    )
+
+
+def _log(conn, upload_id, dataset, org_code, year, outcome, meta, user, *, version=None, rows=None,
+         replaced_upload_id=None, restored_from=None, message=None) -> None:
+    conn.execute(
+        """
+        insert into uploads (upload_id, dataset, org_code, year, outcome, version, file_name, sha256, size_bytes,
+                             encoding, delimiter, rows, error_count, warning_count, replaced_upload_id,
+                             restored_from, uploaded_by, uploaded_at, message)
+        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        [upload_id, dataset, org_code, year, outcome, version, meta.get("file_name"), meta.get("sha256"),
+         meta.get("size_bytes"), meta.get("encoding"), meta.get("delimiter"), rows, meta.get("error_count", 0),
+         meta.get("warning_count", 0), replaced_upload_id, restored_from, user, datetime.now(),
+         message or meta.get("message")],
+    )
