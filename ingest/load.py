@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import duckdb
 
@@ -165,32 +166,36 @@ def prepare(conn: duckdb.DuckDBPyConnection, data: bytes, file_name: str, datase
     return prepared
 
 
-def commit(conn: duckdb.DuckDBPyConnection, prepared: Prepared, *, user: str) -> LoadResult:
-    """Write a prepared upload (or log why it was not written)."""
+def commit(conn: duckdb.DuckDBPyConnection, prepared: Prepared, *, user: str, at: datetime | None = None
+           ) -> LoadResult:
+    """Write a prepared upload (or log why it was not written). ``at``: the time to log (default now;
+    the demo generator back-dates its uploads so that deadlines such as item 4's 31 October mean
+    something in demo data)."""
     p = prepared
     if p.unchanged:
         uid = snapshots.log_attempt(conn, p.dataset.name, p.org_code, p.year, "unchanged", meta=p.meta(), user=user,
-                                    rows=p.previous.rows)
+                                    rows=p.previous.rows, at=at)
         return LoadResult("unchanged", p, upload_id=uid, version=p.previous.version)
     if not p.ok:
         issues = [{"severity": i.severity, "row_no": i.row, "column_title": i.column, "value": i.value,
                    "expected": i.expected, "message": i.problem} for i in p.report.issues()]
         uid = snapshots.log_attempt(conn, p.dataset.name, p.org_code, p.year, "rejected", meta=p.meta(), user=user,
-                                    rows=p.rows, issues=issues)
+                                    rows=p.rows, issues=issues, at=at)
         return LoadResult("rejected", p, upload_id=uid)
-    uid, version = snapshots.write(conn, p.dataset.name, p.org_code, p.year, p.table, meta=p.meta(), user=user)
+    uid, version = snapshots.write(conn, p.dataset.name, p.org_code, p.year, p.table, meta=p.meta(), user=user,
+                                   at=at)
     return LoadResult("loaded", p, upload_id=uid, version=version)
 
 
 def load_file(conn: duckdb.DuckDBPyConnection, data: bytes, file_name: str, dataset: str, org_code: str | None = None,
-              year: int | None = None, *, user: str, dry_run: bool = False, max_bytes: int = CLI_MAX_BYTES
-              ) -> LoadResult:
+              year: int | None = None, *, user: str, dry_run: bool = False, max_bytes: int = CLI_MAX_BYTES,
+              at: datetime | None = None) -> LoadResult:
     """Read, validate and load one file as the new snapshot of (dataset, org_code, year)."""
     prepared = prepare(conn, data, file_name, dataset, org_code, year, max_bytes=max_bytes)
     if dry_run:
         outcome = "unchanged" if prepared.unchanged else ("checked" if prepared.ok else "rejected")
         return LoadResult(outcome, prepared)
-    return commit(conn, prepared, user=user)
+    return commit(conn, prepared, user=user, at=at)
 
 
 def summary(result: LoadResult) -> str:

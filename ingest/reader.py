@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import os
 import re
@@ -241,12 +242,34 @@ def _records_python(text: str, delimiter: str) -> list[list[str | None]]:
     return [[_strip_cell(c) for c in rec] for rec in reader]
 
 
+@functools.cache
+def _utf8_lengths(encoding: str) -> np.ndarray:
+    """For a single-byte encoding: how many UTF-8 bytes each of the 256 byte values becomes."""
+    return np.array([len(bytes([b]).decode(encoding, errors="replace").encode("utf-8")) for b in range(256)],
+                    dtype=np.int64)
+
+
+def _transcode_single_byte(col: pa.Array, encoding: str) -> pa.Array:
+    """A binary column in a single-byte encoding as a UTF-8 string column, without a Python call per value:
+    the values buffer is decoded in one call and the offsets are moved by the UTF-8 length of each byte."""
+    _, offsets_buf, data_buf = col.buffers()
+    offsets = np.frombuffer(offsets_buf, dtype=np.int32)[col.offset: col.offset + len(col) + 1].astype(np.int64)
+    start, end = int(offsets[0]), int(offsets[-1])
+    raw = np.frombuffer(data_buf, dtype=np.uint8)[start:end] if data_buf is not None else np.empty(0, np.uint8)
+    grown = np.concatenate(([0], np.cumsum(_utf8_lengths(encoding)[raw])))
+    text = raw.tobytes().decode(encoding, errors="replace").encode("utf-8")
+    new_offsets = grown[offsets - start].astype(np.int32)
+    out = pa.Array.from_buffers(pa.string(), len(col), [None, pa.py_buffer(new_offsets), pa.py_buffer(text)])
+    if col.null_count:
+        out = pc.if_else(col.is_valid(), out, pa.scalar(None, pa.string()))
+    return out
+
+
 def _decode_binary_column(col: pa.Array, encoding: str) -> pa.Array:
     """Decode and clean one column of raw bytes.
 
-    ASCII columns (IDs, numbers) need no decoding; other UTF-8 columns are validated in one pass;
-    a single-byte encoding is decoded once per distinct value, which is what makes a national
-    cp1251 staff file fast (positions and categories repeat, IDs are ASCII).
+    ASCII columns (most IDs, all numbers) need no decoding; UTF-8 columns are validated in one pass;
+    a single-byte encoding such as cp1251 is transcoded as a whole (see ``_transcode_single_byte``).
     """
     as_text = col.view(pa.string())
     if pc.all(pc.string_is_ascii(as_text)).as_py() is not False:
@@ -256,11 +279,9 @@ def _decode_binary_column(col: pa.Array, encoding: str) -> pa.Array:
             text = col.cast(pa.string())
         except pa.ArrowInvalid as exc:
             raise EncodingError("Файл содержит байты, недопустимые в UTF-8: сохраните его заново.") from exc
-        return _empty_to_null(pc.utf8_trim(text, characters=_STRIP))
-    encoded = pc.dictionary_encode(col)
-    values = [None if v is None else _strip_cell(v.decode(encoding, errors="replace"))
-              for v in encoded.dictionary.to_pylist()]
-    return pa.DictionaryArray.from_arrays(encoded.indices, pa.array(values, pa.string())).cast(pa.string())
+    else:
+        text = _transcode_single_byte(col, encoding)
+    return _empty_to_null(pc.utf8_trim(text, characters=_STRIP))
 
 
 def _columns_arrow(data: bytes, delimiter: str, encoding: str, skip: int) -> dict[int, pa.Array] | None:

@@ -4,6 +4,8 @@
     python -m warehouse demo  [--db PATH] [--scale city|region|nation] [--force]
                                                      build a demo warehouse of generated, marked data
     python -m warehouse years FIRST LAST [--db PATH] set the allowed reporting years
+    python -m warehouse kpi --year YEAR [--db PATH] [--format table|csv] [--all-columns]
+                                                     the per-organization figures of a year
 
 The demo data goes through the same ingest path as real files, so ``demo`` calls
 :mod:`ingest.demo`; that is the one place where the warehouse's command line reaches into ingest.
@@ -21,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m warehouse", description="Хранилище дорожной карты наставничества.")
     sub = p.add_subparsers(dest="command", required=True)
     for name, text in (("init", "создать пустое хранилище"), ("demo", "создать демонстрационное хранилище"),
-                       ("years", "задать отчётные годы")):
+                       ("years", "задать отчётные годы"), ("kpi", "показатели организаций за год")):
         sp = sub.add_parser(name, help=text)
         sp.add_argument("--db", help="файл хранилища (по умолчанию $MENTORSHIP_DB или data/warehouse.duckdb)")
         if name == "demo":
@@ -30,6 +32,10 @@ def main(argv: list[str] | None = None) -> int:
         if name == "years":
             sp.add_argument("first", type=int)
             sp.add_argument("last", type=int)
+        if name == "kpi":
+            sp.add_argument("--year", type=int, required=True)
+            sp.add_argument("--format", choices=("table", "csv"), default="table")
+            sp.add_argument("--all-columns", action="store_true", help="все показатели, а не основные")
     args = p.parse_args(argv)
 
     if args.command == "demo":
@@ -52,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 1
     with conn:
+        if args.command == "kpi":
+            return _kpi(conn, args)
         if args.command == "init":
             print(f"Хранилище готово: {db.db_path(args.db)} (схема версии {db.schema_version(conn)}).")
         else:
@@ -61,6 +69,29 @@ def main(argv: list[str] | None = None) -> int:
                 print(exc, file=sys.stderr)
                 return 2
             print(f"Отчётные годы: {args.first}–{args.last}.")
+    return 0
+
+
+def _kpi(conn, args) -> int:
+    """Print the per-organization figures of a year for the whole registry (the department's view)."""
+    from warehouse import labels, queries, registry
+
+    years = settings.reporting_years(conn)
+    if args.year not in years:
+        print(f"Год {args.year} вне отчётного периода {years[0]}–{years[-1]}.", file=sys.stderr)
+        return 2
+    frame = queries.org_kpi(conn, registry.org_codes(conn), args.year)
+    if not args.all_columns:
+        frame = frame[labels.KPI_MAIN]
+    frame = labels.humanize(frame).rename(columns=labels.KPI)
+    if args.format == "csv":
+        # UTF-8 with BOM and «;»: what Russian Excel opens as it is.
+        sys.stdout.write("\ufeff" + frame.to_csv(sep=";", index=False))
+    else:
+        import pandas as pd
+
+        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250):
+            print(frame.to_string(index=False))
     return 0
 
 

@@ -59,7 +59,13 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False) -
         raise
     if not read_only:
         migrate(conn)
+        create_views(conn)
     return conn
+
+
+def create_views(conn: duckdb.DuckDBPyConnection) -> None:
+    """(Re)create the views and macros of the figures (warehouse/sql/views.sql)."""
+    conn.execute((resources.files("warehouse") / "sql" / "views.sql").read_text(encoding="utf-8"))
 
 
 def _migrations() -> list[tuple[int, str, str]]:

@@ -122,7 +122,7 @@ def diff(conn: duckdb.DuckDBPyConnection, dataset: str, table: pa.Table, key: tu
 
 
 def write(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str, year: int, table: pa.Table, *,
-          meta: dict, user: str) -> tuple[int, int]:
+          meta: dict, user: str, at: datetime | None = None) -> tuple[int, int]:
     """Insert a validated table as the new current snapshot, in one transaction.
 
     ``table`` holds the dataset's typed columns and ``row_no``. Returns (upload_id, version).
@@ -132,10 +132,10 @@ def write(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str, year: in
     try:
         upload_id, version, replaced = _next_ids(conn, dataset, org_code, year)
         _log(conn, upload_id, dataset, org_code, year, "loaded", meta, user, version=version,
-             replaced_upload_id=replaced, rows=table.num_rows)
+             replaced_upload_id=replaced, rows=table.num_rows, at=at)
         rows = table  # noqa: F841 - read by DuckDB's replacement scan
         conn.execute(f"insert into {target} by name select {upload_id}::bigint as upload_id, * from rows")
-        _point(conn, dataset, org_code, year, upload_id)
+        _point(conn, dataset, org_code, year, upload_id, at=at)
         conn.execute("commit")
     except Exception:
         conn.execute("rollback")
@@ -144,12 +144,13 @@ def write(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str, year: in
 
 
 def log_attempt(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str, year: int, outcome: str, *,
-                meta: dict, user: str, rows: int | None = None, issues: list[dict] | None = None) -> int:
+                meta: dict, user: str, rows: int | None = None, issues: list[dict] | None = None,
+                at: datetime | None = None) -> int:
     """Log an upload that changed no data (rejected, unchanged); keep its first problems."""
     conn.execute("begin transaction")
     try:
         upload_id = conn.execute("select nextval('upload_id_seq')").fetchone()[0]
-        _log(conn, upload_id, dataset, org_code, year, outcome, meta, user, rows=rows)
+        _log(conn, upload_id, dataset, org_code, year, outcome, meta, user, rows=rows, at=at)
         if issues:
             frame = pd.DataFrame(issues[:MAX_STORED_ISSUES])  # noqa: F841 - read by DuckDB
             conn.execute(
@@ -219,19 +220,19 @@ def _next_ids(conn, dataset, org_code, year) -> tuple[int, int, int | None]:
     return upload_id, version, snap.upload_id if snap else None
 
 
-def _point(conn, dataset, org_code, year, upload_id) -> None:
+def _point(conn, dataset, org_code, year, upload_id, at: datetime | None = None) -> None:
     conn.execute(
         """
         insert into snapshots values (?, ?, ?, ?, ?)
         on conflict (dataset, org_code, year) do update set upload_id = excluded.upload_id,
                                                              updated_at = excluded.updated_at
         """,
-        [dataset, org_code, year, upload_id, datetime.now()],
+        [dataset, org_code, year, upload_id, at or datetime.now()],
     )
 
 
 def _log(conn, upload_id, dataset, org_code, year, outcome, meta, user, *, version=None, rows=None,
-         replaced_upload_id=None, restored_from=None, message=None) -> None:
+         replaced_upload_id=None, restored_from=None, message=None, at: datetime | None = None) -> None:
     conn.execute(
         """
         insert into uploads (upload_id, dataset, org_code, year, outcome, version, file_name, sha256, size_bytes,
@@ -241,6 +242,6 @@ def _log(conn, upload_id, dataset, org_code, year, outcome, meta, user, *, versi
         """,
         [upload_id, dataset, org_code, year, outcome, version, meta.get("file_name"), meta.get("sha256"),
          meta.get("size_bytes"), meta.get("encoding"), meta.get("delimiter"), rows, meta.get("error_count", 0),
-         meta.get("warning_count", 0), replaced_upload_id, restored_from, user, datetime.now(),
+         meta.get("warning_count", 0), replaced_upload_id, restored_from, user, at or datetime.now(),
          message or meta.get("message")],
     )

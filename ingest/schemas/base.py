@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pandera.pandas as pa
 
-from ingest.errors import ERROR, WARNING
+from ingest.errors import ERROR
 
 TEXT, INT, DATE, BOOL, ENUM = "text", "int", "date", "bool", "enum"
 

@@ -1,0 +1,1 @@
+"""The Streamlit app: entry script, shared state, charts, labels."""

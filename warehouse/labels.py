@@ -1,0 +1,108 @@
+"""Russian titles of the figures and datasets: the one place where people's words for columns live.
+
+Both the command line (``python -m warehouse kpi``) and the app use these, so a figure has the same
+name on screen, in an export and in a terminal.
+"""
+
+DATASET_TITLES = {
+    "organizations": "Организации",
+    "roadmap": "Дорожная карта",
+    "staff": "Педагоги",
+    "mentors": "Наставники",
+    "mentorships": "Наставнические пары",
+    "partners": "Партнёры",
+    "events": "Мероприятия",
+    "students": "Обучающиеся",
+}
+
+ORG_TYPE_SHORT = {
+    "общеобразовательная": "школа",
+    "дошкольная": "детский сад",
+    "дополнительного образования": "доп. образование",
+    "орган управления образованием": "управление образования",
+}
+
+# Columns of mart_org_kpi (and of queries.monitoring) as the department reads them.
+KPI = {
+    "org_code": "Код ОО",
+    "short_name": "Организация",
+    "org_type": "Тип ОО",
+    "year": "Год",
+    "datasets_uploaded": "Загружено наборов (из 7)",
+    "roadmap_reported": "Отчёт по дорожной карте",
+    "items_done": "Пунктов выполнено",
+    "items_due": "Пунктов к выполнению",
+    "done_pct": "Выполнено, %",
+    "items_overdue": "Просрочено пунктов",
+    "items_unreported": "Пунктов без отчёта",
+    "teachers": "Педагогов",
+    "young_teachers": "Молодых педагогов",
+    "teachers_with_difficulties": "Педагогов с затруднениями",
+    "young_covered": "Молодых педагогов с наставником",
+    "young_coverage_pct": "Охват молодых педагогов, %",
+    "difficulties_covered": "Педагогов с затруднениями с наставником",
+    "mentors": "Наставников",
+    "mentors_teachers": "Наставников-педагогов",
+    "mentors_students": "Наставников-обучающихся",
+    "mentors_university_students": "Наставников-студентов",
+    "mentors_employers": "Наставников от работодателей",
+    "mentors_other": "Других наставников",
+    "mentors_of_teachers": "Наставляют педагогов",
+    "mentors_of_students": "Наставляют обучающихся",
+    "mentors_trained": "Наставников прошли обучение",
+    "teachers_mentor_pct": "Педагогов-наставников, %",
+    "mentors_overloaded": "Наставников с нагрузкой > 3",
+    "pairs": "Пар всего",
+    "pairs_active": "Пар в работе",
+    "pairs_completed": "Пар завершено",
+    "pairs_with_programme": "Пар с ППН",
+    "mentor_load_avg": "Пар в работе на наставника",
+    "students_total": "Обучающихся",
+    "students_10_18": "Обучающихся 10–18 лет",
+    "mentee_students": "Обучающихся-наставляемых",
+    "mentor_students": "Обучающихся-наставников",
+    "mentee_students_pct": "Наставляемых среди 10–18 лет, %",
+    "partners": "Партнёров",
+    "partners_with_mentors": "Партнёров, дающих наставников",
+    "mentors_from_partners": "Наставников от партнёров",
+    "events": "Мероприятий",
+    "events_item5": "Мероприятий для наставников (п. 5)",
+    "events_item6": "Мероприятий для педагогов с затруднениями (п. 6)",
+    "practices": "Представлено практик (п. 9)",
+    "practices_regional_federal": "Практик на региональном и федеральном уровне",
+    "contest_awards": "Призёров и победителей конкурсов",
+    "mentors_first_loaded_at": "База наставников загружена",
+    "mentor_base_on_time": "База наставников к 31.10",
+}
+
+# The per-organization table of the overview, monitoring and `warehouse kpi`: what a meeting reads.
+KPI_MAIN = [
+    "org_code", "short_name", "done_pct", "items_overdue", "teachers", "mentors", "teachers_mentor_pct",
+    "young_teachers", "young_covered", "young_coverage_pct", "difficulties_covered", "partners", "events",
+    "mentor_base_on_time",
+]
+
+NO_DATA = "нет данных"
+
+
+def humanize(frame):
+    """A copy of a figures table for people: да/нет for booleans, decimal comma, «нет данных» for NULL.
+
+    For text outputs (terminal, CSV); the app and XLSX exports keep real types.
+    """
+    import pandas as pd
+
+    out = pd.DataFrame(index=frame.index)
+    for col in frame.columns:
+        s = frame[col]
+        if pd.api.types.is_bool_dtype(s) or s.dtype == "boolean":
+            out[col] = s.map({True: "да", False: "нет"}).astype(object).where(s.notna(), NO_DATA)
+        elif pd.api.types.is_float_dtype(s):
+            out[col] = s.map(lambda v: NO_DATA if pd.isna(v) else f"{v:g}".replace(".", ","))
+        elif pd.api.types.is_integer_dtype(s):
+            out[col] = s.astype(object).where(s.notna(), NO_DATA)
+        elif pd.api.types.is_datetime64_any_dtype(s):
+            out[col] = s.dt.strftime("%d.%m.%Y").astype(object).where(s.notna(), NO_DATA)
+        else:
+            out[col] = s.astype(object).where(s.notna(), "")
+    return out

@@ -1,0 +1,234 @@
+"""Query functions the pages and the command line read. Every one takes an explicit scope.
+
+``scope`` is the set of organization codes the caller may see; an empty scope returns nothing (the
+SQL filters on it, there is no "all" shortcut). ``as_of`` is the date against which "overdue" is
+judged (today by default). All aggregation happens in DuckDB; results are small DataFrames.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+DATASET_TITLES = {
+    "roadmap": "Дорожная карта", "staff": "Педагоги", "mentors": "Наставники", "mentorships": "Пары",
+    "partners": "Партнёры", "events": "Мероприятия", "students": "Обучающиеся",
+}
+CONTEST_ITEM = 8
+
+
+def _scope(scope: Collection[str]) -> list[str]:
+    return sorted(set(scope))
+
+
+def _q(conn: duckdb.DuckDBPyConnection, sql: str, **params) -> pd.DataFrame:
+    if "scope" in params:
+        params["scope"] = _scope(params["scope"])
+    if "as_of" in params and params["as_of"] is None:
+        params["as_of"] = date.today()
+    return conn.execute(sql, params).df()
+
+
+def years(conn: duckdb.DuckDBPyConnection) -> list[int]:
+    return [r[0] for r in conn.execute("select distinct year from org_years order by year").fetchall()]
+
+
+def organizations(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd.DataFrame:
+    """The registry rows of the organizations in scope."""
+    return _q(conn, """
+        select org_code, short_name, full_name, org_type, website from organizations
+        where list_contains($scope::varchar[], org_code) order by org_type, org_code
+        """, scope=scope)
+
+
+def org_kpi(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None
+            ) -> pd.DataFrame:
+    """One row per organization in scope: every figure of DOMAIN.md for the year (NULL = no data)."""
+    return _q(conn, """
+        select * from mart_org_kpi($as_of::date)
+        where year = $year and list_contains($scope::varchar[], org_code)
+        order by org_type, org_code
+        """, scope=scope, year=year, as_of=as_of)
+
+
+def city_summary(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None
+                 ) -> dict:
+    """The city's figures for the year over the organizations in scope (sums of what was reported)."""
+    cur = conn.execute("""
+        with k as (
+            select * from mart_org_kpi($as_of::date)
+            where year = $year and list_contains($scope::varchar[], org_code)
+        )
+        select count(*) as organizations,
+               count(*) filter (where roadmap_reported) as roadmap_reported,
+               sum(items_done) as items_done, sum(items_due) as items_due,
+               round(100.0 * sum(items_done) / nullif(sum(items_due), 0), 1) as done_pct,
+               sum(items_overdue) as items_overdue,
+               count(*) filter (where items_overdue > 0) as orgs_with_overdue,
+               sum(teachers) as teachers,
+               sum(mentors) as mentors,
+               count(*) filter (where mentors is not null) as mentors_reported,
+               round(100.0 * sum(teachers_mentor_pct * teachers / 100) filter (where teachers_mentor_pct is not null)
+                     / nullif(sum(teachers) filter (where teachers_mentor_pct is not null), 0), 1)
+                   as teachers_mentor_pct,
+               sum(young_teachers) filter (where young_covered is not null) as young_teachers,
+               sum(young_covered) as young_covered,
+               round(100.0 * sum(young_covered) /
+                     nullif(sum(young_teachers) filter (where young_covered is not null), 0), 1)
+                   as young_coverage_pct,
+               count(*) filter (where young_covered is not null) as coverage_reported,
+               count(*) filter (where partners > 0) as orgs_with_partners,
+               count(*) filter (where partners is not null) as partners_reported,
+               sum(partners) as partners,
+               sum(events) as events,
+               sum(practices_regional_federal) as practices_regional_federal,
+               count(*) filter (where datasets_uploaded = 0) as orgs_without_uploads
+        from k
+        """, {"scope": _scope(scope), "year": year, "as_of": as_of or date.today()})
+    row = cur.fetchone()
+    return {d[0]: v for d, v in zip(cur.description, row, strict=True)}
+
+
+def roadmap(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None
+            ) -> pd.DataFrame:
+    """One row per (organization, item) for the year with the status to show and the due date."""
+    return _q(conn, """
+        select org_code, short_name, org_type, item, short_title, title, due_date, applicable,
+               status_shown, reported_status, done_date, result_url, comment, overdue
+        from mart_roadmap($as_of::date)
+        where year = $year and list_contains($scope::varchar[], org_code)
+        order by org_type, org_code, item
+        """, scope=scope, year=year, as_of=as_of)
+
+
+def roadmap_items(conn: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
+    """The 11 items with their due date in the year and whether they apply that year."""
+    return conn.execute("""
+        select item, short_title, title, result_form, deadline_text, executors, org_only,
+               make_date($year, due_month, due_day) as due_date,
+               applicable_years is null
+                   or list_contains(string_split(applicable_years, ',')::integer[], $year) as applies_this_year
+        from roadmap_items order by item
+        """, {"year": year}).df()
+
+
+def overdue_items(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None
+                  ) -> pd.DataFrame:
+    return _q(conn, """
+        select org_code, short_name, item, short_title, due_date, reported_status, comment
+        from mart_roadmap($as_of::date)
+        where year = $year and overdue and list_contains($scope::varchar[], org_code)
+        order by due_date, org_code, item
+        """, scope=scope, year=year, as_of=as_of)
+
+
+def completeness(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
+    """One row per (organization, dataset): uploaded or not, when, which version."""
+    return _q(conn, """
+        select org_code, short_name, org_type, dataset, uploaded, current_since, first_loaded_at, version, rows,
+               file_name, uploaded_by
+        from mart_completeness
+        where year = $year and list_contains($scope::varchar[], org_code)
+        order by org_type, org_code, dataset
+        """, scope=scope, year=year)
+
+
+def missing_uploads(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
+    """Organizations in scope with the datasets they have not uploaded for the year."""
+    return _q(conn, """
+        select org_code, short_name, count(*) as missing, string_agg(dataset, ', ' order by dataset) as datasets
+        from mart_completeness
+        where year = $year and not uploaded and list_contains($scope::varchar[], org_code)
+        group by all order by missing desc, org_code
+        """, scope=scope, year=year)
+
+
+def uncovered_young_teachers(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
+    """Young teachers without a mentorship in work or completed: what the organization acts on."""
+    return _q(conn, """
+        select org_code, teacher_id, position, age, years_in_org
+        from mart_young_teachers
+        where year = $year and not covered and pairs_reported and list_contains($scope::varchar[], org_code)
+        order by org_code, teacher_id
+        """, scope=scope, year=year)
+
+
+def coverage_trend(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd.DataFrame:
+    """Young-teacher coverage of the scope per reporting year (only organizations that reported pairs)."""
+    return _q(conn, """
+        select year, count(*) as young_teachers, count(*) filter (where covered) as covered,
+               round(100.0 * count(*) filter (where covered) / count(*), 1) as coverage_pct
+        from mart_young_teachers
+        where pairs_reported and list_contains($scope::varchar[], org_code)
+        group by year order by year
+        """, scope=scope)
+
+
+def mentor_breakdown(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
+    """Mentors counted by type and by whom they mentor, per organization."""
+    return _q(conn, """
+        select org_code, mentor_type, mentors_whom, count(*) as mentors,
+               count(*) filter (where overloaded) as overloaded
+        from mart_mentor_load
+        where year = $year and list_contains($scope::varchar[], org_code)
+        group by all order by org_code, mentor_type, mentors_whom
+        """, scope=scope, year=year)
+
+
+def mentor_base(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
+    """The mentor base (item 4): one row per mentor with their load."""
+    return _q(conn, """
+        select org_code, mentor_id, full_name, mentor_type, workplace, mentors_whom, trained, order_date,
+               active_mentees, pairs, overloaded
+        from mart_mentor_load
+        where year = $year and list_contains($scope::varchar[], org_code)
+        order by org_code, full_name
+        """, scope=scope, year=year)
+
+
+def partners(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
+    """The partners of the organizations in scope for the year."""
+    return _q(conn, """
+        select org_code, name, partner_type, inn, agreement, participation_forms, mentors_count, since_date
+        from stg_partners
+        where year = $year and list_contains($scope::varchar[], org_code)
+        order by org_code, partner_type, name
+        """, scope=scope, year=year)
+
+
+def events(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd.DataFrame:
+    """All events of the organizations in scope, every year."""
+    return _q(conn, """
+        select org_code, year, event_date, title, level, kind, role, participants, result, url
+        from stg_events
+        where list_contains($scope::varchar[], org_code)
+        order by event_date, org_code
+        """, scope=scope)
+
+
+def monitoring(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None
+               ) -> pd.DataFrame:
+    """Item 7: the year's figures per organization beside the previous year's."""
+    return _q(conn, """
+        with k as (
+            select * from mart_org_kpi($as_of::date)
+            where year in ($year, $year - 1) and list_contains($scope::varchar[], org_code)
+        )
+        select cur.org_code, cur.short_name, cur.org_type,
+               cur.done_pct, prev.done_pct as done_pct_prev,
+               cur.items_overdue,
+               cur.teachers, prev.teachers as teachers_prev,
+               cur.mentors, prev.mentors as mentors_prev,
+               cur.young_teachers, cur.young_covered,
+               cur.young_coverage_pct, prev.young_coverage_pct as young_coverage_pct_prev,
+               cur.difficulties_covered, cur.teachers_with_difficulties,
+               cur.partners, prev.partners as partners_prev,
+               cur.events, prev.events as events_prev,
+               cur.mentee_students_pct, prev.mentee_students_pct as mentee_students_pct_prev
+        from k cur left join k prev on prev.org_code = cur.org_code and prev.year = cur.year - 1
+        where cur.year = $year
+        order by cur.org_type, cur.org_code
+        """, scope=scope, year=year, as_of=as_of)
