@@ -1,46 +1,46 @@
 """Entry script of the app: `streamlit run dashboard/app.py` from the repository root.
 
-Until the dashboards land this is one page: what the warehouse holds and the latest uploads.
+It alone sets the page up, draws the shared filters and builds the navigation; the pages under
+``pages/`` only read the filters, call queries and chart builders, and render.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
+from dashboard import data, filters
 from dashboard.state import cursor
-from warehouse import db, registry, settings, snapshots
+from warehouse import registry, settings
+
+PAGES = Path(__file__).resolve().parents[1] / "pages"
 
 st.set_page_config(page_title="Наставничество — дорожная карта", page_icon="📋", layout="wide")
 
-cur = cursor()
-years = settings.reporting_years(cur)
-st.title("Целевая модель наставничества: дорожная карта")
-st.caption(
-    f"Управление образования Администрации города Когалыма, приказ № 11-Пр-267 от 20.03.2025; "
-    f"отчётные годы {years[0]}–{years[-1]}. Хранилище: {db.db_path()}"
-)
-if settings.is_demo(cur):
-    st.warning("Демонстрационные данные: организации и люди вымышлены.", icon="⚠️")
+with cursor() as cur:
+    demo = settings.is_demo(cur)
+    allowed = tuple(sorted(registry.org_codes(cur)))  # the department's view: every organization
 
-orgs = registry.organizations(cur)
-log = snapshots.upload_log(cur, limit=20)
-c1, c2 = st.columns(2)
-c1.metric("Организаций в реестре", len(orgs))
-c2.metric("Загрузок в журнале", int(cur.execute("select count(*) from uploads").fetchone()[0]))
+if demo:
+    st.sidebar.warning("Демонстрационные данные: организации и люди вымышлены.", icon="⚠️")
+if not allowed:
+    st.title("Хранилище пусто")
+    st.write("В реестре нет ни одной организации. Загрузите реестр: "
+             "`python -m ingest load FILE --dataset organizations`.")
+    st.stop()
 
-st.subheader("Реестр организаций")
-st.dataframe(
-    orgs.rename(columns={"org_code": "Код ОО", "short_name": "Краткое наименование", "full_name": "Полное наименование",
-                         "org_type": "Тип ОО", "municipality": "Муниципалитет", "inn": "ИНН", "website": "Сайт"}),
-    hide_index=True, width="stretch",
-)
-st.subheader("Последние загрузки")
-st.dataframe(
-    log[["uploaded_at", "org_code", "dataset", "year", "outcome", "version", "rows", "error_count", "file_name",
-         "uploaded_by"]].rename(columns={
-             "uploaded_at": "Когда", "org_code": "ОО", "dataset": "Набор", "year": "Год", "outcome": "Итог",
-             "version": "Версия", "rows": "Строк", "error_count": "Ошибок", "file_name": "Файл",
-             "uploaded_by": "Кто"}),
-    hide_index=True, width="stretch",
-    column_config={"Когда": st.column_config.DatetimeColumn(format="DD.MM.YYYY HH:mm")},
-)
+st.session_state["filters"] = filters.sidebar(allowed)
+
+pages = [
+    st.Page(PAGES / "overview.py", title="Обзор", icon="🏠", default=True, url_path="overview"),
+    st.Page(PAGES / "roadmap.py", title="Дорожная карта", icon="🗺️", url_path="roadmap"),
+    st.Page(PAGES / "mentors.py", title="Наставники", icon="🧑‍🏫", url_path="mentors"),
+    st.Page(PAGES / "young_teachers.py", title="Молодые педагоги", icon="🌱", url_path="young"),
+    st.Page(PAGES / "partners.py", title="Партнёры", icon="🤝", url_path="partners"),
+    st.Page(PAGES / "events.py", title="Мероприятия и практики", icon="📅", url_path="events"),
+    st.Page(PAGES / "monitoring.py", title="Мониторинг", icon="📊", url_path="monitoring"),
+    st.Page(PAGES / "uploads.py", title="Загрузки", icon="📥", url_path="uploads"),
+]
+st.navigation(pages).run()
+st.sidebar.caption(f"Данные на {data.today():%d.%m.%Y}. Приказ УО г. Когалыма № 11-Пр-267 от 20.03.2025.")

@@ -1,8 +1,8 @@
-"""The app's handle on the warehouse: one DuckDB connection per process, a cursor per script run.
+"""The app's handle on the warehouse: one DuckDB connection per process, a cursor per use.
 
 DuckDB 2.0 refuses concurrent calls on one connection from several threads, and Streamlit runs
 each session's script on its own thread; so the connection is cached once (``st.cache_resource``)
-and every run works on its own ``cursor()``.
+and every use works on its own ``cursor()`` (``with cursor() as cur: ...``).
 """
 
 from __future__ import annotations
@@ -18,5 +18,5 @@ def connection(path: str):
 
 
 def cursor():
-    """A cursor on the app's warehouse ($MENTORSHIP_DB, else data/warehouse.duckdb)."""
+    """A new cursor on the app's warehouse ($MENTORSHIP_DB, else data/warehouse.duckdb)."""
     return connection(str(db.db_path())).cursor()

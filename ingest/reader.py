@@ -438,7 +438,10 @@ def read_table(data: bytes, dataset: Dataset) -> RawTable:
     head_records = _records_python("\n".join(sample_text.splitlines()[:HEADER_SCAN_ROWS]), delimiter)
     header_idx, mapping = _find_header(head_records, dataset)
 
-    cols = _columns_arrow(data, delimiter, encoding, skip=header_idx + 1)
+    try:
+        cols = _columns_arrow(data, delimiter, encoding, skip=header_idx + 1)
+    except EncodingError:
+        cols = None  # bytes that are not UTF-8: the exact path below names the line that holds them
     if cols is None:  # blank lines without separators, ragged rows: the exact, slower path
         try:
             text = data.decode(encoding)

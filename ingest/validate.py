@@ -17,8 +17,8 @@ import pyarrow as pa_arrow
 from ingest.errors import ERROR, WARNING, Issue
 from ingest.parse import coerce
 from ingest.reader import RawTable
-from ingest.report import Report
-from ingest.schemas.base import Context, Dataset
+from ingest.report import Report, plural
+from ingest.schemas.base import DTYPES, Context, Dataset
 
 MAX_EXAMPLES = 1000  # cells kept per problem; the count is always exact
 
@@ -51,11 +51,16 @@ def validate(raw: RawTable, dataset: Dataset, ctx: Context) -> Validated:
     for f in raw.missing:
         report.add(Issue(ERROR, "Нет обязательного столбца", column=f.title, row=raw.header_row,
                          value="столбец отсутствует", expected=f"столбец «{f.title}» в строке заголовка, как в шаблоне"))
-    if raw.n_rows == 0:
+    if raw.n_rows == 0 and dataset.allow_empty:
+        report.add(Issue(WARNING, "В файле нет строк", row=raw.header_row + 1,
+                         value="только заголовок",
+                         expected=f"строки данных; пустой файл будет записан как «{dataset.title.lower()}: нет»"))
+    elif raw.n_rows == 0:
         report.add(Issue(ERROR, "В файле нет строк с данными", row=raw.header_row + 1,
                          expected="хотя бы одна строка под заголовком"))
     if dataset.single_row and raw.n_rows > 1:
-        report.add(Issue(ERROR, "Лишние строки", row=int(raw.row_numbers[1]), value=f"{raw.n_rows} строк с данными",
+        rows_text = f"{raw.n_rows} {plural(raw.n_rows, 'строка', 'строки', 'строк')} с данными"
+        report.add(Issue(ERROR, "Лишние строки", row=int(raw.row_numbers[1]), value=rows_text,
                          expected="одна строка с итогами организации"))
 
     table, coercion_issues, counts = coerce(raw, dataset, MAX_EXAMPLES)
@@ -64,7 +69,12 @@ def validate(raw: RawTable, dataset: Dataset, ctx: Context) -> Validated:
         report.set_count(ERROR, problem, title, total)
     if raw.n_rows:
         frame = to_frame(table, raw.row_numbers)
-        present = set(table.column_names)
+        # An optional column left out of the file is a column of empty cells: the rules that read it
+        # (a date when «выполнено», a teacher ID for a «педагог») must not be skipped because of that.
+        for f in dataset.fields:
+            if not f.required and f.name not in frame.columns:
+                frame[f.name] = pd.Series(None, index=frame.index, dtype=DTYPES[f.kind])
+        present = set(frame.columns)
         bad_cells = {(i.row, i.column) for i in coercion_issues}
         for severity in (ERROR, WARNING):
             _run_schema(dataset.schema(ctx, present, severity), frame, raw, dataset, ctx, severity, report, bad_cells)

@@ -94,6 +94,9 @@ class Dataset:
     key: tuple[str, ...] = ()                     # unique within a file
     registry: bool = False                        # the organizations registry: no org and year
     single_row: bool = False
+    # A file with a header and no rows says "we have none" (no partners, no events); for these
+    # datasets that is a fact worth recording, not a mistake. Figures then show 0, not «нет данных».
+    allow_empty: bool = False
     rules: Callable[[Context], list[Rule]] = field(default=lambda ctx: [])
 
     def field(self, name: str) -> Field:

@@ -22,6 +22,7 @@ EVENTS = Dataset(
     name="events",
     title="Мероприятия",
     grain="одна строка — одно мероприятие",
+    allow_empty=True,
     fields=(
         Field("event_date", "Дата", DATE, required=True, aliases=("дата проведения",), example="15.10.2025"),
         Field("title", "Название", TEXT, required=True, aliases=("наименование", "мероприятие"),

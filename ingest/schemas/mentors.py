@@ -31,6 +31,7 @@ MENTORS = Dataset(
     name="mentors",
     title="Наставники",
     grain="одна строка — один наставник",
+    allow_empty=True,
     key=("mentor_id",),
     fields=(
         Field("mentor_id", "ID наставника", TEXT, required=True, aliases=("id", "код наставника"), example="Н-01"),

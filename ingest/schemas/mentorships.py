@@ -91,6 +91,7 @@ MENTORSHIPS = Dataset(
     name="mentorships",
     title="Наставнические пары",
     grain="одна строка — одна наставническая пара или группа",
+    allow_empty=True,
     key=("pair_id",),
     fields=(
         Field("pair_id", "ID пары", TEXT, required=True, aliases=("id", "код пары"), example="ПАРА-01"),

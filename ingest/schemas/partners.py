@@ -16,6 +16,7 @@ PARTNERS = Dataset(
     name="partners",
     title="Партнёры",
     grain="одна строка — одна организация-партнёр",
+    allow_empty=True,
     key=("name",),
     fields=(
         Field("name", "Наименование", TEXT, required=True, aliases=("наименование партнёра", "партнёр"),

@@ -119,7 +119,7 @@ create or replace macro mart_org_kpi(as_of) as table
 with roadmap as (
     select org_code, year,
            bool_or(has_report) as roadmap_reported,
-           count(*) filter (where reported_status = 'выполнено') as items_done,
+           count(*) filter (where applicable and reported_status = 'выполнено') as items_done,
            count(*) filter (where reported_status is not null and applicable
                               and reported_status <> 'не требуется') as items_due,
            count(*) filter (where overdue) as items_overdue,

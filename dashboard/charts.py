@@ -1,0 +1,184 @@
+"""Altair chart builders: data in, chart out, Russian labels, readable at 25 and at 700 organizations.
+
+Each builder takes the DataFrame a query returned and decides how to stay readable: the roadmap
+matrix turns into shares per item above ``MATRIX_MAX_ORGS`` organizations, bar charts per
+organization show the ``TOP_N`` that need attention most.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+STATUS_ORDER = ["выполнено", "в работе", "не начато", "просрочено", "нет отчёта", "не требуется"]
+STATUS_COLORS = ["#2e7d32", "#4a90d9", "#b0b0b0", "#d62728", "#f2b84b", "#eeeeee"]
+GOAL_PCT = 100        # the order: every young teacher has a mentor
+BENCHMARK_PCT = 70    # the federal «Учитель будущего» benchmark
+MATRIX_MAX_ORGS = 60
+TOP_N = 30
+ROW_PX = 22
+LABEL_LIMIT = 280
+
+
+def _pct_text(v) -> str:
+    return "нет данных" if pd.isna(v) else f"{v:.1f}".replace(".", ",") + " %"
+
+
+def roadmap_matrix(df: pd.DataFrame, selectable: bool = True) -> alt.Chart:
+    """Organizations × items coloured by status; above MATRIX_MAX_ORGS, the share of each status per item."""
+    n_orgs = df["org_code"].nunique()
+    color = alt.Color("status_shown:N", title="Статус",
+                      scale=alt.Scale(domain=STATUS_ORDER, range=STATUS_COLORS),
+                      legend=alt.Legend(orient="bottom", columns=6))
+    if n_orgs > MATRIX_MAX_ORGS:
+        return alt.Chart(df).mark_bar().encode(
+            x=alt.X("item:O", title="Пункт дорожной карты", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("count():Q", stack="normalize", title="Доля организаций", axis=alt.Axis(format="%")),
+            color=color,
+            order=alt.Order("status_rank:Q"),
+            tooltip=[alt.Tooltip("item:O", title="Пункт"), alt.Tooltip("short_title:N", title="Мероприятие"),
+                     alt.Tooltip("status_shown:N", title="Статус"), alt.Tooltip("count():Q", title="Организаций")],
+        ).transform_calculate(
+            status_rank=f"indexof({STATUS_ORDER!r}, datum.status_shown)"
+        ).properties(height=360, title=f"Статусы пунктов у {n_orgs} организаций")
+    order = list(dict.fromkeys(df.sort_values(["org_type", "short_name"])["short_name"]))
+    df = df.assign(due=df["due_date"].dt.strftime("%d.%m.%Y"),
+                   done=df["done_date"].dt.strftime("%d.%m.%Y").fillna("—"))
+    chart = alt.Chart(df).mark_rect(stroke="white", strokeWidth=1.5).encode(
+        x=alt.X("item:O", title="Пункт дорожной карты", axis=alt.Axis(labelAngle=0, orient="top")),
+        y=alt.Y("short_name:N", title=None, sort=order, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+        color=color,
+        tooltip=[alt.Tooltip("short_name:N", title="Организация"), alt.Tooltip("item:O", title="Пункт"),
+                 alt.Tooltip("short_title:N", title="Мероприятие"), alt.Tooltip("status_shown:N", title="Статус"),
+                 alt.Tooltip("due:N", title="Срок"), alt.Tooltip("done:N", title="Выполнено")],
+    ).properties(height=max(160, ROW_PX * n_orgs))
+    if selectable:
+        chart = chart.add_params(alt.selection_point(name="org", fields=["org_code"], on="click"))
+    return chart
+
+
+def coverage_bars(df: pd.DataFrame) -> alt.Chart:
+    """Young-teacher coverage per organization against the goal (100%) and the benchmark (70%).
+
+    ``df``: org_kpi rows; organizations without data are left out (the page lists them).
+    Above TOP_N organizations, the TOP_N with the lowest coverage.
+    """
+    d = df.dropna(subset=["young_coverage_pct"]).sort_values(["young_coverage_pct", "short_name"])
+    title = "Охват молодых педагогов наставничеством"
+    if len(d) > TOP_N:
+        d = d.head(TOP_N)
+        title += f" — {TOP_N} организаций с самым низким охватом"
+    d = d.assign(pct_text=d["young_coverage_pct"].map(_pct_text),
+                 band=pd.cut(d["young_coverage_pct"], [-1, BENCHMARK_PCT - 1e-9, GOAL_PCT - 1e-9, 101],
+                             labels=["ниже 70 %", "70–99 %", "100 %"]).astype(str))
+    bars = alt.Chart(d).mark_bar().encode(
+        x=alt.X("young_coverage_pct:Q", title="Охват, %", scale=alt.Scale(domain=[0, 100])),
+        y=alt.Y("short_name:N", title=None, sort=list(d["short_name"]), axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+        color=alt.Color("band:N", title="Охват", scale=alt.Scale(domain=["ниже 70 %", "70–99 %", "100 %"],
+                                                                   range=["#d62728", "#f2b84b", "#2e7d32"])),
+        tooltip=[alt.Tooltip("short_name:N", title="Организация"), alt.Tooltip("pct_text:N", title="Охват"),
+                 alt.Tooltip("young_covered:Q", title="С наставником"),
+                 alt.Tooltip("young_teachers:Q", title="Молодых педагогов")],
+    )
+    return (bars + _goal_rules()).properties(height=max(120, ROW_PX * len(d)), title=title)
+
+
+def _goal_rules() -> alt.LayerChart:
+    goals = pd.DataFrame({"x": [BENCHMARK_PCT, GOAL_PCT], "label": ["ориентир 70 %", "цель 100 %"]})
+    rule = alt.Chart(goals).mark_rule(strokeDash=[4, 3], color="#555").encode(x="x:Q")
+    text = alt.Chart(goals).mark_text(align="right", dx=-4, dy=-6, color="#555").encode(
+        x="x:Q", y=alt.value(0), text="label:N")
+    return rule + text
+
+
+def coverage_trend(df: pd.DataFrame) -> alt.Chart:
+    """Coverage per year (queries.coverage_trend) with the goal and the benchmark."""
+    d = df.assign(pct_text=df["coverage_pct"].map(_pct_text), year_label=df["year"].astype(str))
+    base = alt.Chart(d).encode(
+        x=alt.X("year_label:O", title="Год", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("coverage_pct:Q", title="Охват, %", scale=alt.Scale(domain=[0, 100])),
+        tooltip=[alt.Tooltip("year_label:O", title="Год"), alt.Tooltip("pct_text:N", title="Охват"),
+                 alt.Tooltip("covered:Q", title="С наставником"),
+                 alt.Tooltip("young_teachers:Q", title="Молодых педагогов")],
+    )
+    goals = pd.DataFrame({"y": [BENCHMARK_PCT, GOAL_PCT]})
+    rules = alt.Chart(goals).mark_rule(strokeDash=[4, 3], color="#555").encode(y="y:Q")
+    return (base.mark_line(point=True, strokeWidth=3) + base.mark_text(dy=-12).encode(text="pct_text:N")
+            + rules).properties(height=260, title="Охват молодых педагогов по годам")
+
+
+def count_bars(df: pd.DataFrame, category: str, value: str, title: str, color: str | None = None,
+               color_title: str | None = None, category_title: str | None = None) -> alt.Chart:
+    """Horizontal bars of a count per category, largest first; optional stacked colour."""
+    order = list(df.groupby(category)[value].sum().sort_values(ascending=False).index)
+    if len(order) > TOP_N:
+        keep = set(order[:TOP_N])
+        df = df[df[category].isin(keep)]
+        order = order[:TOP_N]
+        title += f" (первые {TOP_N})"
+    enc = {
+        "x": alt.X(f"sum({value}):Q", title="Количество"),
+        "y": alt.Y(f"{category}:N", title=category_title, sort=order, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+        "tooltip": [alt.Tooltip(f"{category}:N", title=category_title or "Категория"),
+                    alt.Tooltip(f"sum({value}):Q", title="Количество")],
+    }
+    if color:
+        enc["color"] = alt.Color(f"{color}:N", title=color_title, legend=alt.Legend(orient="bottom"))
+        enc["tooltip"].insert(1, alt.Tooltip(f"{color}:N", title=color_title))
+    return alt.Chart(df).mark_bar().encode(**enc).properties(height=max(100, ROW_PX * len(order) + 40), title=title)
+
+
+def events_by_year(df: pd.DataFrame) -> alt.Chart:
+    """Events per year by level (stacked), one bar group per kind."""
+    d = df.assign(year_label=df["year"].astype(str))
+    return alt.Chart(d).mark_bar().encode(
+        x=alt.X("count():Q", title="Мероприятий"),
+        y=alt.Y("kind:N", title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+        yOffset=alt.YOffset("year_label:N", title="Год"),
+        color=alt.Color("level:N", title="Уровень",
+                        scale=alt.Scale(domain=["ОО", "муниципальный", "региональный", "федеральный"],
+                                        range=["#b0c4de", "#4a90d9", "#f28e2b", "#d62728"]),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("year_label:N", title="Год"), alt.Tooltip("kind:N", title="Вид"),
+                 alt.Tooltip("level:N", title="Уровень"), alt.Tooltip("count():Q", title="Мероприятий")],
+    ).properties(height=alt.Step(14), title="Мероприятия по видам, уровням и годам")
+
+
+def events_by_month(df: pd.DataFrame) -> alt.Chart:
+    """Events over time, by month, one line per kind."""
+    d = df.assign(month=df["event_date"].dt.to_period("M").dt.to_timestamp())
+    return alt.Chart(d).mark_line(point=True).encode(
+        x=alt.X("yearmonth(month):T", title="Месяц", axis=alt.Axis(format="%m.%Y")),
+        y=alt.Y("count():Q", title="Мероприятий"),
+        color=alt.Color("kind:N", title="Вид", legend=alt.Legend(orient="bottom", columns=2)),
+        tooltip=[alt.Tooltip("yearmonth(month):T", title="Месяц", format="%m.%Y"),
+                 alt.Tooltip("kind:N", title="Вид"), alt.Tooltip("count():Q", title="Мероприятий")],
+    ).properties(height=260, title="Мероприятия по месяцам")
+
+
+def completeness_matrix(df: pd.DataFrame, dataset_titles: dict) -> alt.Chart:
+    """Organizations × datasets: uploaded (with the date) or missing."""
+    n_orgs = df["org_code"].nunique()
+    d = df.assign(dataset_title=df["dataset"].map(dataset_titles),
+                  state=df["uploaded"].map({True: "загружен", False: "нет файла"}),
+                  when=df["current_since"].dt.strftime("%d.%m.%Y").fillna("—"))
+    color = alt.Color("state:N", title=None, scale=alt.Scale(domain=["загружен", "нет файла"],
+                                                              range=["#2e7d32", "#d62728"]),
+                      legend=alt.Legend(orient="bottom"))
+    if n_orgs > MATRIX_MAX_ORGS:
+        return alt.Chart(d).mark_bar().encode(
+            x=alt.X("count():Q", stack="normalize", title="Доля организаций", axis=alt.Axis(format="%")),
+            y=alt.Y("dataset_title:N", title=None), color=color,
+            tooltip=[alt.Tooltip("dataset_title:N", title="Набор"), alt.Tooltip("state:N", title="Состояние"),
+                     alt.Tooltip("count():Q", title="Организаций")],
+        ).properties(height=260, title=f"Загрузки {n_orgs} организаций")
+    order = list(dict.fromkeys(d.sort_values(["org_type", "short_name"])["short_name"]))
+    return alt.Chart(d).mark_rect(stroke="white", strokeWidth=1.5).encode(
+        x=alt.X("dataset_title:N", title=None, sort=list(dataset_titles.values()),
+                axis=alt.Axis(labelAngle=0, orient="top", labelLimit=120)),
+        y=alt.Y("short_name:N", title=None, sort=order, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+        color=color,
+        tooltip=[alt.Tooltip("short_name:N", title="Организация"), alt.Tooltip("dataset_title:N", title="Набор"),
+                 alt.Tooltip("state:N", title="Состояние"), alt.Tooltip("when:N", title="Загружен"),
+                 alt.Tooltip("version:Q", title="Версия")],
+    ).properties(height=max(160, ROW_PX * n_orgs))

@@ -1,0 +1,49 @@
+"""Cached access to the query layer for the pages.
+
+Streamlit's caches are shared by every session, so the scope (the organization codes the user may
+see) is always part of the key, as is the warehouse's data version (the last upload id), so that a
+new upload or a restore shows at once.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.state import connection, cursor
+from warehouse import db, queries
+
+
+def data_version() -> tuple:
+    """Changes whenever an upload or a restore changes what the views show."""
+    with cursor() as cur:
+        return cur.execute(
+            "select (select coalesce(max(upload_id), 0) from uploads), "
+            "(select max(updated_at) from snapshots)").fetchone()
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _run(name: str, db_file: str, version: tuple, scope: tuple[str, ...], args: tuple, kwargs: tuple):
+    with connection(db_file).cursor() as cur:
+        return getattr(queries, name)(cur, scope, *args, **dict(kwargs))
+
+
+def get(name: str, scope, *args, **kwargs):
+    """``queries.<name>(cursor, scope, *args, **kwargs)``, cached per scope and data version."""
+    return _run(name, str(db.db_path()), data_version(), tuple(sorted(scope)), args, tuple(sorted(kwargs.items())))
+
+
+def reporting_years() -> list[int]:
+    with cursor() as cur:
+        return queries.years(cur)
+
+
+def roadmap_items(year: int) -> pd.DataFrame:
+    with cursor() as cur:
+        return queries.roadmap_items(cur, year)
+
+
+def today() -> date:
+    return date.today()

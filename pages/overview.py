@@ -1,0 +1,47 @@
+"""Обзор: the city's figures for the year and what needs attention now."""
+
+import streamlit as st
+
+from dashboard import charts, data, filters, tables
+
+f = filters.current()
+st.title("Обзор")
+st.caption(f"{f.label}. Организаций в выборке: {len(f.scope)}.")
+
+city = data.get("city_summary", f.scope, f.year, as_of=f.as_of)
+c1, c2, c3, c4, c5 = st.columns(5)
+c1.metric("Дорожная карта выполнена", tables.pct(city["done_pct"]),
+          help="Пункты «выполнено» из всех отчётных пунктов, кроме «не требуется». "
+               f"Отчитались {city['roadmap_reported']} из {city['organizations']} организаций.")
+c1.caption(f"Просрочено пунктов: **{tables.num(city['items_overdue'])}** "
+           f"в {tables.num(city['orgs_with_overdue'])} организациях")
+c2.metric("Наставников", tables.num(city["mentors"]),
+          help=f"По данным {city['mentors_reported']} из {city['organizations']} организаций.")
+c2.caption(f"Педагогов-наставников: {tables.pct(city['teachers_mentor_pct'])} педагогов")
+cov = city["young_coverage_pct"]
+c3.metric("Охват молодых педагогов", tables.pct(cov),
+          delta=None if cov is None else f"{cov - charts.BENCHMARK_PCT:+.1f} п. п. к ориентиру 70 %".replace(".", ","),
+          delta_color="normal", help="Цель приказа — каждый молодой педагог (100 %); ориентир проекта "
+                                     "«Учитель будущего» — не менее 70 %.")
+c3.caption(f"С наставником {tables.num(city['young_covered'])} из {tables.num(city['young_teachers'])}")
+c4.metric("Организаций с партнёрами", f"{tables.num(city['orgs_with_partners'])} из {city['organizations']}",
+          help=f"Файл партнёров загрузили {city['partners_reported']} организаций.")
+c4.caption(f"Партнёров всего: {tables.num(city['partners'])}")
+c5.metric("Мероприятий", tables.num(city["events"]))
+c5.caption(f"Практик на региональном и федеральном уровне: {tables.num(city['practices_regional_federal'])}")
+
+st.subheader("Требует внимания")
+t1, t2, t3 = st.tabs(["Просроченные пункты", "Нет загрузок", "Самый низкий охват"])
+with t1:
+    tables.show(data.get("overdue_items", f.scope, f.year, as_of=f.as_of),
+                ["short_name", "item", "short_title", "due_date", "reported_status", "comment"])
+with t2:
+    tables.show(data.get("missing_uploads", f.scope, f.year), ["short_name", "missing", "datasets"])
+with t3:
+    kpi = data.get("org_kpi", f.scope, f.year, as_of=f.as_of)
+    lowest = kpi.dropna(subset=["young_coverage_pct"]).nsmallest(10, "young_coverage_pct")
+    tables.show(lowest, ["short_name", "young_teachers", "young_covered", "young_coverage_pct"])
+
+st.subheader("Организации")
+tables.show(kpi, ["short_name", "done_pct", "items_overdue", "mentors", "young_coverage_pct", "partners", "events",
+                  "datasets_uploaded"])

@@ -1,0 +1,27 @@
+"""Дорожная карта: organization × item matrix by status, and one organization's items with evidence."""
+
+import streamlit as st
+
+from dashboard import charts, data, filters, tables
+
+f = filters.current()
+st.title("Дорожная карта")
+st.caption(f"{f.label}. Статус «просрочено» — пункт не выполнен после срока; «нет отчёта» — организация "
+           "не прислала отчёт по пункту.")
+
+items = data.roadmap_items(f.year)
+with st.expander("Пункты дорожной карты и сроки на этот год"):
+    tables.show(items, ["item", "title", "result_form", "deadline_text", "due_date"])
+
+rm = data.get("roadmap", f.scope, f.year, as_of=f.as_of)
+event = st.altair_chart(charts.roadmap_matrix(rm), width="stretch", on_select="rerun", key="roadmap_matrix",
+                        selection_mode="org")
+picked = [p.get("org_code") for p in (event.selection.get("org") or [])] if event else []
+codes = list(dict.fromkeys(rm["org_code"]))
+default = picked[0] if picked else (f.org_code or (codes[0] if codes else None))
+if default is not None:
+    org = st.selectbox("Организация (или щёлкните строку матрицы)", codes, index=codes.index(default),
+                       format_func=lambda c: f"{f.names.get(c, c)} ({c})")
+    one = rm[rm["org_code"] == org]
+    st.subheader(f.names.get(org, org))
+    tables.show(one, ["item", "short_title", "status_shown", "due_date", "done_date", "result_url", "comment"])

@@ -1,0 +1,274 @@
+"""Data tests of the figure views on a small hand-made warehouse whose answers were computed by hand.
+
+The city: a school SCH, a kindergarten DS, the department UO, and EMPTY, which uploads nothing.
+Expected figures are written next to the rows that produce them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from ingest.load import load_file
+from warehouse import db, queries
+
+ALL = {"SCH", "DS", "UO", "EMPTY"}
+
+REGISTRY = """Код ОО;Полное наименование;Краткое наименование;Тип ОО
+SCH;Школа;Школа;общеобразовательная
+DS;Детский сад;Детсад;дошкольная
+UO;Управление образования;УО;орган управления образованием
+EMPTY;Молчащий детский сад;Молчун;дошкольная
+"""
+
+# Young = age < 35 and at most 3 years in the organization: T1, T2 (T3 has 4 years, T4 is 35).
+SCH_STAFF = """ID педагога;Должность;Возраст;Стаж в ОО;Затруднения
+T1;учитель;25;1;нет
+T2;учитель;30;3;нет
+T3;учитель;34;4;нет
+T4;учитель;35;0;нет
+T5;учитель;50;20;да
+T6;учитель;45;10;нет
+"""
+SCH_MENTORS = """ID наставника;ФИО;Тип наставника;ID педагога;Наставляет;Прошёл обучение
+M1;Первая Анна Ивановна;педагог;T6;педагогов и обучающихся;да
+M2;Второй Пётр Петрович;студент;;обучающихся;нет
+M3;Третья Вера Олеговна;педагог;T5;педагогов;да
+"""
+# T1 covered (в работе); T2 only «планируется» -> not covered; T5 (difficulties) covered by a completed pair.
+# M1 has 4 pairs «в работе» (P1, P5, P6, P7) -> overloaded.
+SCH_PAIRS = """ID пары;ID наставника;Тип наставляемого;ID наставляемого;Категория наставляемого;Форма наставничества;Дата начала;Дата окончания;Статус
+P1;M1;педагог;T1;молодой специалист;учитель – учитель;01.09.2025;31.05.2026;в работе
+P2;M1;педагог;T2;молодой специалист;учитель – учитель;01.12.2025;;планируется
+P3;M3;педагог;T5;педагог с профессиональными затруднениями;учитель – учитель;01.02.2025;30.06.2025;завершена
+P4;M2;обучающийся;;обучающийся;студент – ученик;01.09.2025;;в работе
+P5;M1;обучающийся;;обучающийся;ученик – ученик;01.09.2025;;в работе
+P6;M1;обучающийся;;обучающийся;ученик – ученик;01.09.2025;;в работе
+P7;M1;обучающийся;;обучающийся;ученик – ученик;01.09.2025;;в работе
+"""
+# Applicable and not «не требуется»: 1,2,3,4,5,7,9,10 = 8 items; done 1,5,9,10 = 4 -> 50 %.
+# Item 11 is missing from the file -> «нет отчёта»; item 8 does not apply in 2025.
+SCH_ROADMAP_2025 = """Пункт;Статус;Дата выполнения;Ссылка на результат
+1;выполнено;15.03.2025;https://sch.example.ru/1
+2;в работе;;
+3;не начато;;
+4;в работе;;
+5;выполнено;20.04.2025;https://sch.example.ru/5
+6;не требуется;;
+7;в работе;;
+8;не требуется;;
+9;выполнено;10.05.2025;https://sch.example.ru/9
+10;выполнено;01.06.2025;https://sch.example.ru/10
+"""
+SCH_ROADMAP_2026 = """Пункт;Статус
+8;в работе
+"""
+SCH_PARTNERS = """Наименование;Тип партнёра;Наставников от партнёра
+Университет;вуз;2
+Фонд;НКО;0
+"""
+SCH_EVENTS = """Дата;Название;Уровень;Вид;Роль
+10.03.2025;Семинар;муниципальный;для наставников и наставляемых;участник
+12.04.2025;Форум;региональный;представление практики;участник
+14.05.2025;Школьный день;ОО;представление практики;организатор
+"""
+SCH_STUDENTS = """Обучающихся всего;В возрасте 10–18 лет;Наставляемых обучающихся;Обучающихся-наставников
+500;300;30;10
+"""
+DS_STAFF = """ID педагога;Должность;Возраст;Стаж в ОО
+D1;воспитатель;24;0
+D2;воспитатель;40;12
+"""
+DS_MENTORS = """ID наставника;ФИО;Тип наставника;ID педагога;Наставляет
+DM1;Четвёртая Ольга Сергеевна;педагог;D2;педагогов
+"""
+UO_ROADMAP = "Пункт;Статус;Дата выполнения;Ссылка на результат\n" + "".join(
+    f"{i};выполнено;01.0{1 + i % 9}.2025;https://uo.example.ru/{i}\n" for i in range(1, 12))
+
+
+def _load(conn, text: str, dataset: str, org=None, year=None, at=None):
+    r = load_file(conn, text.encode("utf-8"), f"{dataset}.csv", dataset, org, year, user="test", at=at)
+    assert r.outcome == "loaded", r.report.to_text()
+
+
+@pytest.fixture(scope="module")
+def conn(tmp_path_factory):
+    c = db.connect(tmp_path_factory.mktemp("views") / "w.duckdb")
+    _load(c, REGISTRY, "organizations")
+    on_time, late = datetime(2025, 10, 20, 10), datetime(2025, 11, 5, 10)
+    _load(c, SCH_STAFF, "staff", "SCH", 2025)
+    _load(c, SCH_MENTORS, "mentors", "SCH", 2025, at=on_time)
+    _load(c, SCH_PAIRS, "mentorships", "SCH", 2025)
+    _load(c, SCH_ROADMAP_2025, "roadmap", "SCH", 2025)
+    _load(c, SCH_ROADMAP_2026, "roadmap", "SCH", 2026)
+    _load(c, SCH_PARTNERS, "partners", "SCH", 2025)
+    _load(c, SCH_EVENTS, "events", "SCH", 2025)
+    _load(c, SCH_STUDENTS, "students", "SCH", 2025)
+    _load(c, DS_STAFF, "staff", "DS", 2025)
+    _load(c, DS_MENTORS, "mentors", "DS", 2025, at=late)
+    _load(c, "Наименование;Тип партнёра\n", "partners", "DS", 2025)   # "we have no partners"
+    _load(c, UO_ROADMAP, "roadmap", "UO", 2025)
+    yield c
+    c.close()
+
+
+def kpi(conn, org, year=2025, as_of=date(2025, 11, 15)):
+    frame = queries.org_kpi(conn, {org}, year, as_of)
+    assert len(frame) == 1
+    return frame.iloc[0]
+
+
+def test_young_teacher_coverage_counts_only_pairs_in_work_or_completed(conn):
+    k = kpi(conn, "SCH")
+    assert (k.teachers, k.young_teachers, k.young_covered, k.young_coverage_pct) == (6, 2, 1, 50.0)
+    uncovered = queries.uncovered_young_teachers(conn, {"SCH"}, 2025)
+    assert list(uncovered["teacher_id"]) == ["T2"]
+
+
+def test_coverage_is_missing_not_zero_without_a_pairs_file(conn):
+    k = kpi(conn, "DS")
+    assert k.young_teachers == 1
+    assert k.young_covered is None or str(k.young_covered) == "<NA>"
+    assert k.young_coverage_pct != k.young_coverage_pct  # NaN: «нет данных»
+    assert queries.uncovered_young_teachers(conn, {"DS"}, 2025).empty  # unknown, so not listed as uncovered
+
+
+def test_teachers_with_difficulties_covered(conn):
+    k = kpi(conn, "SCH")
+    assert (k.teachers_with_difficulties, k.difficulties_covered) == (1, 1)
+
+
+def test_mentor_counts_share_and_load(conn):
+    k = kpi(conn, "SCH")
+    assert (k.mentors, k.mentors_teachers, k.mentors_university_students) == (3, 2, 1)
+    assert (k.mentors_of_teachers, k.mentors_of_students) == (2, 2)   # M1 counts in both
+    assert k.teachers_mentor_pct == pytest.approx(33.3)                # T5, T6 of 6 teachers
+    assert k.mentors_overloaded == 1                                   # M1: 4 pairs in work
+    assert (k.pairs, k.pairs_active, k.pairs_completed) == (7, 5, 1)
+    base = queries.mentor_base(conn, {"SCH"}, 2025).set_index("mentor_id")
+    assert base.loc["M1", "active_mentees"] == 4 and bool(base.loc["M1", "overloaded"])
+    assert base.loc["M3", "active_mentees"] == 0
+
+
+def test_roadmap_done_share_overdue_and_unreported(conn):
+    k = kpi(conn, "SCH", as_of=date(2025, 11, 15))
+    assert (k.items_done, k.items_due, k.done_pct) == (4, 8, 50.0)
+    assert k.items_overdue == 1          # only item 4: due 31.10, still «в работе»
+    assert k.items_unreported == 1       # item 11 is not in the file
+    k_next_year = kpi(conn, "SCH", as_of=date(2026, 1, 10))
+    assert k_next_year.items_overdue == 4  # items 2, 3, 4, 7 after 31.12
+
+
+def test_roadmap_status_shown_per_item(conn):
+    rm = queries.roadmap(conn, {"SCH"}, 2025, date(2025, 11, 15)).set_index("item")
+    assert rm.loc[4, "status_shown"] == "просрочено"
+    assert rm.loc[2, "status_shown"] == "в работе"          # due 31.12, not yet overdue
+    assert rm.loc[8, "status_shown"] == "не требуется"      # no contest in 2025
+    assert rm.loc[11, "status_shown"] == "нет отчёта"
+    assert rm.loc[1, "status_shown"] == "выполнено"
+    assert str(rm.loc[4, "due_date"].date()) == "2025-10-31"
+
+
+def test_item_8_applies_in_contest_years_and_is_overdue_after_october(conn):
+    rm = queries.roadmap(conn, {"SCH"}, 2026, date(2026, 11, 24)).set_index("item")
+    assert bool(rm.loc[8, "applicable"]) and rm.loc[8, "status_shown"] == "просрочено"
+    assert rm.loc[1, "status_shown"] == "нет отчёта"          # not in the 2026 file
+    before = queries.roadmap(conn, {"SCH"}, 2026, date(2026, 10, 31)).set_index("item")
+    assert before.loc[8, "status_shown"] == "в работе"        # the due day itself is not overdue
+    assert not bool(queries.roadmap(conn, {"SCH"}, 2027, date(2027, 12, 1)).set_index("item").loc[8, "applicable"])
+
+
+def test_department_items_3_and_10_do_not_apply(conn):
+    k = kpi(conn, "UO")
+    assert (k.items_done, k.items_due, k.done_pct, k.items_overdue) == (8, 8, 100.0, 0)
+    rm = queries.roadmap(conn, {"UO"}, 2025, date(2025, 12, 1)).set_index("item")
+    assert rm.loc[3, "status_shown"] == rm.loc[10, "status_shown"] == "не требуется"
+
+
+def test_no_roadmap_report_is_missing_not_zero(conn):
+    k = kpi(conn, "DS")
+    assert not k.roadmap_reported
+    assert k.done_pct != k.done_pct                      # NaN: «нет данных», not 0 %
+    assert str(k.items_overdue) == "<NA>"
+    rm = queries.roadmap(conn, {"DS"}, 2025, date(2025, 12, 1)).set_index("item")
+    assert set(rm.drop(index=8)["status_shown"]) == {"нет отчёта"}
+    assert rm.loc[8, "status_shown"] == "не требуется"   # no contest in 2025, report or not
+
+
+def test_mentor_base_freshness_item_4(conn):
+    assert bool(kpi(conn, "SCH").mentor_base_on_time) is True     # arrived 20.10.2025
+    assert bool(kpi(conn, "DS").mentor_base_on_time) is False      # arrived 05.11.2025
+    assert str(kpi(conn, "EMPTY").mentor_base_on_time) in ("<NA>", "None", "nan")
+
+
+def test_partners_none_versus_not_reported(conn):
+    assert (kpi(conn, "SCH").partners, kpi(conn, "SCH").partners_with_mentors) == (2, 1)
+    assert kpi(conn, "DS").partners == 0                     # a header-only file: «нет партнёров»
+    assert str(kpi(conn, "UO").partners) == "<NA>"           # no file at all
+    city = queries.city_summary(conn, ALL, 2025, date(2025, 12, 1))
+    assert (city["orgs_with_partners"], city["partners_reported"], city["partners"]) == (1, 2, 2)
+
+
+def test_events_and_students(conn):
+    k = kpi(conn, "SCH")
+    assert (k.events, k.events_item5, k.practices, k.practices_regional_federal) == (3, 1, 2, 1)
+    assert k.mentee_students_pct == 10.0
+
+
+def test_completeness_and_missing_uploads(conn):
+    comp = queries.completeness(conn, ALL, 2025)
+    assert len(comp) == 4 * 7                                  # organizations × datasets, one row each
+    assert comp.groupby("org_code")["uploaded"].sum().to_dict() == {"SCH": 7, "DS": 3, "UO": 1, "EMPTY": 0}
+    missing = queries.missing_uploads(conn, ALL, 2025).set_index("org_code")
+    assert missing.loc["EMPTY", "missing"] == 7
+    assert missing.loc["DS", "datasets"] == "events, mentorships, roadmap, students"
+    assert "SCH" not in missing.index
+    assert kpi(conn, "EMPTY").datasets_uploaded == 0
+
+
+def test_city_summary_sums_only_what_was_reported(conn):
+    city = queries.city_summary(conn, ALL, 2025, date(2025, 11, 15))
+    assert city["organizations"] == 4
+    assert (city["items_done"], city["items_due"], city["done_pct"]) == (12, 16, 75.0)   # SCH 4/8 + UO 8/8
+    assert (city["young_teachers"], city["young_covered"], city["young_coverage_pct"]) == (2, 1, 50.0)  # DS unknown
+    assert city["mentors"] == 4 and city["orgs_without_uploads"] == 1
+
+
+def test_monitoring_puts_previous_year_beside(conn):
+    mon = queries.monitoring(conn, {"SCH"}, 2026, date(2026, 11, 24)).iloc[0]
+    assert mon.done_pct_prev == 50.0 and mon.teachers_prev == 6
+    assert str(mon.teachers) == "<NA>"                         # no staff file for 2026
+
+
+def test_empty_scope_returns_nothing(conn):
+    for name in ("org_kpi", "roadmap", "overdue_items", "completeness", "missing_uploads", "uncovered_young_teachers",
+                 "mentor_breakdown", "mentor_base", "partners", "monitoring"):
+        assert getattr(queries, name)(conn, set(), 2025).empty, name
+    assert queries.events(conn, set()).empty and queries.coverage_trend(conn, set()).empty
+    assert queries.city_summary(conn, set(), 2025)["organizations"] == 0
+
+
+def test_scope_limits_every_query(conn):
+    assert set(queries.org_kpi(conn, {"DS"}, 2025)["org_code"]) == {"DS"}
+    assert set(queries.roadmap(conn, {"DS"}, 2025)["org_code"]) == {"DS"}
+    assert queries.mentor_base(conn, {"DS"}, 2025)["mentor_id"].tolist() == ["DM1"]
+    assert queries.partners(conn, {"DS"}, 2025).empty
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_data_invariants(conn, year):
+    """Data tests beside the views: unique keys, covered ≤ total, shares between 0 and 100."""
+    k = queries.org_kpi(conn, ALL, year, date(2026, 11, 24))
+    assert k["org_code"].is_unique
+    for part, whole in (("young_covered", "young_teachers"), ("difficulties_covered", "teachers_with_difficulties"),
+                        ("items_done", "items_due"), ("mentors_overloaded", "mentors"),
+                        ("partners_with_mentors", "partners"), ("pairs_active", "pairs")):
+        both = k[[part, whole]].dropna()
+        assert (both[part] <= both[whole]).all(), part
+    for pct in [c for c in k.columns if c.endswith("_pct")]:
+        assert k[pct].dropna().between(0, 100).all(), pct
+    rm = conn.execute("select org_code, year, item, count(*) n from mart_roadmap(current_date) group by all "
+                      "having n > 1").fetchall()
+    assert rm == []
+    assert conn.execute("select count(*) from mart_completeness").fetchone()[0] == 4 * 4 * 7
