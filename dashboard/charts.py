@@ -51,7 +51,7 @@ def roadmap_matrix(df: pd.DataFrame, selectable: bool = True) -> alt.Chart:
         tooltip=[alt.Tooltip("short_name:N", title="Организация"), alt.Tooltip("item:O", title="Пункт"),
                  alt.Tooltip("short_title:N", title="Мероприятие"), alt.Tooltip("status_shown:N", title="Статус"),
                  alt.Tooltip("due:N", title="Срок"), alt.Tooltip("done:N", title="Выполнено")],
-    ).properties(height=max(160, ROW_PX * n_orgs))
+    ).properties(height=alt.Step(ROW_PX))
     if selectable:
         chart = chart.add_params(alt.selection_point(name="org", fields=["org_code"], on="click"))
     return chart
@@ -80,7 +80,7 @@ def coverage_bars(df: pd.DataFrame) -> alt.Chart:
                  alt.Tooltip("young_covered:Q", title="С наставником"),
                  alt.Tooltip("young_teachers:Q", title="Молодых педагогов")],
     )
-    return (bars + _goal_rules()).properties(height=max(120, ROW_PX * len(d)), title=title)
+    return (bars + _goal_rules()).properties(height=alt.Step(ROW_PX), title=title)
 
 
 def _goal_rules() -> alt.LayerChart:
@@ -123,62 +123,64 @@ def count_bars(df: pd.DataFrame, category: str, value: str, title: str, color: s
                     alt.Tooltip(f"sum({value}):Q", title="Количество")],
     }
     if color:
-        enc["color"] = alt.Color(f"{color}:N", title=color_title, legend=alt.Legend(orient="bottom"))
+        enc["color"] = alt.Color(f"{color}:N", title=color_title,
+                                 legend=alt.Legend(orient="bottom", columns=2, labelLimit=LABEL_LIMIT))
         enc["tooltip"].insert(1, alt.Tooltip(f"{color}:N", title=color_title))
-    return alt.Chart(df).mark_bar().encode(**enc).properties(height=max(100, ROW_PX * len(order) + 40), title=title)
+    return alt.Chart(df).mark_bar().encode(**enc).properties(height=alt.Step(ROW_PX), title=title)
 
 
-def events_by_year(df: pd.DataFrame) -> alt.Chart:
-    """Events per year by level (stacked), one bar group per kind."""
-    d = df.assign(year_label=df["year"].astype(str))
-    return alt.Chart(d).mark_bar().encode(
+def events_by_kind(df: pd.DataFrame) -> alt.Chart:
+    """Events of one year by kind, stacked by level."""
+    return alt.Chart(df).mark_bar().encode(
         x=alt.X("count():Q", title="Мероприятий"),
-        y=alt.Y("kind:N", title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
-        yOffset=alt.YOffset("year_label:N", title="Год"),
+        y=alt.Y("kind:N", title=None, sort="-x", axis=alt.Axis(labelLimit=LABEL_LIMIT)),
         color=alt.Color("level:N", title="Уровень",
                         scale=alt.Scale(domain=["ОО", "муниципальный", "региональный", "федеральный"],
                                         range=["#b0c4de", "#4a90d9", "#f28e2b", "#d62728"]),
-                        legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("year_label:N", title="Год"), alt.Tooltip("kind:N", title="Вид"),
-                 alt.Tooltip("level:N", title="Уровень"), alt.Tooltip("count():Q", title="Мероприятий")],
-    ).properties(height=alt.Step(14), title="Мероприятия по видам, уровням и годам")
+                        legend=alt.Legend(orient="bottom", columns=2)),
+        tooltip=[alt.Tooltip("kind:N", title="Вид"), alt.Tooltip("level:N", title="Уровень"),
+                 alt.Tooltip("count():Q", title="Мероприятий")],
+    ).properties(height=alt.Step(30), title="Мероприятия года по видам и уровням")
 
 
 def events_by_month(df: pd.DataFrame) -> alt.Chart:
-    """Events over time, by month, one line per kind."""
+    """Events over time (all years in ``df``), by month, one line per kind; the legend on the right so
+    that it never eats the plot's height."""
     d = df.assign(month=df["event_date"].dt.to_period("M").dt.to_timestamp())
     return alt.Chart(d).mark_line(point=True).encode(
-        x=alt.X("yearmonth(month):T", title="Месяц", axis=alt.Axis(format="%m.%Y")),
+        x=alt.X("yearmonth(month):T", title="Месяц", axis=alt.Axis(format="%m.%Y", tickCount="month")),
         y=alt.Y("count():Q", title="Мероприятий"),
-        color=alt.Color("kind:N", title="Вид", legend=alt.Legend(orient="bottom", columns=2)),
+        color=alt.Color("kind:N", title="Вид", legend=alt.Legend(orient="right", labelLimit=LABEL_LIMIT)),
         tooltip=[alt.Tooltip("yearmonth(month):T", title="Месяц", format="%m.%Y"),
                  alt.Tooltip("kind:N", title="Вид"), alt.Tooltip("count():Q", title="Мероприятий")],
-    ).properties(height=260, title="Мероприятия по месяцам")
+    ).properties(height=260, title="Мероприятия по месяцам, все годы")
 
 
-def completeness_matrix(df: pd.DataFrame, dataset_titles: dict) -> alt.Chart:
-    """Organizations × datasets: uploaded (with the date) or missing."""
+COMPLETENESS_STATES = ["загружен", "нет файла", "не требуется"]
+
+
+def completeness_matrix(df: pd.DataFrame) -> alt.Chart:
+    """Organizations × datasets: uploaded, missing, or not required of this type of organization."""
     n_orgs = df["org_code"].nunique()
-    d = df.assign(dataset_title=df["dataset"].map(dataset_titles),
-                  state=df["uploaded"].map({True: "загружен", False: "нет файла"}),
-                  when=df["current_since"].dt.strftime("%d.%m.%Y").fillna("—"))
-    color = alt.Color("state:N", title=None, scale=alt.Scale(domain=["загружен", "нет файла"],
-                                                              range=["#2e7d32", "#d62728"]),
+    d = df.assign(when=df["current_since"].dt.strftime("%d.%m.%Y").fillna("—"))
+    titles = list(dict.fromkeys(df["dataset_title"]))
+    color = alt.Color("state:N", title=None, scale=alt.Scale(domain=COMPLETENESS_STATES,
+                                                              range=["#2e7d32", "#d62728", "#eeeeee"]),
                       legend=alt.Legend(orient="bottom"))
     if n_orgs > MATRIX_MAX_ORGS:
         return alt.Chart(d).mark_bar().encode(
             x=alt.X("count():Q", stack="normalize", title="Доля организаций", axis=alt.Axis(format="%")),
-            y=alt.Y("dataset_title:N", title=None), color=color,
+            y=alt.Y("dataset_title:N", title=None, sort=titles), color=color,
             tooltip=[alt.Tooltip("dataset_title:N", title="Набор"), alt.Tooltip("state:N", title="Состояние"),
                      alt.Tooltip("count():Q", title="Организаций")],
-        ).properties(height=260, title=f"Загрузки {n_orgs} организаций")
+        ).properties(height=alt.Step(30), title=f"Загрузки {n_orgs} организаций")
     order = list(dict.fromkeys(d.sort_values(["org_type", "short_name"])["short_name"]))
     return alt.Chart(d).mark_rect(stroke="white", strokeWidth=1.5).encode(
-        x=alt.X("dataset_title:N", title=None, sort=list(dataset_titles.values()),
-                axis=alt.Axis(labelAngle=0, orient="top", labelLimit=120)),
+        x=alt.X("dataset_title:N", title=None, sort=titles,
+                axis=alt.Axis(labelAngle=0, orient="top", labelLimit=140)),
         y=alt.Y("short_name:N", title=None, sort=order, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
         color=color,
         tooltip=[alt.Tooltip("short_name:N", title="Организация"), alt.Tooltip("dataset_title:N", title="Набор"),
                  alt.Tooltip("state:N", title="Состояние"), alt.Tooltip("when:N", title="Загружен"),
                  alt.Tooltip("version:Q", title="Версия")],
-    ).properties(height=max(160, ROW_PX * n_orgs))
+    ).properties(height=alt.Step(ROW_PX))

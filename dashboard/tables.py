@@ -11,13 +11,17 @@ import streamlit as st
 
 from warehouse.labels import COLUMNS
 
-PCT_SUFFIX = "_pct"
+NO_DATA = "нет данных"
+PLAIN_NUMBERS = {"year", "item", "version", "upload_id"}   # numbers that are names: no digit grouping
 
 
 def _config(col: str, s: pd.Series):
     title = COLUMNS.get(col, col)
-    if col.endswith(PCT_SUFFIX) or "_pct_" in col:
-        return st.column_config.NumberColumn(title, format="%.1f %%")
+    if col in PLAIN_NUMBERS:
+        return st.column_config.NumberColumn(title, format="plain")
+    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s) and s.dtype != "boolean":
+        # The viewer's locale: a Russian browser shows «45,5» and «1 258». Percent columns say «%» in the title.
+        return st.column_config.NumberColumn(title, format="localized")
     if pd.api.types.is_datetime64_any_dtype(s):
         fmt = "DD.MM.YYYY HH:mm" if col.endswith("_at") or col == "current_since" else "DD.MM.YYYY"
         return st.column_config.DatetimeColumn(title, format=fmt)
@@ -30,21 +34,27 @@ def _config(col: str, s: pd.Series):
 
 def show(df: pd.DataFrame, columns: list[str] | None = None, *, height: int | str = "auto", key: str | None = None,
          **kwargs):
-    """Render ``df[columns]`` with Russian headers; extra kwargs go to ``st.dataframe`` (selection)."""
+    """Render ``df[columns]`` with Russian headers; extra kwargs go to ``st.dataframe`` (selection).
+
+    A missing figure shows as «нет данных»; an empty text cell stays empty.
+    """
     columns = columns or list(df.columns)
-    view = df[columns]
+    view = df[columns].copy()
     if view.empty:
         st.info("Нет строк для выбранных фильтров.")
         return None
-    return st.dataframe(view, hide_index=True, width="stretch", height=height, key=key,
+    for c in columns:
+        if view[c].dtype == object or pd.api.types.is_string_dtype(view[c]):
+            view[c] = view[c].fillna("")
+    return st.dataframe(view, hide_index=True, width="stretch", height=height, key=key, placeholder=NO_DATA,
                         column_config={c: _config(c, view[c]) for c in columns}, **kwargs)
 
 
 def num(v) -> str:
     """A count for a tile: «1 204», or «нет данных»."""
-    return "нет данных" if v is None or pd.isna(v) else f"{int(v):,}".replace(",", " ")
+    return NO_DATA if v is None or pd.isna(v) else f"{int(v):,}".replace(",", " ")
 
 
 def pct(v) -> str:
     """A percentage for a tile: «85,3 %», or «нет данных»."""
-    return "нет данных" if v is None or pd.isna(v) else f"{v:.1f}".replace(".", ",") + " %"
+    return NO_DATA if v is None or pd.isna(v) else f"{v:.1f}".replace(".", ",") + " %"

@@ -25,10 +25,9 @@ c3.metric("Педагоги с затруднениями с наставник�
 if events.empty:
     st.info("Нет файлов мероприятий.")
 else:
-    left, right = st.columns(2)
-    left.altair_chart(charts.events_by_year(events), width="stretch")
+    st.altair_chart(charts.events_by_month(events), width="stretch")
     if not year_events.empty:
-        right.altair_chart(charts.events_by_month(year_events), width="stretch")
+        st.altair_chart(charts.events_by_kind(year_events), width="stretch")
 
 st.subheader("Конкурс «Педагог-наставник» (пункт 8: 2026 и 2028 годы)")
 contest = events[events["kind"].eq("конкурс")]

@@ -20,7 +20,7 @@ c2.metric("Наставников", tables.num(city["mentors"]),
 c2.caption(f"Педагогов-наставников: {tables.pct(city['teachers_mentor_pct'])} педагогов")
 cov = city["young_coverage_pct"]
 c3.metric("Охват молодых педагогов", tables.pct(cov),
-          delta=None if cov is None else f"{cov - charts.BENCHMARK_PCT:+.1f} п. п. к ориентиру 70 %".replace(".", ","),
+          delta=None if cov is None else f"{cov - charts.BENCHMARK_PCT:+.1f}".replace(".", ",") + " п. п. к ориентиру 70 %",
           delta_color="normal", help="Цель приказа — каждый молодой педагог (100 %); ориентир проекта "
                                      "«Учитель будущего» — не менее 70 %.")
 c3.caption(f"С наставником {tables.num(city['young_covered'])} из {tables.num(city['young_teachers'])}")
@@ -43,5 +43,5 @@ with t3:
     tables.show(lowest, ["short_name", "young_teachers", "young_covered", "young_coverage_pct"])
 
 st.subheader("Организации")
-tables.show(kpi, ["short_name", "done_pct", "items_overdue", "mentors", "young_coverage_pct", "partners", "events",
-                  "datasets_uploaded"])
+tables.show(kpi, ["short_name", "done_pct", "items_overdue", "mentors", "young_coverage_pct", "partners",
+                  "datasets_missing"])

@@ -22,7 +22,7 @@ if kpi["young_coverage_pct"].notna().any():
 trend = data.get("coverage_trend", f.scope)
 if not trend.empty:
     right.altair_chart(charts.coverage_trend(trend), width="stretch")
-no_data = kpi[kpi["young_coverage_pct"].isna()]
+no_data = kpi[kpi["young_coverage_pct"].isna() & kpi["staff_expected"]]
 if not no_data.empty:
     right.warning("Нет данных об охвате (не загружены педагоги или пары): "
                   + ", ".join(no_data["short_name"]))

@@ -220,10 +220,16 @@ def test_completeness_and_missing_uploads(conn):
     comp = queries.completeness(conn, ALL, 2025)
     assert len(comp) == 4 * 7                                  # organizations × datasets, one row each
     assert comp.groupby("org_code")["uploaded"].sum().to_dict() == {"SCH": 7, "DS": 3, "UO": 1, "EMPTY": 0}
+    # Kindergartens owe no students file; the department owes only roadmap and events.
+    assert comp.groupby("org_code")["expected"].sum().to_dict() == {"SCH": 7, "DS": 6, "UO": 2, "EMPTY": 6}
     missing = queries.missing_uploads(conn, ALL, 2025).set_index("org_code")
-    assert missing.loc["EMPTY", "missing"] == 7
-    assert missing.loc["DS", "datasets"] == "events, mentorships, roadmap, students"
+    assert missing.loc["EMPTY", "missing"] == 6
+    assert missing.loc["DS", "datasets"] == "Дорожная карта, Наставнические пары, Мероприятия"
+    assert missing.loc["UO", "datasets"] == "Мероприятия"
     assert "SCH" not in missing.index
+    state = comp.set_index(["org_code", "dataset"])["state"]
+    assert (state["DS", "students"], state["DS", "roadmap"], state["DS", "staff"]) == (
+        "не требуется", "нет файла", "загружен")
     assert kpi(conn, "EMPTY").datasets_uploaded == 0
 
 

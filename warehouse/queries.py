@@ -13,13 +13,6 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-DATASET_TITLES = {
-    "roadmap": "Дорожная карта", "staff": "Педагоги", "mentors": "Наставники", "mentorships": "Пары",
-    "partners": "Партнёры", "events": "Мероприятия", "students": "Обучающиеся",
-}
-CONTEST_ITEM = 8
-
-
 def _scope(scope: Collection[str]) -> list[str]:
     return sorted(set(scope))
 
@@ -85,7 +78,8 @@ def city_summary(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: 
                sum(partners) as partners,
                sum(events) as events,
                sum(practices_regional_federal) as practices_regional_federal,
-               count(*) filter (where datasets_uploaded = 0) as orgs_without_uploads
+               count(*) filter (where datasets_uploaded = 0) as orgs_without_uploads,
+               count(*) filter (where datasets_missing > 0) as orgs_with_missing
         from k
         """, {"scope": _scope(scope), "year": year, "as_of": as_of or date.today()})
     row = cur.fetchone()
@@ -128,20 +122,20 @@ def overdue_items(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year:
 def completeness(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
     """One row per (organization, dataset): uploaded or not, when, which version."""
     return _q(conn, """
-        select org_code, short_name, org_type, dataset, uploaded, current_since, first_loaded_at, version, rows,
-               file_name, uploaded_by
+        select org_code, short_name, org_type, dataset, dataset_title, expected, uploaded, state, current_since,
+               first_loaded_at, version, rows, file_name, uploaded_by
         from mart_completeness
         where year = $year and list_contains($scope::varchar[], org_code)
-        order by org_type, org_code, dataset
+        order by org_type, org_code, sort
         """, scope=scope, year=year)
 
 
 def missing_uploads(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
-    """Organizations in scope with the datasets they have not uploaded for the year."""
+    """Organizations in scope with the datasets their type should upload and they have not, for the year."""
     return _q(conn, """
-        select org_code, short_name, count(*) as missing, string_agg(dataset, ', ' order by dataset) as datasets
+        select org_code, short_name, count(*) as missing, string_agg(dataset_title, ', ' order by sort) as datasets
         from mart_completeness
-        where year = $year and not uploaded and list_contains($scope::varchar[], org_code)
+        where year = $year and expected and not uploaded and list_contains($scope::varchar[], org_code)
         group by all order by missing desc, org_code
         """, scope=scope, year=year)
 

@@ -13,13 +13,11 @@ with years as (
 select o.org_code, o.short_name, o.full_name, o.org_type, y.year
 from organizations o cross join years y;
 
--- One row per (organization, year, dataset): the current snapshot, if any, and when its first and
--- latest accepted versions arrived. Grain: org_years x 7 datasets.
+-- One row per (organization, year, dataset): whether the organization's type is expected to upload it,
+-- the current snapshot if any, and when its first and latest accepted versions arrived.
+-- Grain: org_years x 7 datasets.
 create or replace view mart_completeness as
-with datasets as (
-    select unnest(['roadmap', 'staff', 'mentors', 'mentorships', 'partners', 'events', 'students']) as dataset
-),
-loaded as (
+with loaded as (
     select dataset, org_code, year, min(uploaded_at) as first_loaded_at, count(*) as versions
     from uploads where outcome = 'loaded' group by all
 ),
@@ -29,12 +27,17 @@ current_snap as (
     from snapshots s join uploads u using (upload_id)
 ),
 final as (
-    select oy.org_code, oy.short_name, oy.org_type, oy.year, d.dataset,
+    select oy.org_code, oy.short_name, oy.org_type, oy.year, d.dataset, d.title as dataset_title, d.sort,
+           e.dataset is not null as expected,
            c.current_since is not null as uploaded,
+           case when c.current_since is not null then 'загружен'
+                when e.dataset is not null then 'нет файла'
+                else 'не требуется' end as state,
            c.current_since, c.rows, c.version, c.file_name, c.uploaded_by,
            l.first_loaded_at, coalesce(l.versions, 0) as versions
     from org_years oy
     cross join datasets d
+    left join expected_datasets e on e.org_type = oy.org_type and e.dataset = d.dataset
     left join current_snap c on c.dataset = d.dataset and c.org_code = oy.org_code and c.year = oy.year
     left join loaded l on l.dataset = d.dataset and l.org_code = oy.org_code and l.year = oy.year
 )
@@ -187,6 +190,12 @@ mentors_arrival as (
     select org_code, year, min(uploaded_at) as mentors_first_loaded_at
     from uploads where dataset = 'mentors' and outcome = 'loaded' group by all
 ),
+expected as (
+    select org_code, year, count(*) filter (where expected) as datasets_expected,
+           count(*) filter (where expected and not uploaded) as datasets_missing,
+           bool_or(expected and dataset = 'staff') as staff_expected
+    from mart_completeness group by all
+),
 files as (
     select org_code, year, count(*) as datasets_uploaded,
            bool_or(dataset = 'roadmap') as has_roadmap, bool_or(dataset = 'staff') as has_staff,
@@ -198,6 +207,7 @@ files as (
 final as (
     select oy.org_code, oy.short_name, oy.org_type, oy.year,
            coalesce(f.datasets_uploaded, 0) as datasets_uploaded,
+           ex.datasets_expected, ex.datasets_missing, ex.staff_expected,
            -- roadmap (done share over the items reported and applicable)
            coalesce(f.has_roadmap, false) as roadmap_reported,
            case when f.has_roadmap then r.items_done end as items_done,
@@ -253,6 +263,7 @@ final as (
            case when ma.mentors_first_loaded_at is not null
                 then ma.mentors_first_loaded_at::date <= make_date(oy.year, 10, 31) end as mentor_base_on_time
     from org_years oy
+    left join expected ex using (org_code, year)
     left join files f using (org_code, year)
     left join roadmap r using (org_code, year)
     left join staff s using (org_code, year)
