@@ -1,0 +1,127 @@
+"""AppTest of every page on the demo warehouse: it runs without exception, and the numbers it shows
+are the query layer's numbers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from dashboard.state import connection
+from dashboard.tables import num, pct
+from ingest.demo import build_demo
+from warehouse import db, queries, registry
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "dashboard" / "app.py")
+PAGES = ["overview", "roadmap", "mentors", "young_teachers", "partners", "events", "monitoring", "uploads"]
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    build_demo(path)
+    return path
+
+
+@pytest.fixture
+def app(demo_db, monkeypatch):
+    monkeypatch.setenv(db.ENV_DB, str(demo_db))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+    def run(page: str | None = None, year: int | None = None, org: str | None = None) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.run()
+        if year is not None:
+            at.selectbox(key="flt_year").select(year).run()
+        if org is not None:
+            at.selectbox(key="flt_org").select(org).run()
+        if page:
+            at.switch_page(str(ROOT / "pages" / f"{page}.py")).run()
+        assert not at.exception, [e.message for e in at.exception]
+        return at
+
+    yield run
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def reader(demo_db):
+    """A cursor on the app's own connection (one process may hold one configuration of a file)."""
+    return connection(str(demo_db)).cursor()
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_without_exception(app, page):
+    at = app(page)
+    assert at.title[0].value                      # the page drew its title
+    assert not at.error
+
+
+def test_overview_tiles_match_the_query_layer(app, demo_db):
+    at = app("overview", year=2025)
+    shown = metrics(at)
+    with reader(demo_db) as c:
+        city = queries.city_summary(c, registry.org_codes(c), 2025)
+    assert shown["Наставников"] == num(city["mentors"])
+    assert shown["Охват молодых педагогов"] == pct(city["young_coverage_pct"])
+    assert shown["Дорожная карта выполнена"] == pct(city["done_pct"])
+    assert shown["Организаций с партнёрами"] == f"{num(city['orgs_with_partners'])} из {city['organizations']}"
+    assert city["organizations"] == 26
+
+
+def test_filters_narrow_every_figure_to_one_organization(app, demo_db):
+    with reader(demo_db) as c:
+        code = queries.org_kpi(c, registry.org_codes(c), 2025).dropna(subset=["young_coverage_pct"]).iloc[0]
+        city = queries.city_summary(c, {code.org_code}, 2025)
+    at = app("young_teachers", year=2025, org=code.org_code)
+    shown = metrics(at)
+    assert shown["Молодых педагогов"] == num(code.young_teachers) == num(city["young_teachers"])
+    assert shown["Охват"] == pct(code.young_coverage_pct)
+    uncovered = at.dataframe[0].value
+    assert set(uncovered["org_code"]) <= {code.org_code}
+
+
+def test_roadmap_page_shows_the_selected_organizations_items(app, demo_db):
+    at = app("roadmap", year=2025)
+    table = at.dataframe[-1].value                 # the selected organization's items
+    assert list(table["item"]) == list(range(1, 12))
+    with reader(demo_db) as c:
+        first = queries.roadmap(c, registry.org_codes(c), 2025)["org_code"].iloc[0]
+        expected = queries.roadmap(c, {first}, 2025)
+    assert list(table["status_shown"]) == list(expected["status_shown"])
+
+
+def test_uncovered_young_teachers_list_matches_the_view(app, demo_db):
+    at = app("young_teachers", year=2026)
+    with reader(demo_db) as c:
+        expected = queries.uncovered_young_teachers(c, registry.org_codes(c), 2026)
+    shown = at.dataframe[0].value
+    assert len(shown) == len(expected) > 0
+    assert sorted(shown["teacher_id"]) == sorted(expected["teacher_id"])
+
+
+def test_uploads_page_lists_who_must_upload_what(app, demo_db):
+    at = app("uploads", year=2026)
+    with reader(demo_db) as c:
+        missing = queries.missing_uploads(c, registry.org_codes(c), 2026)
+    shown = at.dataframe[0].value
+    assert list(shown["short_name"]) == list(missing["short_name"])
+    assert len(shown) > 0        # the demo has an organization that uploaded nothing for 2026
+
+
+def test_mentors_and_partners_tiles(app, demo_db):
+    with reader(demo_db) as c:
+        city = queries.city_summary(c, registry.org_codes(c), 2026)
+        partners = queries.partners(c, registry.org_codes(c), 2026)
+    assert metrics(app("mentors", year=2026))["Наставников"] == num(city["mentors"])
+    shown = metrics(app("partners", year=2026))
+    assert shown["Партнёров"] == num(city["partners"]) == num(len(partners))
+    assert shown["Партнёров, дающих наставников"] == num((partners["mentors_count"] > 0).sum())
