@@ -68,7 +68,7 @@ class Prepared:
             "file_name": self.file_name, "sha256": self.sha256, "size_bytes": self.size_bytes,
             "encoding": self.raw.encoding if self.raw else None,
             "delimiter": self.raw.delimiter if self.raw else None,
-            "error_count": self.report.error_count + (1 if self.file_error else 0),
+            "error_count": self.report.error_count,  # a file-level error is already one issue of the report
             "warning_count": self.report.warning_count, "message": self.file_error,
         }
 
@@ -223,7 +223,8 @@ def summary(result: LoadResult) -> str:
     if result.outcome != "rejected":
         if p.previous:
             prev = p.previous
-            lines.append(f"Заменяет версию {prev.version} ({fmt_int(prev.rows)} строк, {prev.file_name}, "
+            lines.append(f"Заменяет версию {prev.version} ({fmt_int(prev.rows)} "
+                         f"{plural(prev.rows, 'строка', 'строки', 'строк')}, {prev.file_name}, "
                          f"от {prev.uploaded_at:%d.%m.%Y %H:%M}); она сохранена и может быть восстановлена.")
         d = p.diff
         if d:

@@ -90,9 +90,11 @@ def diff(conn: duckdb.DuckDBPyConnection, dataset: str, table: pa.Table, key: tu
     n_new = table.num_rows
     if current_upload is None:
         return {"added": n_new, "removed": 0, "changed": 0, "unchanged": 0}
-    cols = [c for c in data_columns(conn, dataset) if c in table.column_names]
+    cols = data_columns(conn, dataset)
     listed = ", ".join(cols)
-    new = table.select(cols)  # noqa: F841 - read by DuckDB's replacement scan below
+    new = table.select([c for c in cols if c in table.column_names])  # noqa: F841 - read by DuckDB below
+    # A column left out of the new file is written as empty: compare it as null rather than skip it.
+    new_rows = "select " + ", ".join(c if c in table.column_names else f"null as {c}" for c in cols) + " from new"
     cur = f"select {listed} from {_table(dataset)} where upload_id = $upload"
     if key:
         on = " and ".join(f"c.{k} is not distinct from n.{k}" for k in key)
@@ -100,7 +102,7 @@ def diff(conn: duckdb.DuckDBPyConnection, dataset: str, table: pa.Table, key: tu
         added, removed, changed, unchanged = conn.execute(
             f"""
             with c as (select *, true as in_c from ({cur})),
-                 n as (select *, true as in_n from new),
+                 n as (select *, true as in_n from ({new_rows})),
                  joined as (select c.in_c, n.in_n, {same} as same from c full outer join n on {on})
             select count(*) filter (where in_c is null),
                    count(*) filter (where in_n is null),
@@ -113,8 +115,8 @@ def diff(conn: duckdb.DuckDBPyConnection, dataset: str, table: pa.Table, key: tu
         return {"added": added, "removed": removed, "changed": changed, "unchanged": unchanged}
     added, removed = conn.execute(
         f"""
-        select (select count(*) from (select {listed} from new except all {cur})),
-               (select count(*) from ({cur} except all select {listed} from new))
+        select (select count(*) from ({new_rows} except all {cur})),
+               (select count(*) from ({cur} except all {new_rows}))
         """,
         {"upload": current_upload},
     ).fetchone()

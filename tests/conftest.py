@@ -1,0 +1,114 @@
+"""Shared fixtures of the test suite.
+
+Everything here is generic: a fresh warehouse file with the organizations registry, the nasty files
+of ``tests/fixtures``, and small helpers to build and load a CSV from bytes. Other test modules
+may add their own fixtures below; keep each one documented and independent of the others.
+
+- ``warehouse_path``: a fresh DuckDB file under ``tmp_path``, migrated, with the 3-organization
+  registry loaded and the connection closed again (for subprocess tests that open it themselves).
+- ``warehouse``: an open connection to that file (``warehouse.db.connect``), closed after the test.
+- ``fixture_bytes(name)``: the bytes of a file of ``tests/fixtures``.
+- ``make_csv(rows, sep=";", encoding="utf-8")``: rows of cells as CSV bytes.
+- ``load_bytes(dataset, data, ...)``: ``ingest.load.load_file`` on the ``warehouse`` connection.
+- ``table_counts(conn)``: the row count of every table that an upload may change (before/after).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from ingest import load
+from warehouse import db, snapshots
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+YEAR = 2025          # the reporting year most tests upload for
+SCHOOL = "СОШ1"      # a school
+KINDERGARTEN = "ДС2"  # a kindergarten
+DEPARTMENT = "УО"    # the education department itself (it reports on its own items too)
+
+# The registry of the tests: a school, a kindergarten and the department, as the department's
+# specialist would save it from Excel (cp1251, «;»).
+ORGANIZATIONS_CSV = (
+    "Код ОО;Полное наименование;Краткое наименование;Тип ОО;Муниципалитет;ИНН;Сайт\r\n"
+    "СОШ1;Муниципальное автономное общеобразовательное учреждение «Средняя общеобразовательная школа № 1»;"
+    "МАОУ «СОШ № 1»;общеобразовательная;Когалым;8608000009;https://school1.example.ru\r\n"
+    "ДС2;Муниципальное автономное дошкольное образовательное учреждение «Детский сад № 2»;"
+    "МАДОУ «ДС № 2»;дошкольная;;;\r\n"
+    "УО;Управление образования Администрации города Когалыма;УО;орган управления образованием;Когалым;;"
+    "https://uo.example.ru\r\n"
+).encode("cp1251")
+
+# Tables whose row counts prove that a refused upload changed nothing.
+DATA_TABLES = tuple(f"raw_{d}" for d in snapshots.DATASETS) + ("snapshots",)
+
+
+@pytest.fixture
+def warehouse_path(tmp_path) -> Path:
+    """A fresh, migrated warehouse file with the organizations registry loaded; no connection held."""
+    path = tmp_path / "warehouse.duckdb"
+    conn = db.connect(path)
+    try:
+        result = load.load_file(conn, ORGANIZATIONS_CSV, "organizations.csv", "organizations", user="test:setup")
+        assert result.outcome == "loaded", load.summary(result)
+    finally:
+        conn.close()
+    return path
+
+
+@pytest.fixture
+def warehouse(warehouse_path):
+    """An open writable connection to the fresh warehouse of ``warehouse_path``; closed after the test."""
+    conn = db.connect(warehouse_path)
+    yield conn
+    conn.close()
+
+
+@pytest.fixture
+def fixture_bytes() -> Callable[[str], bytes]:
+    """The bytes of one file of ``tests/fixtures`` (see ``tests/fixtures/make_fixtures.py``)."""
+    def read(name: str) -> bytes:
+        return (FIXTURES / name).read_bytes()
+    return read
+
+
+def csv_bytes(rows: list[list[object]], sep: str = ";", encoding: str = "utf-8") -> bytes:
+    """Rows of cells (the header first) as CSV bytes, quoted only where needed, CRLF like Excel."""
+    out = io.StringIO()
+    csv.writer(out, delimiter=sep, lineterminator="\r\n").writerows(
+        [["" if c is None else str(c) for c in r] for r in rows])
+    return out.getvalue().encode(encoding)
+
+
+@pytest.fixture
+def make_csv() -> Callable[..., bytes]:
+    """``make_csv(rows, sep=";", encoding="utf-8")``: rows of cells (header first) as CSV bytes."""
+    return csv_bytes
+
+
+@pytest.fixture
+def load_bytes(warehouse) -> Callable[..., load.LoadResult]:
+    """``load_bytes(dataset, data, org=SCHOOL, year=YEAR, file_name=None, user="test", **kw)``: load bytes
+    into the ``warehouse`` through the real loader (``ingest.load.load_file``); ``kw`` goes to it
+    (``dry_run``, ``max_bytes``). For ``organizations`` pass ``org=None, year=None``."""
+    def run(dataset: str, data: bytes, org: str | None = SCHOOL, year: int | None = YEAR,
+            file_name: str | None = None, user: str = "test", **kw) -> load.LoadResult:
+        return load.load_file(warehouse, data, file_name or f"{dataset}.csv", dataset, org, year, user=user, **kw)
+    return run
+
+
+def count_tables(conn) -> dict[str, int]:
+    """Row counts of the raw_* tables, ``snapshots`` and the upload log (``uploads``, ``upload_issues``)."""
+    names = (*DATA_TABLES, "uploads", "upload_issues")
+    return {t: conn.execute(f"select count(*) from {t}").fetchone()[0] for t in names}
+
+
+@pytest.fixture
+def table_counts() -> Callable[..., dict[str, int]]:
+    """``table_counts(conn)``: row counts of raw_*, snapshots, uploads and upload_issues."""
+    return count_tables

@@ -1,0 +1,372 @@
+"""The reader: encodings, separators, header detection, spreadsheet row numbers, XLSX cells, unreadable files.
+
+Every file here is one a coordinator could produce by accident (see ``tests/fixtures/make_fixtures.py``).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import datetime
+
+import pytest
+import xlsxwriter
+
+from ingest.errors import EncodingError, UnreadableFile, UploadError
+from ingest.reader import detect_encoding, read_table
+from ingest.schemas import DATASETS, Context
+from ingest.validate import validate
+
+STAFF = DATASETS["staff"]
+ROADMAP = DATASETS["roadmap"]
+MENTORS = DATASETS["mentors"]
+
+# What every staff fixture holds, whatever its encoding, separator or headers.
+TEACHER_IDS = ["П-001", "П-002", "П-003", "П-004"]
+AGES = ["27", "45", "35,0", "52"]
+POSITIONS = ["учитель математики", "учитель русского языка и литературы", "педагог-психолог", "воспитатель"]
+
+
+def cells(table, name: str) -> list:
+    return table.columns[name].to_pylist()
+
+
+# ---------------------------------------------------------------------------------------------
+# Encodings and separators
+
+
+@pytest.mark.parametrize(("name", "encoding", "delimiter"), [
+    ("staff_cp1251_semicolon.csv", "cp1251", ";"),      # Excel «CSV (разделители — точки с запятой)»
+    ("staff_utf8_bom_comma.csv", "utf-8-sig", ","),     # Excel «CSV UTF-8»
+    ("staff_utf16_tab.txt", "utf-16", "\t"),            # Excel «Текст Юникод»
+    ("staff_koi8r.csv", "koi8-r", ";"),                 # found by the charset detector
+])
+def test_encoding_and_separator_are_recognised(fixture_bytes, name, encoding, delimiter):
+    table = read_table(fixture_bytes(name), STAFF)
+    assert (table.file_format, table.encoding, table.delimiter) == ("csv", encoding, delimiter)
+    assert table.header_row == 1
+    assert list(table.row_numbers) == [2, 3, 4, 5]
+    assert cells(table, "teacher_id") == TEACHER_IDS
+    assert cells(table, "age") == AGES
+    assert cells(table, "has_difficulties") == ["нет", "Да", "нет", "нет"]
+    assert cells(table, "is_new") == ["да", "НЕТ", "да", "нет"]
+    assert table.missing == [] and table.extra == []
+
+
+def test_cyrillic_text_is_decoded_not_mojibake(fixture_bytes):
+    for name in ("staff_cp1251_semicolon.csv", "staff_utf16_tab.txt", "staff_koi8r.csv"):
+        assert cells(read_table(fixture_bytes(name), STAFF), "position") == POSITIONS, name
+    # The comma file quotes the cells that hold a comma; the quotes are gone, the comma stays.
+    table = read_table(fixture_bytes("staff_utf8_bom_comma.csv"), STAFF)
+    assert cells(table, "position")[1] == "учитель русского языка, литературы"
+    assert cells(table, "age")[2] == "35,0"
+
+
+def test_koi8r_is_found_by_the_detector_not_taken_for_cp1251(fixture_bytes):
+    data = fixture_bytes("staff_koi8r.csv")
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    assert detect_encoding(data) == "koi8-r"
+    assert detect_encoding(fixture_bytes("staff_cp1251_semicolon.csv")) == "cp1251"
+    assert detect_encoding(fixture_bytes("staff_utf8_bom_comma.csv")) == "utf-8-sig"
+    assert detect_encoding(fixture_bytes("staff_utf16_tab.txt")) == "utf-16"
+
+
+@pytest.mark.parametrize("sep", [";", ",", "\t", "|"])
+def test_separator_is_sniffed(make_csv, sep):
+    data = make_csv([["ID педагога", "Должность", "Возраст", "Стаж в ОО"],
+                     ["П-1", "учитель", "30", "3"], ["П-2", "учитель-логопед", "41", "10"]], sep=sep)
+    table = read_table(data, STAFF)
+    assert table.delimiter == sep
+    assert cells(table, "teacher_id") == ["П-1", "П-2"]
+    assert cells(table, "years_in_org") == ["3", "10"]
+
+
+def test_semicolon_file_with_decimal_commas_is_not_taken_for_a_comma_file(make_csv):
+    rows = [["ID педагога", "Должность", "Возраст", "Стаж в ОО", "Педагогический стаж"]]
+    rows += [[f"П-{i}", "учитель, совместитель", "35,0", "2,0", "4,0"] for i in range(1, 6)]
+    table = read_table(make_csv(rows, encoding="cp1251"), STAFF)
+    assert table.delimiter == ";"
+    assert cells(table, "position") == ["учитель, совместитель"] * 5
+    assert cells(table, "teaching_years") == ["4,0"] * 5
+
+
+def test_english_snake_case_headers(fixture_bytes):
+    table = read_table(fixture_bytes("staff_english_headers.csv"), STAFF)
+    assert table.matched["years_in_org"] == "years_in_org"
+    assert set(table.matched) == {f.name for f in STAFF.fields}
+    assert cells(table, "teacher_id") == TEACHER_IDS
+    assert cells(table, "age") == AGES
+
+
+def test_headers_in_other_case_with_spaces_aliases_and_asterisk(fixture_bytes):
+    table = read_table(fixture_bytes("staff_header_variants.csv"), STAFF)
+    assert set(table.matched) == {f.name for f in STAFF.fields}
+    assert table.matched["years_in_org"] == "СТАЖ   В  ОО"
+    assert table.matched["age"] == "возраст (лет)"
+    assert table.matched["has_difficulties"] == "Затруднения*"
+    assert cells(table, "teaching_years") == ["4", "22", "1", "30"]
+
+
+def test_header_without_yo_and_hand_typed(fixture_bytes):
+    table = read_table(fixture_bytes("mentors_header_variants.csv"), MENTORS)
+    assert table.matched["trained"] == "Прошел обучение"      # «ё» typed as «е»
+    assert table.matched["full_name"] == "фио"
+    assert table.matched["mentors_whom"] == "Кого наставляет"
+    assert table.matched["order_date"] == "Дата приказа"
+    assert cells(table, "trained") == ["да", "нет"]
+
+
+def test_unknown_extra_column_is_skipped_with_a_warning(fixture_bytes):
+    table = read_table(fixture_bytes("staff_extra_column.csv"), STAFF)
+    assert table.extra == ["Примечание"]
+    assert "Примечание" not in table.columns and "note" not in table.columns
+    [issue] = table.issues
+    assert (issue.severity, issue.problem, issue.column, issue.row) == (
+        "warning", "Неизвестный столбец пропущен", "Примечание", 1)
+    assert issue.value == "столбец I"
+    assert "ID педагога" in issue.expected
+
+
+def test_missing_required_column_is_listed(fixture_bytes):
+    table = read_table(fixture_bytes("staff_missing_required.csv"), STAFF)
+    assert [f.title for f in table.missing] == ["Возраст"]
+    assert "age" not in table.columns
+    assert cells(table, "teacher_id") == TEACHER_IDS
+
+
+def test_file_of_another_dataset_names_the_dataset_it_looks_like(fixture_bytes):
+    with pytest.raises(UnreadableFile) as exc:
+        read_table(fixture_bytes("roadmap_dates.csv"), STAFF)
+    message = str(exc.value)
+    assert "Не найдена строка заголовка набора «Педагоги»" in message
+    assert "«ID педагога», «Должность», «Возраст», «Стаж в ОО»" in message
+    assert "Похоже, это файл набора «Дорожная карта» (roadmap)" in message
+
+
+# ---------------------------------------------------------------------------------------------
+# Row numbers as the spreadsheet shows them
+
+
+def test_title_row_above_header_moves_the_numbers(fixture_bytes):
+    table = read_table(fixture_bytes("staff_title_row.csv"), STAFF)
+    assert table.header_row == 2
+    assert list(table.row_numbers) == [3, 4, 5, 6]
+    assert cells(table, "teacher_id") == TEACHER_IDS
+    [warning] = table.issues
+    assert warning.problem == "Строки над заголовком пропущены"
+    assert warning.value == "заголовок найден в строке 2"
+
+
+def test_blank_rows_are_skipped_and_keep_their_numbers(fixture_bytes):
+    # Rows 3, 4 («;;;;;;;»), 7, 8 («;;;»), 10 and 11 are blank.
+    table = read_table(fixture_bytes("staff_blank_rows.csv"), STAFF)
+    assert list(table.row_numbers) == [2, 5, 6, 9]
+    assert table.blank_rows == 6
+    assert cells(table, "teacher_id") == TEACHER_IDS
+
+
+def test_error_after_blank_rows_names_the_spreadsheet_row(fixture_bytes):
+    data = fixture_bytes("staff_blank_rows.csv").replace(b";35,0;", b";17;")   # П-003, row 6
+    table = read_table(data, STAFF)
+    report = validate(table, STAFF, Context(year=2025)).report
+    [issue] = report.issues()
+    assert (issue.problem, issue.column, issue.row, issue.value) == (
+        "Число вне допустимого диапазона", "Возраст", 6, "17")
+
+
+def test_quoted_cell_with_line_break_is_one_row(fixture_bytes):
+    table = read_table(fixture_bytes("staff_multiline_cell.csv"), STAFF)
+    assert list(table.row_numbers) == [2, 3, 4, 5]
+    assert cells(table, "position")[1] == "учитель русского языка\r\nи литературы"
+    assert cells(table, "teacher_id") == TEACHER_IDS
+
+
+def test_ragged_row_reports_its_exact_row(fixture_bytes):
+    table = read_table(fixture_bytes("staff_ragged.csv"), STAFF)
+    assert list(table.row_numbers) == [2, 3, 4]
+    errors = [i for i in table.issues if i.severity == "error"]
+    assert [(i.problem, i.row, i.value) for i in errors] == [
+        ("В строке больше значений, чем столбцов в заголовке", 3, "11 значений")]
+    assert errors[0].expected.startswith("8 значений")
+    assert "лишний разделитель" in errors[0].expected
+    unnamed = [i.value for i in table.issues if i.problem == "Столбец без заголовка пропущен"]
+    assert unnamed == ["столбец I содержит данные", "столбец J содержит данные", "столбец K содержит данные"]
+
+
+def test_title_cell_with_a_line_break_is_one_spreadsheet_row():
+    data = ('"Сведения о педагогах\r\nМАОУ СОШ № 1";;;\r\n'
+            "ID педагога;Должность;Возраст;Стаж в ОО\r\nП-1;учитель;30;0\r\nП-2;учитель;41;7\r\n").encode("cp1251")
+    table = read_table(data, STAFF)
+    assert table.header_row == 2
+    assert list(table.row_numbers) == [3, 4]
+
+
+def test_utf16_with_blank_rows_keeps_the_numbers(fixture_bytes):
+    text = fixture_bytes("staff_utf16_tab.txt").decode("utf-16")
+    lines = text.split("\r\n")
+    data = "\r\n".join([*lines[:3], "", "\t" * 7, *lines[3:]]).encode("utf-16")
+    table = read_table(data, STAFF)
+    assert list(table.row_numbers) == [2, 3, 6, 7]
+    assert table.blank_rows == 2
+
+
+def test_the_same_column_twice_is_an_error():
+    data = "ID педагога;Должность;Возраст;Возраст;Стаж в ОО\r\nП-1;учитель;30;31;0\r\n".encode("cp1251")
+    table = read_table(data, STAFF)
+    [issue] = [i for i in table.issues if i.severity == "error"]
+    assert (issue.problem, issue.column, issue.row) == ("Столбец повторяется", "Возраст", 1)
+    assert "столбцы D" in issue.value
+    assert cells(table, "age") == ["30"]                                       # the first one is kept
+
+
+def test_header_only_file_has_no_rows(fixture_bytes):
+    table = read_table(fixture_bytes("staff_header_only.csv"), STAFF)
+    assert table.n_rows == 0
+    report = validate(table, STAFF, Context(year=2025)).report
+    [issue] = report.issues()
+    assert (issue.problem, issue.row) == ("В файле нет строк с данными", 2)
+
+
+def test_file_of_only_separator_rows_has_no_rows(make_csv):
+    data = make_csv([["ID педагога", "Должность", "Возраст", "Стаж в ОО"], ["", "", "", ""], ["", "", "", ""]])
+    table = read_table(data, STAFF)
+    assert table.n_rows == 0 and table.blank_rows == 2
+
+
+@pytest.mark.parametrize("name", ["staff_cp1251_semicolon.csv", "staff_utf8_bom_comma.csv", "staff_utf16_tab.txt",
+                                  "staff_koi8r.csv", "staff_title_row.csv", "staff_multiline_cell.csv",
+                                  "staff_extra_column.csv", "roadmap_dates.csv"])
+def test_fast_and_exact_paths_give_the_same_table(fixture_bytes, monkeypatch, name):
+    # A regular file is split by pyarrow; an irregular one by Python's csv module. Forcing the second
+    # path on a regular file must change nothing a person could see.
+    from ingest import reader
+
+    ds = ROADMAP if name.startswith("roadmap") else STAFF
+    fast = read_table(fixture_bytes(name), ds)
+    monkeypatch.setattr(reader, "_columns_arrow", lambda *args, **kwargs: None)
+    exact = read_table(fixture_bytes(name), ds)
+    assert {k: v.to_pylist() for k, v in fast.columns.items()} == {k: v.to_pylist() for k, v in exact.columns.items()}
+    assert list(fast.row_numbers) == list(exact.row_numbers)
+    assert (fast.header_row, fast.encoding, fast.delimiter, fast.extra, fast.issues) == (
+        exact.header_row, exact.encoding, exact.delimiter, exact.extra, exact.issues)
+
+
+# ---------------------------------------------------------------------------------------------
+# XLSX
+
+
+def test_xlsx_with_merged_title_excel_dates_and_numbers(fixture_bytes):
+    table = read_table(fixture_bytes("roadmap_excel.xlsx"), ROADMAP)
+    assert table.file_format == "xlsx" and table.encoding is None
+    assert table.header_row == 2
+    assert list(table.row_numbers) == [3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14]   # row 8 is blank
+    assert table.blank_rows == 1
+    assert cells(table, "item") == [str(i) for i in range(1, 12)]            # 1.0 is «1», not «1,0»
+    assert cells(table, "done_date")[:4] == ["14.03.2025", "05.11.2025", None, "31.10.2025"]
+    validated = validate(table, ROADMAP, Context(year=2025))
+    assert validated.ok
+    assert [g.problem for g in validated.report.groups] == ["Строки над заголовком пропущены"]
+    typed = validated.table.to_pydict()
+    assert typed["done_date"][0] == datetime(2025, 3, 14)
+    assert typed["status"][3] == "выполнено"                                 # «Выполнено» normalized
+    assert typed["row_no"][:6] == [3, 4, 5, 6, 7, 9]
+
+
+def _workbook(rows: list[list]) -> bytes:
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf, {"in_memory": True})
+    sheet = book.add_worksheet()
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value is not None:
+                sheet.write(r, c, value)
+    book.close()
+    return buf.getvalue()
+
+
+def test_xlsx_numbers_and_booleans_read_as_a_csv_would_hold_them():
+    data = _workbook([["ID педагога", "Должность", "Возраст", "Стаж в ОО", "Затруднения"],
+                      ["П-1", "учитель", 27.0, 2, True],
+                      ["П-2", "учитель", 35.5, 0, False]])
+    table = read_table(data, STAFF)
+    assert cells(table, "age") == ["27", "35,5"]
+    assert cells(table, "has_difficulties") == ["да", "нет"]
+    report = validate(table, STAFF, Context(year=2025)).report
+    [issue] = report.issues()
+    assert (issue.problem, issue.column, issue.row, issue.value) == ("Не целое число", "Возраст", 3, "35,5")
+
+
+def test_xlsx_with_empty_first_sheet_is_refused():
+    with pytest.raises(UnreadableFile, match="Первый лист книги пуст"):
+        read_table(_workbook([]), STAFF)
+
+
+# ---------------------------------------------------------------------------------------------
+# Files that are not tables
+
+
+@pytest.mark.parametrize(("name", "words"), [
+    ("empty.csv", "Файл пустой"),
+    ("old_excel.xls", "Формат .xls (Excel 97–2003) не поддерживается"),
+    ("document.pdf", "Это PDF-документ, а не таблица"),
+    ("archive.zip", "Это архив, но не книга Excel (.xlsx)"),
+    ("junk.bin", "в нём двоичные данные"),
+])
+def test_unreadable_file_is_refused_in_russian(fixture_bytes, name, words):
+    with pytest.raises(UnreadableFile) as exc:
+        read_table(fixture_bytes(name), STAFF)
+    assert words in str(exc.value)
+    assert isinstance(exc.value, UploadError)
+    assert "CSV" in str(exc.value) or "пустой" in str(exc.value)   # says what to upload instead
+
+
+def test_broken_workbook_is_refused():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("xl/workbook.xml", "не XML")
+        z.writestr("[Content_Types].xml", "не XML")
+    with pytest.raises(UnreadableFile, match="открыть его не удалось"):
+        read_table(buf.getvalue(), STAFF)
+
+
+def test_blank_file_of_spaces_and_bom_is_empty():
+    with pytest.raises(UnreadableFile, match="Файл пустой"):
+        read_table(b"\xef\xbb\xbf\r\n \r\n", STAFF)
+
+
+def test_non_utf8_bytes_after_the_sample_are_an_encoding_error(make_csv):
+    # A UTF-8 file of 300 KB (more than the sample the encoding is decided on) with one row pasted
+    # from a cp1251 file at the end.
+    rows = [["ID педагога", "Должность", "Возраст", "Стаж в ОО"]]
+    rows += [[f"П-{i:05d}", "учитель начальных классов", "30", "3"] for i in range(6000)]
+    data = make_csv(rows) + "П-99999;учитель;30;3\r\n".encode("cp1251")
+    assert len(data) > 256 * 1024
+    with pytest.raises(EncodingError) as exc:
+        read_table(data, STAFF)
+    # The line is named, so that the coordinator finds the pasted row.
+    assert str(exc.value).startswith("Строка 6002: байты, недопустимые в кодировке utf-8")
+    assert "Сохраните файл заново" in str(exc.value)
+
+
+def test_utf8_file_whose_sample_ends_inside_a_letter_is_still_utf8(make_csv):
+    from ingest.reader import SAMPLE_BYTES
+
+    rows = [["ID педагога", "Должность", "Возраст", "Стаж в ОО"]]
+    rows += [[f"П-{i:05d}", "учитель", "30", "3"] for i in range(12000)]
+    data = make_csv(rows)
+    # Pad the header with spaces until the sample ends in the middle of a two-byte Cyrillic letter.
+    while not 0x80 <= data[SAMPLE_BYTES] <= 0xBF:
+        data = data.replace(b"\r\n", b" \r\n", 1)
+    assert detect_encoding(data) == "utf-8"
+    table = read_table(data, STAFF)
+    assert table.n_rows == 12000 and set(cells(table, "position")) == {"учитель"}
+
+
+def test_utf8_file_with_a_cp1251_row_pasted_in_is_refused_not_garbled(make_csv):
+    rows = [["ID педагога", "Должность", "Возраст", "Стаж в ОО"]]
+    rows += [[f"П-{i:03d}", "учитель начальных классов", "30", "3"] for i in range(60)]
+    data = make_csv(rows) + "П-999;учитель истории;30;3\r\n".encode("cp1251") + make_csv(rows[1:5])
+    with pytest.raises(EncodingError) as exc:
+        read_table(data, STAFF)
+    assert "кодировк" in str(exc.value) and "загрузите снова" in str(exc.value)
