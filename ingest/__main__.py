@@ -26,7 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     def target(sp, registry_ok: bool = True):
-        sp.add_argument("--dataset", required=True, choices=list(DATASETS), help="набор данных")
+        sp.add_argument("--dataset", required=True, help="набор данных: " + ", ".join(DATASETS))
         sp.add_argument("--org", help="код организации (для organizations не указывается)")
         sp.add_argument("--year", type=int, help="отчётный год (для organizations не указывается)")
         sp.add_argument("--db", help="файл хранилища (по умолчанию $MENTORSHIP_DB или data/warehouse.duckdb)")
@@ -38,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--user", default=None, help="кто загружает (для журнала); по умолчанию имя в системе")
 
     tpl = sub.add_parser("template", help="записать пустой шаблон набора")
-    tpl.add_argument("name", choices=list(DATASETS))
+    tpl.add_argument("name", help="набор данных: " + ", ".join(DATASETS))
     tpl.add_argument("--format", choices=("csv", "xlsx"), default="xlsx")
     tpl.add_argument("-o", "--output", type=Path)
 
@@ -54,6 +54,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    name = getattr(args, "dataset", None) or getattr(args, "name", None)
+    if name not in DATASETS:
+        print(f"Ошибка: неизвестный набор данных «{name}». Допустимые: {', '.join(DATASETS)}.", file=sys.stderr)
+        return EXIT_USAGE
     if args.command == "template":
         from ingest.templates import template, template_file_name
 

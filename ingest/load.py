@@ -118,8 +118,18 @@ def _context(conn, ds: Dataset, org_code: str, year: int) -> Context:
 
 
 def _orphan_warnings(conn, ds: Dataset, org_code: str, year: int, prepared: Prepared) -> None:
-    """Warn when a new file drops IDs that another dataset of the organization still refers to."""
+    """Warn when a new file drops IDs that another dataset of the organization still refers to,
+    or when a new registry drops organizations whose data is in the warehouse."""
     table = prepared.table
+    if ds.registry and "org_code" in table.column_names:
+        gone = sorted(snapshots.orgs_with_data(conn) - set(table.column("org_code").to_pylist()))
+        if gone:
+            prepared.report.add(Issue(
+                WARNING, "Организаций с загруженными данными нет в новом реестре", column=ds.field("org_code").title,
+                value=", ".join(gone),
+                expected="все организации, которые уже загружали файлы; их данные сохранятся, но не будут "
+                         "видны в отчётах, пока их нет в реестре"))
+        return
     for referrer, refs in REFERENCES.items():
         for other, column, ref_column in refs:
             if other != ds.name or column not in table.column_names:

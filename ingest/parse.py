@@ -7,7 +7,7 @@ so this is fast at a million rows and keeps the rules readable. Free text and ID
 Lenient where people are predictable: «Да», «ДА», «yes», «1» are yes; «Выполнено» and «выполнено »
 are the status «выполнено»; «ё» and «е», and the dashes «-», «–», «—», are the same; «1 200» and
 «35,0» are whole numbers; dates come as ДД.ММ.ГГГГ, Д.М.ГГГГ, ГГГГ-ММ-ДД, with an optional
-midnight time that Excel sometimes adds.
+time after the date (Excel's «0:00:00» or a typed «10:30»), which is dropped.
 """
 
 from __future__ import annotations
@@ -29,8 +29,10 @@ YES = {"да", "д", "yes", "y", "true", "истина", "1", "+"}
 NO = {"нет", "н", "no", "n", "false", "ложь", "0", "-"}
 
 _INT_RE = re.compile(r"^[+-]?\d{1,3}(?:[ \u00a0\u202f]?\d{3})*(?:[.,]0+)?$|^[+-]?\d+(?:[.,]0+)?$")
-_DATE_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T]0?0:00(?::00)?)?$")
-_ISO_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?$")
+# A time after the date (Excel adds «0:00:00», people type «10:30») is accepted and dropped: the fields are dates.
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_DATE_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})" + _TIME + "$")
+_ISO_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})" + _TIME + "$")
 
 ARROW_TYPES = {INT: pa.int64(), DATE: pa.timestamp("s"), BOOL: pa.bool_()}
 PROBLEMS = {

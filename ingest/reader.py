@@ -40,8 +40,8 @@ HEADER_SCAN_ROWS = 20           # a header further down than this is not looked 
 SAMPLE_BYTES = 256 * 1024       # enough to decide encoding, separator and header
 DELIMITERS = (";", "\t", ",", "|")
 DELIMITER_NAMES = {";": "точка с запятой", "\t": "табуляция", ",": "запятая", "|": "вертикальная черта"}
-# Cyrillic single-byte encodings a Russian file may come in, most likely first.
-CYRILLIC_ENCODINGS = ("cp1251", "koi8_r", "cp866", "mac_cyrillic", "iso8859_5")
+# Cyrillic single-byte encodings a Russian file may come in, most likely first (Python's codec names).
+CYRILLIC_ENCODINGS = tuple(codecs.lookup(e).name for e in ("cp1251", "koi8_r", "cp866", "mac_cyrillic", "iso8859_5"))
 
 
 @dataclass
@@ -342,15 +342,18 @@ def _assemble(cols: dict[int, pa.Array], header: list, header_idx: int, mapping:
     columns: dict[str, pa.Array] = {}
     matched: dict[str, str] = {}
     extra: list[str] = []
+    first_at: dict[str, int] = {}
     for pos in sorted(data):
         title = header[pos] if pos < len(header) else None
         name = mapping.get(pos)
         if name and name in columns:
             issues.append(Issue("error", "Столбец повторяется", column=dataset.field(name).title,
-                                row=header_row, value=f"столбцы {_column_letter(pos)} и ранее",
+                                row=header_row,
+                                value=f"столбцы {_column_letter(first_at[name])} и {_column_letter(pos)}",
                                 expected="каждый столбец один раз"))
             continue
         if name:
+            first_at[name] = pos
             columns[name] = data[pos]
             matched[name] = str(title)
         elif title is not None and str(title).strip():
@@ -397,6 +400,20 @@ def _read_xlsx(data: bytes, dataset: Dataset) -> RawTable:
     return _table_from_records(records, dataset, "xlsx")
 
 
+def _locate_header(data: bytes, encoding: str, dataset: Dataset) -> tuple | None:
+    """``(known header cells, filled header cells, separator, first records, header index, mapping)`` of
+    CSV bytes read in ``encoding``; None when no header is found."""
+    sample_text = data[:SAMPLE_BYTES].decode(encoding, errors="ignore")
+    delimiter = _sniff_delimiter(sample_text)
+    head_records = _records_python("\n".join(sample_text.splitlines()[:HEADER_SCAN_ROWS]), delimiter)
+    try:
+        header_idx, mapping = _find_header(head_records, dataset)
+    except UnreadableFile:
+        return None
+    filled = sum(1 for c in head_records[header_idx] if c)
+    return len(mapping), filled, delimiter, head_records, header_idx, mapping
+
+
 def read_table(data: bytes, dataset: Dataset) -> RawTable:
     """Read an uploaded file (CSV or XLSX, told apart by content, not name) as a :class:`RawTable`."""
     if re.fullmatch(rb"(\xef\xbb\xbf)?[\s\x00]*", data):
@@ -418,7 +435,7 @@ def read_table(data: bytes, dataset: Dataset) -> RawTable:
         raise UnreadableFile("Это PDF-документ, а не таблица. Загрузите файл CSV или XLSX по шаблону.")
     if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and _looks_binary(data):
         raise UnreadableFile("Файл не похож на таблицу: в нём двоичные данные. Загрузите CSV или XLSX по шаблону.")
-    encoding_shown = encoding = detect_encoding(data)
+    encoding_shown = encoding = codecs.lookup(detect_encoding(data)).name
     if encoding == "utf-8-sig":
         data, encoding = data[len(codecs.BOM_UTF8):], "utf-8"
     elif encoding not in ("utf-8", *CYRILLIC_ENCODINGS):
@@ -432,11 +449,24 @@ def read_table(data: bytes, dataset: Dataset) -> RawTable:
         encoding = "utf-8"
         if _looks_binary(data):
             raise UnreadableFile("Файл не похож на таблицу: в нём двоичные данные. Загрузите CSV или XLSX по шаблону.")
+        if re.fullmatch(rb"[\s\x00]*", data):
+            raise UnreadableFile("Файл пустой: в нём нет ни заголовка, ни строк.")
 
-    sample_text = data[:SAMPLE_BYTES].decode(encoding, errors="ignore")
-    delimiter = _sniff_delimiter(sample_text)
-    head_records = _records_python("\n".join(sample_text.splitlines()[:HEADER_SCAN_ROWS]), delimiter)
-    header_idx, mapping = _find_header(head_records, dataset)
+    located = _locate_header(data, encoding, dataset)
+    detected = encoding
+    if encoding in CYRILLIC_ENCODINGS and (located is None or located[0] < located[1]):
+        # A guess between single-byte encodings can be wrong on a short file (Mac Cyrillic and cp1251
+        # share the lower case, KOI8 and cp1251 the letter ranges); the template's header is a far
+        # stronger signal: take the encoding in which most header cells are known columns.
+        for other in CYRILLIC_ENCODINGS:
+            candidate = _locate_header(data, other, dataset) if other != encoding else None
+            if candidate and (located is None or candidate[0] > located[0]):
+                located, encoding, encoding_shown = candidate, other, other
+    if located is None:  # say so in Russian, naming the dataset the file seems to be of, if any
+        sample_text = data[:SAMPLE_BYTES].decode(detected, errors="ignore")
+        lines = "\n".join(sample_text.splitlines()[:HEADER_SCAN_ROWS])
+        _find_header(_records_python(lines, _sniff_delimiter(sample_text)), dataset)
+    _, _, delimiter, head_records, header_idx, mapping = located
 
     try:
         cols = _columns_arrow(data, delimiter, encoding, skip=header_idx + 1)
@@ -458,11 +488,17 @@ def read_table(data: bytes, dataset: Dataset) -> RawTable:
         table = _table_from_records(records, dataset, "csv", encoding=encoding_shown, delimiter=delimiter)
         for i in ragged[:50]:
             table.issues.append(Issue("error", "В строке больше значений, чем столбцов в заголовке", row=i + 1,
-                                      value=f"{len(records[i])} значений", expected=f"{header_width} значений "
+                                      value=_values(len(records[i])), expected=f"{_values(header_width)} "
                                       "(возможно, в ячейке есть лишний разделитель или кавычка)"))
         return table
     header = head_records[header_idx]
     return _assemble(cols, header, header_idx, mapping, dataset, "csv", encoding_shown, delimiter)
+
+
+def _values(n: int) -> str:
+    from ingest.report import plural
+
+    return f"{n} {plural(n, 'значение', 'значения', 'значений')}"
 
 
 def delimiter_name(delimiter: str | None) -> str:

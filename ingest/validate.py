@@ -144,7 +144,7 @@ def _add_duplicates(report, severity, name, titles, group, raw_value) -> None:
             others = ", ".join(str(x) for x in rows if x != r)
             if n < MAX_EXAMPLES:
                 report.add(Issue(severity, "Повторяющееся значение", column=title, row=r,
-                                 value=f"{value} (также в строке {others})",
+                                 value=f"{value} (также в {'строке' if len(rows) == 2 else 'строках'} {others})",
                                  expected="значение, которое не повторяется в файле"))
             n += 1
     if n > MAX_EXAMPLES:

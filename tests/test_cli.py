@@ -125,7 +125,7 @@ def test_versions_and_restore(warehouse_path, tmp_path):
 
 
 @pytest.mark.parametrize(("args", "words"), [
-    (["--dataset", "teachers", "--org", "СОШ1", "--year", "2025"], "invalid choice: 'teachers'"),
+    (["--dataset", "teachers", "--org", "СОШ1", "--year", "2025"], "неизвестный набор данных «teachers»"),
     (["--dataset", "staff", "--org", "СОШ1", "--year", "2030"], "Ошибка: Год 2030 вне отчётного периода 2025–2028."),
     (["--dataset", "organizations", "--org", "СОШ1"],
      "Ошибка: Реестр организаций (organizations) загружается без организации и года."),

@@ -216,7 +216,7 @@ def test_the_same_column_twice_is_an_error():
     table = read_table(data, STAFF)
     [issue] = [i for i in table.issues if i.severity == "error"]
     assert (issue.problem, issue.column, issue.row) == ("Столбец повторяется", "Возраст", 1)
-    assert "столбцы D" in issue.value
+    assert issue.value == "столбцы C и D"                                     # both places, spreadsheet letters
     assert cells(table, "age") == ["30"]                                       # the first one is kept
 
 
@@ -370,3 +370,19 @@ def test_utf8_file_with_a_cp1251_row_pasted_in_is_refused_not_garbled(make_csv):
     with pytest.raises(EncodingError) as exc:
         read_table(data, STAFF)
     assert "кодировк" in str(exc.value) and "загрузите снова" in str(exc.value)
+
+
+@pytest.mark.parametrize("encoding", ["cp866", "mac_cyrillic", "koi8_r", "iso8859_5"])
+def test_other_cyrillic_encodings_are_found_by_their_header(make_csv, encoding):
+    """A short file in a DOS or Mac encoding: when the first guess finds no header, the others are tried."""
+    rows = [["ID педагога", "Должность", "Возраст", "Стаж в ОО"], ["П-1", "учитель", 30, 2],
+            ["П-2", "воспитатель", 41, 10]]
+    table = read_table(make_csv(rows, encoding=encoding), STAFF)
+    assert cells(table, "position") == ["учитель", "воспитатель"]
+    assert cells(table, "teacher_id") == ["П-1", "П-2"]
+
+
+def test_utf16_file_of_only_a_bom_is_empty():
+    with pytest.raises(UnreadableFile, match="Файл пустой"):
+        read_table(b"\xff\xfe", STAFF)
+

@@ -240,8 +240,8 @@ def test_staff_duplicate_ids(fixture_bytes):
     assert (group.problem, group.column, group.count) == ("Повторяющееся значение", "ID педагога", 5)
     assert group.expected == "значение, которое не повторяется в файле"
     assert [(i.row, i.value) for i in sorted(group.issues, key=lambda i: i.row)] == [
-        (2, "П-001 (также в строке 4)"), (3, "П-002 (также в строке 5, 6)"), (4, "П-001 (также в строке 2)"),
-        (5, "П-002 (также в строке 3, 6)"), (6, "П-002 (также в строке 3, 5)")]
+        (2, "П-001 (также в строке 4)"), (3, "П-002 (также в строках 5, 6)"), (4, "П-001 (также в строке 2)"),
+        (5, "П-002 (также в строках 3, 6)"), (6, "П-002 (также в строках 3, 5)")]
 
 
 def test_all_errors_of_a_file_at_once_grouped_with_row_column_value_expected(check):

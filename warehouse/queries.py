@@ -13,6 +13,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
+
 def _scope(scope: Collection[str]) -> list[str]:
     return sorted(set(scope))
 

@@ -67,6 +67,12 @@ def current_values(conn: duckdb.DuckDBPyConnection, dataset: str, column: str, o
     return frozenset(r[0] for r in rows)
 
 
+def orgs_with_data(conn: duckdb.DuckDBPyConnection) -> set[str]:
+    """Organizations that have at least one current snapshot of their own."""
+    return {r[0] for r in conn.execute(
+        "select distinct org_code from snapshots where org_code <> ?", [REGISTRY_ORG]).fetchall()}
+
+
 def _columns(conn: duckdb.DuckDBPyConnection, dataset: str) -> list[str]:
     rows = conn.execute(
         "select column_name from information_schema.columns where table_name = ? order by ordinal_position",

@@ -1,0 +1,1208 @@
+"""Deterministic demo data: generated files of every dataset, loaded through the real ingest path.
+
+What it generates
+-----------------
+:func:`generate_files` yields the files an education department and its organizations would upload
+(the registry first, then per organization and year: staff, mentors, mentorships, roadmap,
+partners, events, students) as ``(dataset, org_code, year, file_name, bytes)``. :func:`build_demo`
+creates a new warehouse, marks it demo and loads every file with :func:`ingest.load.load_file`,
+exactly as the command line loads a real file; any outcome other than «loaded» is a bug here.
+
+Scales: ``"city"`` is Kogalym as the order describes it: the department (code «УО», type «орган
+управления образованием»), 8 schools, 15 kindergartens, 2 additional-education organizations,
+about 1 200 teachers, reporting years 2025 and 2026. ``"region"`` (700 organizations) and
+``"nation"`` (42 000 organizations, about 1.3 million teachers) or an ``int`` number of
+organizations lay out municipalities of about 28 organizations each (one department, schools,
+kindergartens, additional education), year 2025 only and CSV only; they exist for benchmarks.
+
+Decisions
+---------
+- Determinism: one ``numpy`` Generator per organization, seeded from ``(seed, organization index)``,
+  and one per municipality calendar; an organization's files do not depend on the others, so a
+  benchmark can take a prefix of the stream. No wall clock: "today" is fixed at 24.11.2026 (the
+  2025 data are a finished year seen on 31.12.2025; the 2026 data are work in progress).
+- Marking: full names start with «[ДЕМО]», short names and partner names end with «(демо)», sites
+  live under ``example.ru``; mentor names combine lists of surnames, first names and
+  patronymics with matching gender endings (plausible, not real people).
+- People: teachers aged 21–66; about 17 % young (under 35 with at most 3 years in the
+  organization); about 6 % with «Затруднения». The 2026 staff are the 2025 staff a year older,
+  minus leavers (mostly 60+), plus new hires (mostly young). Teachers who are mentors are never
+  young and never have difficulties.
+- Mentorships follow school years: a pair of 2024/25 is «завершена» in the 2025 file; a pair of
+  2025/26 is «в работе» in the 2025 file and «завершена» in the 2026 file (same ID); pairs of
+  2026/27 are «в работе» or «планируется» (starts in December) in the 2026 file. Each
+  organization has a coverage propensity, so young-teacher coverage varies from about 40 % to
+  100 %. Two schools have one mentor with more than 3 active mentees (a warning); about 1.5 % of
+  teacher programmes run longer than 12 months (a warning); a few pairs are «прервана».
+- The department uploads only the roadmap and events: it has no teachers of its own; it marks
+  items 3 and 10 «не требуется» (the organizations' alone) and organizes the municipal events
+  (seminars, the contest «Педагог-наставник» in October 2026) that organizations attend.
+- Roadmap item 8 is «не требуется» in 2025 for everyone and mostly «выполнено» in October 2026.
+- Gaps on purpose (city): «ДС14» uploads nothing for 2026; «ДС09» has no mentors (hence no
+  mentorships) for 2026; «СОШ7» has no partners file for 2025; «ЦДО» no students for 2026;
+  «СОШ10» no events for 2026; kindergartens without partners upload no partners file.
+- Formats: most files are CSV in cp1251 with «;» (Excel's «CSV (разделители — точки с запятой)»),
+  some CSV in UTF-8 with BOM, and three city organizations (and the city registry) send XLSX with
+  the template headers. Values are always the canonical allowed values.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import xlsxwriter
+
+from ingest.load import fmt_int, load_file
+from ingest.schemas import DATASETS
+from ingest.schemas.base import BOOL, DATE, INT, inn_is_valid
+from warehouse import db, settings
+
+TODAY = date(2026, 11, 24)          # the demo's "current date": the 2026 data are in progress
+CITY_YEARS = (2025, 2026)
+BENCH_YEARS = (2025,)
+SCALES = {"region": 700, "nation": 42_000}
+ORG_DATASETS = ("staff", "mentors", "mentorships", "roadmap", "partners", "events", "students")
+ORGS_PER_MUNICIPALITY = 28
+
+SCHOOL, KINDERGARTEN, ADDITIONAL, DEPARTMENT = (
+    "общеобразовательная", "дошкольная", "дополнительного образования", "орган управления образованием")
+
+# ---------------------------------------------------------------------------------------------
+# Vocabulary (data values, in Russian)
+
+MALE_SURNAMES = (
+    "Абрамцев", "Белозёров", "Воронцов", "Гаврилин", "Дьячков", "Ершов", "Жаворонков", "Зуев", "Игнатьев",
+    "Калинин", "Лебедев", "Мартынов", "Никитин", "Орлов", "Полянский", "Рябинин", "Соколов", "Тихонов",
+    "Уваров", "Фомин", "Харитонов", "Цветков", "Чернов", "Шубин", "Щеглов", "Юдин", "Яковлев", "Беляев",
+    "Вишневский", "Горбунов", "Добрынин", "Ефремов", "Зимин", "Комаров", "Лавров", "Медведев", "Назаров",
+    "Осипов", "Панкратов", "Рудницкий", "Савельев", "Тарасов", "Ушаков", "Филатов", "Широков", "Снегирёв",
+    "Коваленко", "Шевчук", "Бондаренко", "Гайнуллин", "Сафиуллин", "Хабибуллин", "Кузьмин", "Ветров",
+)
+FEMALE_NAMES = (
+    "Анна", "Екатерина", "Мария", "Ольга", "Елена", "Татьяна", "Наталья", "Ирина", "Светлана", "Юлия",
+    "Анастасия", "Дарья", "Людмила", "Галина", "Марина", "Валентина", "Надежда", "Алёна", "Ксения", "Вера",
+    "Любовь", "Евгения", "Полина", "Оксана", "Лилия", "Гульнара", "Альфия", "Эльвира", "Виктория", "Софья",
+)
+MALE_NAMES = (
+    "Александр", "Алексей", "Андрей", "Дмитрий", "Сергей", "Иван", "Михаил", "Николай", "Павел", "Олег",
+    "Роман", "Евгений", "Владимир", "Игорь", "Константин", "Артём", "Тимур", "Руслан", "Ильдар", "Максим",
+)
+PATRONYMICS = (
+    ("Александрович", "Александровна"), ("Алексеевич", "Алексеевна"), ("Андреевич", "Андреевна"),
+    ("Викторович", "Викторовна"), ("Владимирович", "Владимировна"), ("Геннадьевич", "Геннадьевна"),
+    ("Дмитриевич", "Дмитриевна"), ("Евгеньевич", "Евгеньевна"), ("Игоревич", "Игоревна"),
+    ("Ильич", "Ильинична"), ("Константинович", "Константиновна"), ("Михайлович", "Михайловна"),
+    ("Николаевич", "Николаевна"), ("Олегович", "Олеговна"), ("Петрович", "Петровна"),
+    ("Романович", "Романовна"), ("Сергеевич", "Сергеевна"), ("Юрьевич", "Юрьевна"),
+    ("Рашитович", "Рашитовна"), ("Фаритович", "Фаритовна"), ("Васильевич", "Васильевна"),
+)
+
+POSITIONS = {
+    SCHOOL: (
+        ("учитель начальных классов", 18), ("учитель русского языка и литературы", 10), ("учитель математики", 10),
+        ("учитель английского языка", 7), ("учитель истории и обществознания", 5), ("учитель физики", 3),
+        ("учитель химии", 2), ("учитель биологии", 3), ("учитель географии", 2), ("учитель информатики", 3),
+        ("учитель физической культуры", 5), ("учитель музыки", 2), ("учитель изобразительного искусства", 2),
+        ("учитель технологии", 2), ("педагог-психолог", 2), ("социальный педагог", 2), ("учитель-логопед", 2),
+        ("педагог-организатор", 2), ("педагог дополнительного образования", 3), ("тьютор", 1),
+        ("советник директора по воспитанию", 1), ("преподаватель-организатор ОБЗР", 1),
+    ),
+    KINDERGARTEN: (
+        ("воспитатель", 70), ("старший воспитатель", 3), ("музыкальный руководитель", 6),
+        ("инструктор по физической культуре", 5), ("учитель-логопед", 6), ("педагог-психолог", 4),
+        ("учитель-дефектолог", 2), ("педагог дополнительного образования", 4),
+    ),
+    ADDITIONAL: (
+        ("педагог дополнительного образования", 70), ("методист", 8), ("педагог-организатор", 8),
+        ("концертмейстер", 5), ("тренер-преподаватель", 6), ("педагог-психолог", 3),
+    ),
+}
+NO_PEDAGOGY_POSITIONS = ("педагог дополнительного образования", "тренер-преподаватель", "педагог-организатор",
+                         "тьютор", "концертмейстер")
+QUALIFICATIONS = ("без категории", "первая", "высшая", "педагог-методист", "педагог-наставник")
+MENTOR_QUALIFICATIONS = {"первая", "высшая", "педагог-методист", "педагог-наставник"}
+
+# City partners: (name, type, INN region prefix or None for no INN, 12-digit INN).
+CITY_PARTNERS = (
+    ("Северный педагогический университет (демо)", "вуз", "8602", False),
+    ("Югорский технический институт (демо)", "вуз", "8601", False),
+    ("Когалымский колледж сервиса и технологий (демо)", "колледж (СПО)", "8608", False),
+    ("Сибирский нефтяной техникум (демо)", "колледж (СПО)", "7203", False),
+    ("ООО «Когалымнефтесервис» (демо)", "предприятие (организация)", "8608", False),
+    ("АО «Северные электросети» (демо)", "предприятие (организация)", "8608", False),
+    ("ООО «Югра-Строй» (демо)", "предприятие (организация)", "8602", False),
+    ("ПАО «Банк Северный» (демо)", "предприятие (организация)", "7203", False),
+    ("Музейно-выставочный центр «Северная сказка» (демо)", "учреждение культуры", "8608", False),
+    ("Центральная городская библиотека (демо)", "учреждение культуры", "8608", False),
+    ("Культурно-досуговый центр «Янтарь» (демо)", "учреждение культуры", None, False),
+    ("Спортивная школа «Олимп» (демо)", "учреждение спорта", "8608", False),
+    ("Ледовый дворец «Айсберг» (демо)", "учреждение спорта", "8608", False),
+    ("АНО «Добрые соседи» (демо)", "НКО", "8608", False),
+    ("Городской совет ветеранов педагогического труда (демо)", "НКО", None, False),
+    ("ИП Семёнова Л. А., студия «Акварель» (демо)", "другое", "8608", True),
+)
+PARTNER_TYPE_WEIGHTS = {
+    SCHOOL: {"вуз": 15, "колледж (СПО)": 20, "предприятие (организация)": 25, "учреждение культуры": 14,
+             "учреждение спорта": 14, "НКО": 9, "другое": 3},
+    KINDERGARTEN: {"колледж (СПО)": 15, "учреждение культуры": 35, "учреждение спорта": 25, "НКО": 20, "другое": 5},
+    ADDITIONAL: {"вуз": 5, "колледж (СПО)": 10, "предприятие (организация)": 20, "учреждение культуры": 30,
+                 "учреждение спорта": 25, "НКО": 10},
+}
+PARTICIPATION = {
+    "вуз": ("наставники из числа студентов", "стажировочная площадка", "научно-методическое сопровождение"),
+    "колледж (СПО)": ("наставники из числа студентов", "профориентационные пробы", "педагогическая практика"),
+    "предприятие (организация)": ("наставники от работодателя", "экскурсии на производство", "проектная работа"),
+    "учреждение культуры": ("совместные проекты", "экскурсии и занятия", "волонтёрские практики"),
+    "учреждение спорта": ("совместные соревнования", "наставники-тренеры", "спортивные секции"),
+    "НКО": ("волонтёрские практики", "социальные проекты", "наставники из числа ветеранов"),
+    "другое": ("мастер-классы", "творческие проекты"),
+}
+
+# Forms by mentee category (weights).
+FORMS_BY_CATEGORY = {
+    "молодой специалист": (("учитель – учитель", 55), ("традиционная", 25), ("руководитель ОО – учитель", 5),
+                           ("групповая", 5), ("виртуальная", 5), ("ситуационная", 5)),
+    "педагог с профессиональными затруднениями": (("ситуационная", 30), ("краткосрочная", 30),
+                                                  ("традиционная", 20), ("учитель – учитель", 20)),
+    "новый сотрудник или после перерыва": (("краткосрочная", 40), ("учитель – учитель", 40), ("традиционная", 20)),
+    "без педагогического образования": (("учитель – учитель", 60), ("традиционная", 40)),
+    "осваивает новые технологии": (("групповая", 40), ("виртуальная", 30), ("скоростная", 30)),
+}
+STUDENT_FORMS = {"обучающийся": "ученик – ученик", "студент": "студент – ученик",
+                 "представитель работодателя": "работодатель – ученик"}
+
+ROADMAP_DONE_COMMENTS = {
+    1: "Информационное письмо № {n}", 2: "Положение о наставничестве, приказ № {n}", 3: "Утверждено ППН: {k}",
+    4: "База наставников размещена на сайте", 5: "Проведено мероприятий: {k}", 6: "Проведено мероприятий: {k}",
+    7: "Справка по итогам мониторинга", 8: "Итоги конкурса «Педагог-наставник» на сайте",
+    9: "Практика представлена, мероприятий: {k}", 10: "Заключено соглашений: {k}",
+    11: "Раздел «Наставничество» обновлён",
+}
+ROADMAP_DONE_MONTHS = {1: (1, 12), 2: (1, 4), 3: (9, 10), 4: (9, 10), 5: (3, 11), 6: (3, 11), 7: (12, 12),
+                       8: (10, 10), 9: (4, 11), 10: (2, 10), 11: (1, 12)}
+ORG_ONLY_ITEMS = (3, 10)
+CONTEST_ITEM = 8
+
+# ---------------------------------------------------------------------------------------------
+# Small helpers
+
+
+def _day(rng: np.random.Generator, lo: date, hi: date) -> date:
+    """A uniform random day in [lo, hi] (hi clipped up to lo)."""
+    span = max(0, (hi - lo).days)
+    return lo + timedelta(days=int(rng.integers(0, span + 1)))
+
+
+def _add_months(d: date, months: int) -> date:
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    last = (date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(d.day, last))
+
+
+def _pick(rng: np.random.Generator, weighted) -> str:
+    """One value of a ((value, weight), ...) sequence or a {value: weight} mapping."""
+    items = list(weighted.items()) if isinstance(weighted, dict) else list(weighted)
+    w = np.array([x[1] for x in items], dtype=float)
+    return items[int(rng.choice(len(items), p=w / w.sum()))][0]
+
+
+def snapshot_date(year: int) -> date:
+    """The day the year's files describe: the year's end, or the demo's today while it runs."""
+    return min(date(year, 12, 31), TODAY)
+
+
+def make_inn(rng: np.random.Generator, prefix: str = "8608", twelve: bool = False) -> str:
+    """A taxpayer number with a valid checksum: random digits after the region prefix, then the
+    check digit(s) found by trying each value against :func:`inn_is_valid`."""
+    n_random = (10 if twelve else 9) - len(prefix)
+    body = prefix + "".join(str(int(d)) for d in rng.integers(0, 10, n_random))
+    if not twelve:
+        return next(body + str(d) for d in range(10) if inn_is_valid(body + str(d)))
+    return next(body + f"{d:02d}" for d in range(100) if inn_is_valid(body + f"{d:02d}"))
+
+
+_TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+                     ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r",
+                      "s", "t", "u", "f", "h", "c", "ch", "sh", "sch", "", "y", "", "e", "yu", "ya"], strict=True))
+
+
+def _slug(code: str) -> str:
+    return "".join(_TRANSLIT.get(c, c) for c in code.lower()).replace("_", "-")
+
+
+def _feminine(surname: str) -> str:
+    for male, female in (("ский", "ская"), ("цкий", "цкая")):
+        if surname.endswith(male):
+            return surname[: -len(male)] + female
+    if surname.endswith(("ов", "ев", "ёв", "ин", "ын")):
+        return surname + "а"
+    return surname  # Коваленко, Шевчук: the same for both
+
+
+def person_name(rng: np.random.Generator, female: bool) -> str:
+    surname = MALE_SURNAMES[int(rng.integers(len(MALE_SURNAMES)))]
+    patronymic = PATRONYMICS[int(rng.integers(len(PATRONYMICS)))][1 if female else 0]
+    if female:
+        return f"{_feminine(surname)} {FEMALE_NAMES[int(rng.integers(len(FEMALE_NAMES)))]} {patronymic}"
+    return f"{surname} {MALE_NAMES[int(rng.integers(len(MALE_NAMES)))]} {patronymic}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Organizations
+
+
+@dataclass
+class Org:
+    index: int
+    code: str
+    full_name: str
+    short_name: str
+    org_type: str
+    municipality: str
+    muni: int
+    inn: str
+    website: str
+    size: int = 0                  # teachers in the first year
+    habit: str = "cp1251"          # cp1251 | utf8bom | xlsx
+    coverage: float = 0.9          # chance that a young teacher has a mentor
+    diligence: float = 0.85        # chance that a roadmap item is done by its due date
+    overloaded: bool = False       # one mentor with more than 3 active mentees
+    id_style: str = "П"            # how the organization codes its teachers
+    gaps: dict[int, set[str]] = field(default_factory=dict)   # year -> datasets not uploaded
+
+
+@dataclass
+class Plan:
+    orgs: list[Org]
+    years: tuple[int, ...]
+    municipalities: list[str]
+    partners: dict[int, list[tuple[str, str, str | None]]]   # municipality -> (name, type, inn)
+
+
+CITY_SCHOOLS = (
+    ("СОШ1", "Средняя общеобразовательная школа № 1", "СОШ № 1"),
+    ("СОШ3", "Средняя общеобразовательная школа № 3", "СОШ № 3"),
+    ("СОШ5", "Средняя общеобразовательная школа № 5", "СОШ № 5"),
+    ("СОШ6", "Средняя общеобразовательная школа № 6", "СОШ № 6"),
+    ("СОШ7", "Средняя общеобразовательная школа № 7", "СОШ № 7"),
+    ("СОШ8", "Средняя общеобразовательная школа № 8 с углублённым изучением отдельных предметов", "СОШ № 8"),
+    ("СОШ10", "Средняя общеобразовательная школа № 10", "СОШ № 10"),
+    ("ГИМН", "Гимназия «Созвездие»", "Гимназия «Созвездие»"),
+)
+CITY_KINDERGARTENS = ("Сказка", "Колокольчик", "Берёзка", "Солнышко", "Рябинушка", "Радуга", "Золушка",
+                      "Цветик-семицветик", "Буратино", "Белоснежка", "Морозко", "Чебурашка", "Жемчужинка",
+                      "Филиппок", "Снегурочка")
+CITY_ADDITIONAL = (("ДДТ", "Дом детского творчества", "ДДТ"), ("ЦДО", "Центр дополнительного образования «Поиск»",
+                                                                   "ЦДО «Поиск»"))
+# Designed properties of the city demo (everything else is drawn from the generator).
+CITY_COVERAGE = {"СОШ1": 1.0, "ДС01": 1.0, "ДС05": 1.0, "СОШ6": 0.45, "ДС11": 0.5, "СОШ8": 0.65}
+CITY_DILIGENCE = {"УО": 0.96, "ДС11": 0.5}
+CITY_OVERLOADED = {"СОШ3", "СОШ8"}
+CITY_XLSX = {"СОШ5", "ДС03", "ДДТ"}
+CITY_UTF8 = {"СОШ1", "СОШ10", "ДС02", "ДС07", "ДС12", "ЦДО"}
+CITY_GAPS = {
+    "ДС14": {2026: set(ORG_DATASETS)},
+    "ДС09": {2026: {"mentors", "mentorships"}},
+    "СОШ7": {2025: {"partners"}},
+    "ЦДО": {2026: {"students"}},
+    "СОШ10": {2026: {"events"}},
+}
+
+
+def _dept(index: int, muni: int, municipality: str, code: str, rng, city: bool, site_prefix: str) -> Org:
+    where = "города Когалыма" if city else f"муниципалитета «{municipality}»"
+    return Org(index, code, f"[ДЕМО] Управление образования Администрации {where}",
+               "Управление образования (демо)" if city else f"УО {municipality} (демо)", DEPARTMENT,
+               municipality, muni, make_inn(rng), f"https://{site_prefix}uo.demo.example.ru",
+               diligence=0.96 if city else float(rng.uniform(0.85, 0.98)))
+
+
+def _city_plan(seed: int) -> Plan:
+    rng = np.random.default_rng([seed, 0])
+    orgs = [_dept(0, 0, "Когалым", "УО", rng, True, "kogalym-")]
+    full = "[ДЕМО] Муниципальное автономное общеобразовательное учреждение города Когалыма «{}»"
+    for code, name, short in CITY_SCHOOLS:
+        orgs.append(Org(len(orgs), code, full.format(name), f"МАОУ «{short}» (демо)", SCHOOL, "Когалым", 0,
+                        make_inn(rng), f"https://{_slug(code)}.kogalym-demo.example.ru",
+                        size=int(np.clip(rng.normal(82, 14), 55, 115))))
+    full = "[ДЕМО] Муниципальное автономное дошкольное образовательное учреждение города Когалыма «{}»"
+    for i, name in enumerate(CITY_KINDERGARTENS, start=1):
+        code = f"ДС{i:02d}"
+        orgs.append(Org(len(orgs), code, full.format(name), f"МАДОУ «{name}» (демо)", KINDERGARTEN, "Когалым", 0,
+                        make_inn(rng), f"https://ds{i:02d}.kogalym-demo.example.ru",
+                        size=int(np.clip(rng.normal(30, 5), 20, 42))))
+    full = "[ДЕМО] Муниципальное автономное учреждение дополнительного образования города Когалыма «{}»"
+    for code, name, short in CITY_ADDITIONAL:
+        orgs.append(Org(len(orgs), code, full.format(name), f"МАУ ДО «{short}» (демо)", ADDITIONAL, "Когалым", 0,
+                        make_inn(rng), f"https://{_slug(code)}.kogalym-demo.example.ru",
+                        size=int(np.clip(rng.normal(44, 6), 32, 56))))
+    for org in orgs:
+        org.coverage = CITY_COVERAGE.get(org.code, float(rng.uniform(0.75, 0.97)))
+        org.diligence = CITY_DILIGENCE.get(org.code, float(rng.uniform(0.7, 0.95)))
+        org.overloaded = org.code in CITY_OVERLOADED
+        org.habit = "xlsx" if org.code in CITY_XLSX else "utf8bom" if org.code in CITY_UTF8 else "cp1251"
+        org.id_style = ("П", "N", "T")[int(rng.integers(3))]
+        org.gaps = CITY_GAPS.get(org.code, {})
+    partners = {0: [(name, ptype, make_inn(rng, prefix, twelve) if prefix else None)
+                    for name, ptype, prefix, twelve in CITY_PARTNERS]}
+    return Plan(orgs, CITY_YEARS, ["Когалым"], partners)
+
+
+def _bench_plan(n_orgs: int, seed: int) -> Plan:
+    """Municipalities of about 28 organizations: a department, schools, kindergartens, additional
+    education. Sized so that the average is about 31 teachers per organization (1.3 million
+    teachers in 42 000 organizations)."""
+    rng = np.random.default_rng([seed, 0])
+    n_muni = max(1, round(n_orgs / ORGS_PER_MUNICIPALITY))
+    base, extra = divmod(n_orgs, n_muni)
+    orgs: list[Org] = []
+    names: list[str] = []
+    partners: dict[int, list] = {}
+    for m in range(n_muni):
+        municipality = f"Муниципалитет {m + 1:04d} (демо)"
+        names.append(municipality)
+        prefix = f"m{m + 1:04d}-"
+        count = base + (m < extra)
+        orgs.append(_dept(len(orgs), m, municipality, f"{m + 1:04d}-УО", rng, False, prefix))
+        rest = count - 1
+        n_school, n_add = round(rest * 0.37), round(rest * 0.11)
+        kinds = [SCHOOL] * n_school + [ADDITIONAL] * n_add + [KINDERGARTEN] * (rest - n_school - n_add)
+        counters = {SCHOOL: 0, KINDERGARTEN: 0, ADDITIONAL: 0}
+        for kind in kinds:
+            counters[kind] += 1
+            k = counters[kind]
+            if kind == SCHOOL:
+                code, full, short = f"{m + 1:04d}-СОШ{k}", f"Средняя общеобразовательная школа № {k}", f"СОШ № {k}"
+                size = rng.normal(54, 18), 12, 140
+            elif kind == KINDERGARTEN:
+                code, full, short = f"{m + 1:04d}-ДС{k}", f"Детский сад № {k}", f"Детский сад № {k}"
+                size = rng.normal(20, 7), 6, 60
+            else:
+                code, full, short = f"{m + 1:04d}-ДО{k}", f"Центр дополнительного образования № {k}", f"ЦДО № {k}"
+                size = rng.normal(25, 10), 6, 80
+            org = Org(len(orgs), code, f"[ДЕМО] {full} ({municipality})", f"{short}, {municipality[:-7]} (демо)",
+                      kind, municipality, m, make_inn(rng), f"https://{prefix}{_slug(code[5:])}.demo.example.ru",
+                      size=int(np.clip(*size)))
+            org.coverage = 1.0 if rng.random() < 0.25 else float(rng.uniform(0.4, 1.0))
+            org.diligence = float(rng.uniform(0.6, 0.97))
+            org.overloaded = kind == SCHOOL and rng.random() < 0.1
+            org.habit = "utf8bom" if rng.random() < 0.3 else "cp1251"
+            org.id_style = ("П", "N", "T")[int(rng.integers(3))]
+            r = rng.random()
+            if r < 0.02:
+                org.gaps = {2025: set(ORG_DATASETS)}
+            elif r < 0.07:
+                missing = str(rng.choice(["mentors", "partners", "events", "students", "roadmap"]))
+                org.gaps = {2025: {"mentors", "mentorships"} if missing == "mentors" else {missing}}
+            orgs.append(org)
+        partners[m] = [(f"{name[:-7]} — {m + 1:04d} (демо)", ptype,
+                        make_inn(rng, prefix_inn, twelve) if prefix_inn else None)
+                       for name, ptype, prefix_inn, twelve in CITY_PARTNERS]
+    return Plan(orgs, BENCH_YEARS, names, partners)
+
+
+def plan(scale: str | int = "city", seed: int = 2025) -> Plan:
+    """The organizations, years and shared reference lists of a scale."""
+    if scale == "city":
+        return _city_plan(seed)
+    if isinstance(scale, str):
+        if scale.isdigit():
+            scale = int(scale)
+        elif scale in SCALES:
+            scale = SCALES[scale]
+        else:
+            raise ValueError(f"Неизвестный масштаб «{scale}»: city, region, nation или число организаций.")
+    if scale < 1:
+        raise ValueError("Число организаций должно быть положительным.")
+    return _bench_plan(int(scale), seed)
+
+
+# ---------------------------------------------------------------------------------------------
+# People and pairs of one organization
+
+
+@dataclass
+class Teacher:
+    tid: str
+    position: str
+    age: int
+    years: int        # full years in this organization
+    teaching: int     # full years of teaching
+    qual: str
+    diff: bool
+    new: bool
+
+    @property
+    def young(self) -> bool:
+        return self.age < 35 and self.years <= 3
+
+
+@dataclass
+class Mentor:
+    mid: str
+    name: str
+    mtype: str
+    teacher_id: str | None
+    workplace: str
+    trained: bool
+    order_date: date
+    capacity: int = 3
+
+
+@dataclass
+class Pair:
+    pid: str
+    mentor: Mentor
+    mentee: str | None
+    category: str
+    form: str
+    start: date
+    end: date | None
+    has_program: bool | None = None
+    program_url: str | None = None
+    interrupted: bool = False
+    satisfaction: int | None = None
+
+    def status(self, on: date) -> str:
+        return _status(self.start, self.end, self.interrupted, on)
+
+    def overlaps(self, year: int) -> bool:
+        return self.start <= date(year, 12, 31) and (self.end is None or self.end >= date(year, 1, 1))
+
+
+def _status(start: date, end: date | None, interrupted: bool, on: date) -> str:
+    """A pair's status as its organization reports it on a day."""
+    if start > on:
+        return "планируется"
+    if end is not None and end < on:
+        return "прервана" if interrupted else "завершена"
+    return "в работе"
+
+
+class OrgSimulation:
+    """The organization's staff, mentors and pairs year after year, and its rows per dataset."""
+
+    def __init__(self, org: Org, plan_: Plan, calendar: dict[int, list[dict]], seed: int):
+        self.org, self.plan, self.calendar = org, plan_, calendar
+        self.rng = np.random.default_rng([seed, 2, org.index])
+        self.staff: list[Teacher] = []
+        self.mentors: list[Mentor] = []           # everyone who has ever mentored here
+        self.base: list[Mentor] = []              # the year's base of teacher (and «другое») mentors
+        self.pairs: list[Pair] = []
+        self.partner_links: list[dict] = []
+        self.used_ids: set[str] = set()
+        self.used_names: set[str] = set()
+        self.n_teacher = self.n_mentor = self.n_pair = 0
+        self.mentor_share = float(self.rng.uniform(0.08, 0.16))
+
+    # --- staff -----------------------------------------------------------------------------
+
+    def _teacher_id(self) -> str:
+        rng = self.rng
+        while True:
+            self.n_teacher += 1
+            if self.org.id_style == "П":
+                tid = f"П-{self.n_teacher:03d}"
+            elif self.org.id_style == "T":
+                tid = f"T{self.n_teacher:04d}"
+            else:  # personnel numbers
+                tid = f"{int(rng.integers(10_000, 100_000)):05d}"
+            if tid not in self.used_ids:
+                self.used_ids.add(tid)
+                return tid
+
+    def _teachers(self, n: int, young_share: float, hires: bool = False) -> list[Teacher]:
+        """``n`` teachers drawn at once (vectorized: the national scale has 1.3 million)."""
+        rng = self.rng
+        young = rng.random(n) < young_share
+        age = np.where(young, rng.integers(21, 35, n), np.clip(np.rint(rng.normal(46, 9.5, n)), 25, 66)).astype(int)
+        span = age - 21                          # years since a typical graduation
+        if hires:
+            years = np.zeros(n, dtype=int)
+        else:
+            young_years = np.minimum(rng.integers(0, 4, n), span)
+            old_years = np.minimum(np.floor(rng.random(n) ** 1.4 * (span + 1)).astype(int), span)
+            old_years = np.where(age < 35, np.maximum(old_years, 4), old_years)  # under 35 but not young
+            years = np.where(young, young_years, old_years)
+        teaching = years + np.floor(rng.random(n) * (np.minimum(span, years + 12) - years + 1)).astype(int)
+        teaching = np.minimum(teaching, span)
+        qual_draw = rng.choice(len(QUALIFICATIONS), n, p=[0.1, 0.33, 0.47, 0.05, 0.05])
+        young_first = rng.random(n) < 0.3
+        diff = rng.random(n) < np.where(young, 0.12, 0.05)
+        new = (years == 0) & (rng.random(n) < 0.92)
+        names, weights = zip(*POSITIONS[self.org.org_type], strict=True)
+        w = np.array(weights, dtype=float)
+        pos = rng.choice(len(names), n, p=w / w.sum())
+        out = []
+        for i in range(n):
+            if teaching[i] < 2:
+                qual = "без категории"
+            elif young[i]:
+                qual = "первая" if young_first[i] else "без категории"
+            else:
+                qual = QUALIFICATIONS[qual_draw[i]]
+            out.append(Teacher(self._teacher_id(), names[pos[i]], int(age[i]), int(years[i]), int(teaching[i]), qual,
+                               bool(diff[i]), bool(new[i])))
+        return out
+
+    def _next_year_staff(self, protected: set[str]) -> list[Teacher]:
+        rng = self.rng
+        mentor_tids = {m.teacher_id for m in self.mentors if m.teacher_id}
+        stay = []
+        for t in self.staff:
+            leaves = t.age >= 66 or rng.random() < (0.25 if t.age >= 60 else 0.05)
+            if leaves and t.tid not in protected:
+                continue
+            qual = t.qual
+            if qual == "без категории" and t.teaching >= 1 and rng.random() < 0.25:
+                qual = "первая"
+            elif qual == "первая" and rng.random() < 0.08:
+                qual = "высшая"
+            diff = ((t.diff and rng.random() < 0.5) or (not t.diff and rng.random() < 0.04)) \
+                and t.tid not in mentor_tids
+            stay.append(Teacher(t.tid, t.position, min(t.age + 1, 66), t.years + 1,
+                                min(t.teaching + 1, t.age + 1 - 21), qual, diff, False))
+        n_hires = max(0, len(self.staff) - len(stay) + int(rng.integers(-1, 3)))
+        return stay + self._teachers(n_hires, 0.7, hires=True)
+
+    # --- mentors -----------------------------------------------------------------------------
+
+    def _name(self, female: bool) -> str:
+        while True:
+            name = person_name(self.rng, female)
+            if name not in self.used_names:
+                self.used_names.add(name)
+                return name
+
+    def _mentor(self, mtype: str, year: int, teacher: Teacher | None = None) -> Mentor:
+        """A new mentor. Teachers appointed in the first year may have been mentors for years;
+        the others are appointed for the school year."""
+        rng = self.rng
+        self.n_mentor += 1
+        female = rng.random() < {"педагог": 0.85, "другое": 0.8, "представитель работодателя": 0.4}.get(mtype, 0.5)
+        # A teacher in the first year's base may have been appointed in any of the last years.
+        first = year == self.plan.years[0] and mtype in ("педагог", "другое")
+        appointed = year - int(rng.integers(1, 5)) if first else year
+        order = _day(rng, date(appointed, 8, 25), date(appointed, 9, 15))
+        m = Mentor(f"Н-{self.n_mentor:03d}", self._name(female), mtype, teacher.tid if teacher else None,
+                   teacher.position if teacher else self._workplace(mtype, female), bool(rng.random() < 0.82), order)
+        self.mentors.append(m)
+        return m
+
+    def _workplace(self, mtype: str, female: bool) -> str:
+        """«Должность или место работы» of a mentor who is not a teacher of the organization."""
+        rng = self.rng
+        kinds = ("вуз", "колледж (СПО)") if mtype == "студент" else ("предприятие (организация)",)
+        links = [p["name"] for p in self.partner_links if p["type"] in kinds]
+        if mtype == "студент":
+            where = links[int(rng.integers(len(links)))] if links else "педагогический колледж"
+            return f"{'студентка' if female else 'студент'} {int(rng.integers(2, 5))} курса, {where}"
+        if mtype == "представитель работодателя":
+            role = ("инженер-технолог", "мастер участка", "специалист по персоналу", "ведущий инженер")[
+                int(rng.integers(4))]
+            where = links[int(rng.integers(len(links)))] if links else "градообразующее предприятие"
+            return f"{role}, {where}"
+        if mtype == "обучающийся":
+            return f"{'обучающаяся' if female else 'обучающийся'} {int(rng.integers(8, 12))} класса"
+        return ("ветеран педагогического труда", "методист, пенсионер", "педагог-психолог по договору")[
+            int(rng.integers(3))]
+
+    # --- one year ------------------------------------------------------------------------------
+
+    def year_rows(self, year: int, first: bool) -> dict[str, list[dict]]:
+        org, rng = self.org, self.rng
+        snap = snapshot_date(year)
+        rows: dict[str, list[dict]] = {}
+        if org.org_type == DEPARTMENT:
+            rows["roadmap"] = self._roadmap(year, snap)
+            rows["events"] = self._department_events(year)
+            return rows
+
+        if first:
+            self.staff = self._teachers(org.size, float(rng.uniform(0.13, 0.23)))
+        else:
+            carried = [p for p in self.pairs if p.overlaps(year)]
+            protected = {p.mentee for p in carried if p.mentee} | {p.mentor.teacher_id for p in carried
+                                                                   if p.mentor.teacher_id}
+            self.staff = self._next_year_staff(protected)
+        staff_ids = {t.tid for t in self.staff}
+        if first:
+            self._partners_first()
+        else:
+            self._partners_next(year)
+
+        pairs = self._pairs(year, snap, staff_ids)
+        rows["staff"] = [{"teacher_id": t.tid, "position": t.position, "age": t.age, "years_in_org": t.years,
+                          "teaching_years": t.teaching, "qualification": t.qual, "has_difficulties": t.diff,
+                          "is_new": t.new} for t in self.staff]
+        rows["mentors"] = self._mentor_rows(pairs)
+        rows["mentorships"] = [self._pair_row(p, snap) for p in pairs]
+        rows["roadmap"] = self._roadmap(year, snap)
+        if self.partner_links:
+            rows["partners"] = [{"name": p["name"], "partner_type": p["type"], "inn": p["inn"],
+                                 "agreement": p["agreement"], "participation_forms": p["forms"],
+                                 "mentors_count": p["mentors"], "since_date": p["since"]}
+                                for p in self.partner_links if p["since"] <= snap]
+        rows["events"] = self._org_events(year, snap)
+        if org.org_type in (SCHOOL, ADDITIONAL):
+            rows["students"] = [self._students(pairs, snap)]
+        return {k: v for k, v in rows.items() if v}
+
+    # --- pairs ---------------------------------------------------------------------------------
+
+    def _pairs(self, year: int, snap: date, staff_ids: set[str]) -> list[Pair]:
+        """The pairs of the year's file: those carried from earlier years plus new ones.
+
+        Also settles the year's mentor base (``self.base``): last year's teacher mentors still on
+        staff, topped up from experienced teachers to the organization's share of mentors.
+        """
+        org, rng = self.org, self.rng
+        carried = [p for p in self.pairs if p.overlaps(year)
+                   and (p.mentee is None or p.mentee in staff_ids)
+                   and (p.mentor.teacher_id is None or p.mentor.teacher_id in staff_ids)]
+        carried_mentors = {p.mentor.mid for p in carried}
+        self.base = [m for m in self.base if m.mid in carried_mentors or (
+            (m.teacher_id is None or m.teacher_id in staff_ids) and rng.random() < 0.95)]
+        mentor_tids = {m.teacher_id for m in self.mentors if m.teacher_id}
+        eligible = [t for t in self.staff if not t.young and t.age >= 28 and t.years >= 2 and not t.diff
+                    and t.qual in MENTOR_QUALIFICATIONS and t.tid not in mentor_tids]
+        order = [int(i) for i in rng.permutation(len(eligible))]
+
+        def add_teacher_mentor() -> Mentor | None:
+            if not order:
+                return None
+            t = eligible[order.pop()]
+            mentor_tids.add(t.tid)
+            m = self._mentor("педагог", year, t)
+            self.base.append(m)
+            return m
+
+        target = max(1, round(len(self.staff) * self.mentor_share))
+        while sum(m.mtype == "педагог" for m in self.base) < target and add_teacher_mentor():
+            pass
+        if org.org_type == KINDERGARTEN and org.index % 3 == 0 and not any(m.mtype == "другое" for m in self.base):
+            self.base.append(self._mentor("другое", year))
+        teachers = [m for m in self.base if m.mtype == "педагог"]
+        heavy = teachers[0] if org.overloaded and teachers else None
+        load: dict[str, int] = {}
+        for p in carried:
+            if p.status(snap) == "в работе":
+                load[p.mentor.mid] = load.get(p.mentor.mid, 0) + 1
+
+        def teacher_mentor(active: bool, mentee: str | None) -> Mentor:
+            """A teacher mentor for a new pair; an active pair goes to one with fewer than 3
+            active mentees (the designated heavy mentor of an overloaded organization takes 4)."""
+            pool = [m for m in self.base if m.mtype == "педагог" and m.teacher_id != mentee]
+            if not active and pool:
+                return pool[int(rng.integers(len(pool)))]
+            if heavy is not None and heavy in pool and load.get(heavy.mid, 0) < 4:
+                return heavy
+            free = [m for m in pool if load.get(m.mid, 0) < 3]
+            if free:
+                return free[int(rng.integers(len(free)))]
+            fresh = add_teacher_mentor()
+            if fresh is not None:
+                return fresh
+            if pool:
+                return min(pool, key=lambda m: load.get(m.mid, 0))
+            # A tiny organization without experienced teachers: a retired colleague mentors.
+            other = self._mentor("другое", year)
+            self.base.append(other)
+            return other
+
+        new: list[Pair] = []
+
+        def add(mentee: Teacher | None, category: str, start: date, end: date | None, *,
+                mentor: Mentor | None = None, form: str | None = None, interrupted: bool | None = None) -> Pair:
+            self.n_pair += 1
+            if interrupted is None:
+                interrupted = bool(end is not None and rng.random() < 0.04 and _add_months(start, 2) < snap)
+                if interrupted:
+                    end = _day(rng, _add_months(start, 1), min(_add_months(start, 4), snap - timedelta(days=1)))
+            status = _status(start, end, interrupted, snap)
+            if mentor is None:
+                mentor = teacher_mentor(status == "в работе", mentee.tid if mentee else None)
+            if status == "в работе":
+                load[mentor.mid] = load.get(mentor.mid, 0) + 1
+            p = Pair(f"ПАРА-{self.n_pair:03d}", mentor, mentee.tid if mentee else None, category,
+                     form or _pick(rng, FORMS_BY_CATEGORY[category]), start, end, interrupted=interrupted)
+            if mentee is not None:
+                p.has_program = bool(rng.random() < 0.92)
+                if p.has_program and rng.random() < 0.95:
+                    p.program_url = f"{org.website}/nastavnichestvo/ppn/{year}-{self.n_pair:03d}.pdf"
+            # The survey answer, reported once the pair has ended (see _pair_row).
+            if not interrupted and rng.random() < 0.9:
+                p.satisfaction = int(rng.choice([3, 4, 5], p=[0.1, 0.35, 0.55]))
+            elif interrupted and rng.random() < 0.7:
+                p.satisfaction = int(rng.choice([1, 2, 3], p=[0.3, 0.4, 0.3]))
+            new.append(p)
+            return p
+
+        def school_year_end(start_year: int) -> date:
+            if rng.random() < 0.015:                       # a programme longer than 12 months (a warning)
+                return date(start_year + 1, 12, 31)
+            return (date(start_year + 1, 5, 31), date(start_year + 1, 6, 30), date(start_year + 1, 8, 31))[
+                int(rng.choice(3, p=[0.6, 0.25, 0.15]))]
+
+        def sy_start(start_year: int, planned_ok: bool = False) -> date:
+            if planned_ok and rng.random() < 0.08:         # starts after the demo's today: «планируется»
+                return date(start_year, 12, 1) + timedelta(days=int(rng.integers(0, 8)))
+            return _day(rng, date(start_year, 9, 1), date(start_year, 9, 15))
+
+        # Young teachers (roadmap item 3): a programme for the school year, if the organization
+        # gets round to it (its coverage propensity).
+        covered = {p.mentee for p in carried if p.mentee and p.status(snap) in ("в работе", "завершена")}
+        others = [m for m in self.base if m.mtype == "другое"]
+        first_year = year == self.plan.years[0]
+        in_progress = year >= TODAY.year
+        for t in self.staff:
+            if not t.young or t.tid in mentor_tids or t.tid in covered:
+                continue
+            category = ("педагог с профессиональными затруднениями" if t.diff and rng.random() < 0.5
+                        else "молодой специалист")
+            mentor = others[0] if others and rng.random() < 0.15 else None
+            if rng.random() >= org.coverage:
+                if rng.random() < 0.15:                     # started and broke off: still not covered
+                    start = _day(rng, date(year, 9, 1), date(year, 9, 20))
+                    add(t, category, start, start + timedelta(days=int(rng.integers(40, 70))), mentor=mentor,
+                        interrupted=True)
+                continue
+            if first_year and t.years >= 1:
+                # Mentored last school year: «завершена» in this year's file; some go on.
+                add(t, category, sy_start(year - 1), date(year, 5, 31) if rng.random() < 0.7 else date(year, 6, 30),
+                    mentor=mentor)
+                if rng.random() < (0.3 if t.years == 1 else 0.5):
+                    add(t, category, sy_start(year), school_year_end(year), mentor=mentor)
+            else:
+                add(t, category, sy_start(year, planned_ok=in_progress), school_year_end(year), mentor=mentor)
+
+        # Other teachers: with difficulties (item 6), new, without pedagogical education, new technologies.
+        latest = min(date(year, 10, 31), snap - timedelta(days=14))
+        for t in self.staff:
+            if t.young or t.tid in mentor_tids or t.tid in covered:
+                continue
+            if t.diff and rng.random() < 0.55:
+                start = _day(rng, date(year, 2, 1), latest)
+                add(t, "педагог с профессиональными затруднениями", start,
+                    _add_months(start, int(rng.integers(3, 7))) - timedelta(days=1))
+            elif t.new and rng.random() < 0.5:
+                start = _day(rng, date(year, 9, 1), date(year, 9, 20))
+                add(t, "новый сотрудник или после перерыва", start,
+                    _add_months(start, int(rng.integers(3, 5))) - timedelta(days=1))
+            elif t.years <= 2 and t.position in NO_PEDAGOGY_POSITIONS and rng.random() < 0.4:
+                start = _day(rng, date(year, 9, 1), date(year, 10, 1))
+                add(t, "без педагогического образования", start, _add_months(start, 9))
+            elif rng.random() < 0.03:
+                start = _day(rng, date(year, 2, 1), latest)
+                add(t, "осваивает новые технологии", start,
+                    _add_months(start, int(rng.integers(2, 5))) - timedelta(days=1))
+
+        if org.org_type in (SCHOOL, ADDITIONAL):
+            self._student_pairs(year, snap, add)
+        self.pairs += new
+        return carried + new
+
+    def _student_pairs(self, year: int, snap: date, add) -> None:
+        """Pairs whose mentees are students: peers (schools only), college students, employers' staff,
+        teachers (group forms). Non-teacher mentors are taken on for the year as needed."""
+        org, rng = self.org, self.rng
+        n = int(rng.integers(4, 12)) if org.org_type == SCHOOL else int(rng.integers(3, 8))
+        weights = {"обучающийся": 45, "педагог": 25, "студент": 15, "представитель работодателя": 15}
+        if org.org_type != SCHOOL:
+            del weights["обучающийся"]
+        pools: dict[str, list[Mentor]] = {}
+        load: dict[str, int] = {}
+        for _ in range(n):
+            mtype = _pick(rng, weights)
+            if rng.random() < 0.35:                       # January to May
+                start = _day(rng, date(year, 1, 15), date(year, 2, 15))
+                end = _day(rng, date(year, 5, 20), date(year, 5, 31))
+            else:                                         # autumn to May of the next year
+                start = _day(rng, date(year, 9, 20), min(date(year, 10, 31), snap - timedelta(days=7)))
+                end = _day(rng, date(year + 1, 5, 20), date(year + 1, 5, 31))
+            if mtype == "педагог":
+                add(None, "обучающийся", start, end,
+                    form=("групповая", "традиционная", "виртуальная")[int(rng.integers(3))])
+                continue
+            pool = pools.setdefault(mtype, [])
+            free = [m for m in pool if load.get(m.mid, 0) < (2 if mtype == "обучающийся" else 3)]
+            mentor = free[0] if free else self._mentor(mtype, year)
+            if not free:
+                pool.append(mentor)
+            load[mentor.mid] = load.get(mentor.mid, 0) + 1
+            add(None, "обучающийся", start, end, mentor=mentor, form=STUDENT_FORMS[mtype])
+
+    def _mentor_rows(self, pairs: list[Pair]) -> list[dict]:
+        """The mentor base of the year: the base plus every mentor a pair of the year refers to."""
+        whom: dict[str, set[str]] = {}
+        for p in pairs:
+            whom.setdefault(p.mentor.mid, set()).add("педагог" if p.mentee else "обучающийся")
+        listed = {m.mid for m in self.base} | set(whom)
+        rows = []
+        for m in self.mentors:
+            if m.mid not in listed:
+                continue
+            kinds = whom.get(m.mid, {"педагог"} if m.mtype in ("педагог", "другое") else {"обучающийся"})
+            label = "педагогов и обучающихся" if len(kinds) == 2 else (
+                "педагогов" if "педагог" in kinds else "обучающихся")
+            rows.append({"mentor_id": m.mid, "full_name": m.name, "mentor_type": m.mtype, "teacher_id": m.teacher_id,
+                         "workplace": m.workplace, "mentors_whom": label, "trained": m.trained,
+                         "order_date": m.order_date})
+        return rows
+
+    @staticmethod
+    def _pair_row(p: Pair, snap: date) -> dict:
+        status = p.status(snap)
+        return {"pair_id": p.pid, "mentor_id": p.mentor.mid, "mentee_type": "педагог" if p.mentee else "обучающийся",
+                "mentee_id": p.mentee, "mentee_category": p.category, "form": p.form, "has_program": p.has_program,
+                "program_url": p.program_url, "start_date": p.start, "end_date": p.end, "status": status,
+                "satisfaction": p.satisfaction if status in ("завершена", "прервана") else None}
+
+    # --- roadmap -------------------------------------------------------------------------------
+
+    def _roadmap(self, year: int, snap: date) -> list[dict]:
+        org, rng = self.org, self.rng
+        dept = org.org_type == DEPARTMENT
+        last_done = min(date(year, 12, 31), snap - timedelta(days=4))
+        rows = []
+        for item in range(1, 12):
+            row = {"item": item, "status": "", "done_date": None, "result_url": None, "comment": None}
+            rows.append(row)
+            if dept and item in ORG_ONLY_ITEMS:
+                row.update(status="не требуется", comment="Пункт выполняют образовательные организации")
+                continue
+            if item == CONTEST_ITEM and year not in (2026, 2028):
+                row.update(status="не требуется", comment="Конкурс проводится в 2026 и 2028 годах")
+                continue
+            due = date(year, 10, 31) if item in (4, CONTEST_ITEM) else date(year, 12, 31)
+            lo_month, hi_month = ROADMAP_DONE_MONTHS[item]
+            if due <= snap or year < TODAY.year:
+                p_done = org.diligence + (0.05 if item == CONTEST_ITEM else 0)
+            elif item == 7:                               # monitoring happens in December
+                p_done, lo_month, hi_month = 0.1, 11, 11
+            else:
+                p_done = org.diligence * 0.65
+            r = rng.random()
+            if r < p_done:
+                lo = date(year, lo_month, 1)
+                hi = min(_add_months(date(year, hi_month, 1), 1) - timedelta(days=1), last_done)
+                done = _day(rng, min(lo, hi), hi)
+                row.update(status="выполнено", done_date=done)
+                if rng.random() < 0.98:
+                    row["result_url"] = f"{org.website}/nastavnichestvo/{year}/punkt-{item}"
+                if rng.random() < 0.6:
+                    row["comment"] = ROADMAP_DONE_COMMENTS[item].format(n=int(rng.integers(3, 250)),
+                                                                        k=int(rng.integers(1, 9)))
+            elif r < p_done + (1 - p_done) * 0.8:
+                row["status"] = "в работе"
+                if rng.random() < 0.4:
+                    row["comment"] = ("Срок — декабрь", "Ожидается утверждение", "Готовится к размещению на сайте",
+                                      "Запланировано на ноябрь–декабрь")[int(rng.integers(4))]
+            else:
+                row["status"] = "не начато"
+                if rng.random() < 0.5:
+                    row["comment"] = "Перенесено на следующий год" if year < TODAY.year else "Ответственный не назначен"
+        return rows
+
+    # --- partners ------------------------------------------------------------------------------
+
+    def _new_link(self, entry: tuple[str, str, str | None], since: date) -> dict:
+        rng = self.rng
+        name, ptype, inn = entry
+        forms = PARTICIPATION[ptype]
+        provides = ptype in ("вуз", "колледж (СПО)", "предприятие (организация)", "учреждение спорта")
+        return {"name": name, "type": ptype, "inn": inn, "since": since,
+                "agreement": f"№ {int(rng.integers(1, 120))} от {since:%d.%m.%Y}" if rng.random() < 0.8 else None,
+                "forms": ", ".join(sorted(set(forms[int(i)] for i in rng.integers(0, len(forms), 2)))),
+                "mentors": int(rng.integers(0, 4)) if provides and rng.random() < 0.6 else 0}
+
+    def _partners_first(self) -> None:
+        org, rng = self.org, self.rng
+        counts = {SCHOOL: ((1, 15), (2, 35), (3, 30), (4, 20)), KINDERGARTEN: ((0, 35), (1, 45), (2, 20)),
+                  ADDITIONAL: ((1, 30), (2, 45), (3, 25))}[org.org_type]
+        k = int(_pick(rng, counts))
+        pool = self.plan.partners[org.muni]
+        weights = PARTNER_TYPE_WEIGHTS[org.org_type]
+        w = np.array([weights.get(ptype, 0) for _, ptype, _ in pool], dtype=float)
+        chosen = rng.choice(len(pool), size=min(k, int((w > 0).sum())), replace=False, p=w / w.sum())
+        first = self.plan.years[0]
+        self.partner_links = [self._new_link(pool[int(i)], _day(rng, date(2019, 9, 1), date(first, 10, 1)))
+                              for i in sorted(chosen)]
+
+    def _partners_next(self, year: int) -> None:
+        rng = self.rng
+        if self.partner_links and rng.random() < 0.1:
+            self.partner_links.pop(int(rng.integers(len(self.partner_links))))
+        if (rng.random() < 0.3 and self.org.org_type != KINDERGARTEN) or (not self.partner_links
+                                                                         and rng.random() < 0.3):
+            names = {p["name"] for p in self.partner_links}
+            pool = [e for e in self.plan.partners[self.org.muni] if e[0] not in names
+                    and PARTNER_TYPE_WEIGHTS[self.org.org_type].get(e[1])]
+            if pool:
+                self.partner_links.append(self._new_link(pool[int(rng.integers(len(pool)))],
+                                                         _day(rng, date(year, 1, 15), date(year, 10, 1))))
+
+    # --- events --------------------------------------------------------------------------------
+
+    def _department_events(self, year: int) -> list[dict]:
+        rng = self.rng
+        rows = [{**e, "role": "организатор", "participants": e["participants"], "result": None}
+                for e in self.calendar[year]]
+        rows.append({"event_date": _day(rng, date(year, 4, 10), date(year, 4, 30)), "level": "региональный",
+                     "title": "Региональный форум «Наставничество: практики территорий»",
+                     "kind": "представление практики", "role": "участник", "participants": int(rng.integers(2, 6)),
+                     "result": "призёр" if year % 2 else "участие", "url": f"{self.org.website}/news/{year}/forum"})
+        return sorted(rows, key=lambda r: r["event_date"])
+
+    def _org_events(self, year: int, snap: date) -> list[dict]:
+        org, rng = self.org, self.rng
+        last = min(date(year, 12, 20), snap - timedelta(days=3))
+        n_staff = len(self.staff)
+        rows = []
+        where = {SCHOOL: "школе", KINDERGARTEN: "детском саду", ADDITIONAL: "учреждении"}[org.org_type]
+        for k in range(int(rng.integers(1, 3))):
+            rows.append({"event_date": _day(rng, date(year, 1, 20), last), "level": "ОО", "kind": "информирование",
+                         "title": (f"Педагогический совет «Наставничество в {where}: итоги и планы»",
+                                   "Информационное совещание для молодых педагогов")[k % 2],
+                         "role": "организатор", "participants": int(rng.integers(8, max(9, n_staff))), "result": None})
+        for k in range(int(rng.integers(1, 4))):
+            rows.append({"event_date": _day(rng, date(year, 2, 1), last), "level": "ОО",
+                         "kind": "для наставников и наставляемых",
+                         "title": ("Школа молодого педагога: занятие {}", "Мастер-класс наставника № {}",
+                                   "Педагогическая мастерская «Первые шаги в профессии», встреча {}")[k % 3].format(k + 1),
+                         "role": "организатор", "participants": int(rng.integers(4, 26)), "result": None})
+        for e in self.calendar[year]:
+            if e["event_date"] > last:
+                continue
+            if e["kind"] == "конкурс":
+                if rng.random() < {SCHOOL: 0.75, KINDERGARTEN: 0.45, ADDITIONAL: 0.6}[org.org_type]:
+                    result = _pick(rng, (("участие", 60), ("призёр", 28), ("победитель", 12)))
+                    rows.append({**e, "role": "участник", "participants": int(rng.integers(1, 3)), "result": result})
+            elif rng.random() < (0.6 if e["kind"] != "представление практики" else 0.45):
+                rows.append({**e, "role": "участник", "participants": int(rng.integers(1, 7)),
+                             "result": "участие" if e["kind"] == "представление практики" else None})
+        for level, p in (("региональный", 0.3 if org.org_type != KINDERGARTEN else 0.15), ("федеральный", 0.06)):
+            if rng.random() < p:
+                title = ("Региональный конкурс практик наставничества «Педагог — педагогу»"
+                         if level == "региональный" else "Всероссийский форум «Наставничество в образовании»")
+                rows.append({"event_date": _day(rng, date(year, 3, 1), last), "level": level,
+                             "kind": "представление практики", "title": title, "role": "участник",
+                             "participants": int(rng.integers(1, 4)),
+                             "result": _pick(rng, (("участие", 60), ("призёр", 30), ("победитель", 10)))})
+        for n, r in enumerate(rows, start=1):
+            r.setdefault("url", f"{org.website}/news/{year}/{n}" if rng.random() < 0.85 else None)
+        return sorted(rows, key=lambda r: (r["event_date"], r["title"]))
+
+    # --- students ------------------------------------------------------------------------------
+
+    def _students(self, pairs: list[Pair], snap: date) -> dict:
+        """The one row of totals; mentees and student mentors at least those of the pairs file."""
+        org, rng = self.org, self.rng
+        ratio = rng.uniform(11, 15) if org.org_type == SCHOOL else rng.uniform(20, 30)
+        total = int(len(self.staff) * ratio)
+        aged = int(total * rng.uniform(0.5, 0.6))
+        student_pairs = sum(1 for p in pairs if p.mentee is None and p.status(snap) in ("в работе", "завершена"))
+        peer_mentors = sum(1 for m in {p.mentor.mid: p.mentor for p in pairs if p.mentee is None}.values()
+                           if m.mtype == "обучающийся")
+        mentees = min(aged, student_pairs + int(rng.integers(10, 60)))
+        mentors = min(total, peer_mentors + (int(rng.integers(2, 15)) if org.org_type == SCHOOL else 0))
+        return {"students_total": total, "students_10_18": aged, "mentee_students": mentees,
+                "mentor_students": mentors}
+
+
+def _calendar(plan_: Plan, muni: int, seed: int) -> dict[int, list[dict]]:
+    """The department's municipal events of each year; the organizations attend some of them."""
+    rng = np.random.default_rng([seed, 1, muni])
+    dept = next(o for o in plan_.orgs if o.muni == muni and o.org_type == DEPARTMENT)
+    out = {}
+    for year in plan_.years:
+        last = snapshot_date(year) - timedelta(days=3)
+        events = [
+            ("Совещание руководителей ОО «О реализации целевой модели наставничества»", "информирование", 1, 9),
+            ("Городская школа молодого педагога, сессия 1", "для наставников и наставляемых", 2, 2),
+            ("Городской семинар «Наставничество: от теории к практике»", "для наставников и наставляемых", 3, 3),
+            ("Городская школа молодого педагога, сессия 2", "для наставников и наставляемых", 4, 4),
+            ("Методический марафон для педагогов, испытывающих профессиональные затруднения",
+             "для педагогов с затруднениями", 4, 5),
+            ("Городская школа молодого педагога, сессия 3", "для наставников и наставляемых", 10, 10),
+            ("Консультационный день для педагогов с профессиональными затруднениями",
+             "для педагогов с затруднениями", 11, 11),
+            ("Городской фестиваль педагогических практик наставничества", "представление практики", 11, 12),
+        ]
+        if year in (2026, 2028):
+            events.append(("Муниципальный профессиональный конкурс «Педагог-наставник»", "конкурс", 10, 10))
+        rows = []
+        for n, (title, kind, m_lo, m_hi) in enumerate(events, start=1):
+            lo = date(year, m_lo, 5)
+            hi = _add_months(date(year, m_hi, 1), 1) - timedelta(days=5)
+            if lo > last:
+                continue
+            rows.append({"event_date": _day(rng, lo, min(hi, last)), "title": title, "level": "муниципальный",
+                         "kind": kind, "participants": int(rng.integers(25, 140)) if kind != "конкурс" else
+                         int(rng.integers(12, 22)), "url": f"{dept.website}/news/{year}/{n}"})
+        out[year] = rows
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Files
+
+
+def _cell(kind: str, value) -> str:
+    if value is None:
+        return ""
+    if kind == DATE:
+        return value.strftime("%d.%m.%Y")
+    if kind == BOOL:
+        return "да" if value else "нет"
+    return str(value)
+
+
+def encode_csv(dataset: str, rows: list[dict], encoding: str) -> bytes:
+    """CSV as Russian Excel saves it: «;», CRLF, the template's Russian headers."""
+    fields = DATASETS[dataset].fields
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([f.title for f in fields])
+    writer.writerows([_cell(f.kind, r.get(f.name)) for f in fields] for r in rows)
+    return out.getvalue().encode(encoding)   # strict: a value cp1251 cannot hold is our bug
+
+
+def encode_xlsx(dataset: str, rows: list[dict]) -> bytes:
+    """A workbook with the template's headers on the first sheet; numbers and dates as Excel values."""
+    ds = DATASETS[dataset]
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                                     "strings_to_numbers": False})
+    bold = book.add_format({"bold": True})
+    day = book.add_format({"num_format": "dd.mm.yyyy"})
+    sheet = book.add_worksheet(ds.title[:31])
+    for c, f in enumerate(ds.fields):
+        sheet.write_string(0, c, f.title, bold)
+    for r, row in enumerate(rows, start=1):
+        for c, f in enumerate(ds.fields):
+            value = row.get(f.name)
+            if value is None:
+                continue
+            if f.kind == INT:
+                sheet.write_number(r, c, value)
+            elif f.kind == DATE:
+                sheet.write_datetime(r, c, value, day)
+            else:
+                sheet.write_string(r, c, _cell(f.kind, value))
+    book.close()
+    return buf.getvalue()
+
+
+def _encode(habit: str, dataset: str, rows: list[dict]) -> tuple[str, bytes]:
+    if habit == "xlsx":
+        return "xlsx", encode_xlsx(dataset, rows)
+    return "csv", encode_csv(dataset, rows, "utf-8-sig" if habit == "utf8bom" else "cp1251")
+
+
+def _registry_rows(orgs: list[Org]) -> list[dict]:
+    return [{"org_code": o.code, "full_name": o.full_name, "short_name": o.short_name, "org_type": o.org_type,
+             "municipality": o.municipality, "inn": o.inn, "website": o.website} for o in orgs]
+
+
+FileItem = tuple[str, str | None, int | None, str, bytes]
+
+
+def generate_files(scale: str | int = "city", seed: int = 2025) -> Iterator[FileItem]:
+    """The demo's files in loading order: ``(dataset, org_code, year, file_name, bytes)``.
+
+    The registry comes first (org_code and year None), then each organization's files year by year
+    in the order staff, mentors, mentorships, roadmap, partners, events, students. Lazy: the
+    national scale streams organization by organization.
+    """
+    p = plan(scale, seed)
+    fmt, data = _encode("xlsx" if scale == "city" else "utf8bom", "organizations", _registry_rows(p.orgs))
+    yield "organizations", None, None, f"Реестр_организаций.{fmt}", data
+    calendars: dict[int, dict[int, list[dict]]] = {}
+    for org in p.orgs:
+        if org.muni not in calendars:
+            calendars = {org.muni: _calendar(p, org.muni, seed)}   # municipalities come one after another
+        sim = OrgSimulation(org, p, calendars[org.muni], seed)
+        for i, year in enumerate(p.years):
+            rows = sim.year_rows(year, first=i == 0)
+            skip = org.gaps.get(year, set())
+            for dataset in ORG_DATASETS:
+                if dataset in skip or not rows.get(dataset):
+                    continue
+                ext, data = _encode(org.habit, dataset, rows[dataset])
+                yield dataset, org.code, year, f"{DATASETS[dataset].title}_{org.code}_{year}.{ext}", data
+
+
+# ---------------------------------------------------------------------------------------------
+# The demo warehouse
+
+
+def build_demo(path, scale: str | int = "city", seed: int = 2025) -> str:
+    """Create a new demo warehouse at ``path`` from the generated files; return a Russian summary.
+
+    An existing file (and its ``.wal``) is deleted first. Every file goes through
+    :func:`ingest.load.load_file`; a file that does not load raises ``RuntimeError`` with its report,
+    and the half-built warehouse is removed.
+    """
+    path = Path(path)
+    wal = path.with_name(path.name + ".wal")
+    if path.exists():
+        # Never delete a warehouse another process (the running app) holds: on Linux the unlink
+        # would succeed and the app would go on writing to a file nobody can open again.
+        try:
+            db.connect(path, read_only=True).close()
+        except db.WarehouseLocked:
+            raise
+        except duckdb.Error:
+            pass  # not a warehouse we can open: it is replaced anyway
+    for f in (path, wal):
+        f.unlink(missing_ok=True)
+    started = time.perf_counter()
+    conn = db.connect(path)
+    try:
+        settings.put(conn, "demo", "true")
+        n_files = 0
+        for dataset, org_code, year, file_name, data in generate_files(scale, seed):
+            result = load_file(conn, data, file_name, dataset, org_code, year, user="demo")
+            if result.outcome != "loaded":
+                text = result.report.to_text()
+                print(text)
+                raise RuntimeError(f"Демо-файл {file_name} ({dataset}, {org_code}, {year}) не загружен: "
+                                   f"{result.outcome}\n{text}")
+            n_files += 1
+        summary = _summary(conn, n_files, time.perf_counter() - started)
+        conn.execute("checkpoint")
+    except BaseException:
+        conn.close()
+        for f in (path, wal):
+            f.unlink(missing_ok=True)
+        raise
+    conn.close()
+    return summary
+
+
+def _summary(conn, n_files: int, seconds: float) -> str:
+    first = conn.execute("select min(year) from stg_staff").fetchone()[0]
+    orgs, teachers, mentors, pairs = conn.execute(
+        """
+        select (select count(*) from organizations),
+               (select count(*) from stg_staff where year = $y),
+               (select count(*) from stg_mentors where year = $y),
+               (select count(*) from stg_mentorships where year = $y)
+        """, {"y": first}).fetchone()
+    took = f"{seconds:.1f}".replace(".", ",")
+    return (f"организаций: {fmt_int(orgs)}, педагогов: {fmt_int(teachers)}, наставников: {fmt_int(mentors)}, "
+            f"наставнических пар: {fmt_int(pairs)} (за {first} год), файлов: {fmt_int(n_files)}, {took} с")
+
+
+__all__ = ["build_demo", "generate_files", "make_inn", "person_name", "plan", "snapshot_date"]
+
