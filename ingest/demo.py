@@ -53,7 +53,7 @@ import io
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -1146,6 +1146,33 @@ def generate_files(scale: str | int = "city", seed: int = 2025) -> Iterator[File
 # The demo warehouse
 
 
+# When each organization sends each file of year Y (month, first day, last day). Mentors are due by
+# 31 October (roadmap item 4): most arrive in October, some organizations send them late.
+_SENDING = {
+    "staff": (9, 5, 25), "mentors": (10, 1, 30), "mentorships": (10, 31, 31), "partners": (11, 1, 20),
+    "events": (12, 1, 20), "students": (9, 20, 30), "roadmap": (12, 10, 25),
+}
+LATE_MENTORS_SHARE = 0.2
+
+
+def upload_time(org_code: str | None, year: int | None, dataset: str, seed: int = 2025) -> datetime:
+    """A plausible, deterministic moment the file was uploaded, never after the demo's today."""
+    if org_code is None:
+        return datetime(2025, 1, 15, 10, 0)
+    rng = np.random.default_rng([seed, year, *org_code.encode("utf-8"), *dataset.encode("ascii")])
+    month, first, last = _SENDING[dataset]
+    if dataset == "mentors" and np.random.default_rng([seed, year, *org_code.encode("utf-8")]).random() \
+            < LATE_MENTORS_SHARE:
+        month, first, last = 11, 3, 20
+    if dataset == "mentorships":  # right after the mentors file, whichever month that was
+        mentors_at = upload_time(org_code, year, "mentors", seed)
+        return mentors_at + timedelta(days=1, minutes=int(rng.integers(0, 300)))
+    moment = datetime(year, month, int(rng.integers(first, last + 1)), int(rng.integers(8, 18)),
+                      int(rng.integers(0, 60)))
+    now = datetime.combine(TODAY, datetime.min.time()) + timedelta(hours=9)
+    return min(moment, now - timedelta(hours=int(rng.integers(1, 72))))
+
+
 def build_demo(path, scale: str | int = "city", seed: int = 2025) -> str:
     """Create a new demo warehouse at ``path`` from the generated files; return a Russian summary.
 
@@ -1172,7 +1199,8 @@ def build_demo(path, scale: str | int = "city", seed: int = 2025) -> str:
         settings.put(conn, "demo", "true")
         n_files = 0
         for dataset, org_code, year, file_name, data in generate_files(scale, seed):
-            result = load_file(conn, data, file_name, dataset, org_code, year, user="demo")
+            result = load_file(conn, data, file_name, dataset, org_code, year, user="demo",
+                               at=upload_time(org_code, year, dataset, seed))
             if result.outcome != "loaded":
                 text = result.report.to_text()
                 print(text)

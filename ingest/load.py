@@ -186,14 +186,14 @@ def commit(conn: duckdb.DuckDBPyConnection, prepared: Prepared, *, user: str, at
         uid = snapshots.log_attempt(conn, p.dataset.name, p.org_code, p.year, "unchanged", meta=p.meta(), user=user,
                                     rows=p.previous.rows, at=at)
         return LoadResult("unchanged", p, upload_id=uid, version=p.previous.version)
+    issues = [{"severity": i.severity, "row_no": i.row, "column_title": i.column, "value": i.value,
+               "expected": i.expected, "message": i.problem} for i in p.report.issues()]
     if not p.ok:
-        issues = [{"severity": i.severity, "row_no": i.row, "column_title": i.column, "value": i.value,
-                   "expected": i.expected, "message": i.problem} for i in p.report.issues()]
         uid = snapshots.log_attempt(conn, p.dataset.name, p.org_code, p.year, "rejected", meta=p.meta(), user=user,
                                     rows=p.rows, issues=issues, at=at)
         return LoadResult("rejected", p, upload_id=uid)
     uid, version = snapshots.write(conn, p.dataset.name, p.org_code, p.year, p.table, meta=p.meta(), user=user,
-                                   at=at)
+                                   at=at, issues=issues)
     return LoadResult("loaded", p, upload_id=uid, version=version)
 
 

@@ -387,3 +387,14 @@ def test_registry_reupload_changes_the_organizations(warehouse, load_bytes, make
     from warehouse import registry
 
     assert set(registry.organizations(warehouse)["municipality"]) == {"Когалым"}   # the default
+
+
+def test_warnings_of_an_accepted_upload_are_kept(warehouse, load_bytes, make_csv):
+    """The coordinator can see later which rows were flagged, not only that something was."""
+    rows = [["Пункт", "Статус", "Дата выполнения"], [1, "выполнено", "15.03.2025"], [8, "в работе", ""]]
+    result = load_bytes("roadmap", make_csv(rows))
+    assert result.outcome == "loaded" and result.report.warning_count == 2
+    stored = snapshots.issues_of(warehouse, result.upload_id)
+    assert set(stored["severity"]) == {"warning"}
+    assert sorted(stored["row_no"].tolist()) == [2, 3]
+    assert "Пункт 8" in " ".join(stored["message"])

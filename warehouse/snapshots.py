@@ -130,10 +130,11 @@ def diff(conn: duckdb.DuckDBPyConnection, dataset: str, table: pa.Table, key: tu
 
 
 def write(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str, year: int, table: pa.Table, *,
-          meta: dict, user: str, at: datetime | None = None) -> tuple[int, int]:
+          meta: dict, user: str, at: datetime | None = None, issues: list[dict] | None = None) -> tuple[int, int]:
     """Insert a validated table as the new current snapshot, in one transaction.
 
-    ``table`` holds the dataset's typed columns and ``row_no``. Returns (upload_id, version).
+    ``table`` holds the dataset's typed columns and ``row_no``; ``issues`` its warnings, kept so that
+    the organization can see later which rows were flagged. Returns (upload_id, version).
     """
     target = _table(dataset)
     conn.execute("begin transaction")
@@ -143,6 +144,7 @@ def write(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str, year: in
              replaced_upload_id=replaced, rows=table.num_rows, at=at)
         rows = table  # noqa: F841 - read by DuckDB's replacement scan
         conn.execute(f"insert into {target} by name select {upload_id}::bigint as upload_id, * from rows")
+        _store_issues(conn, upload_id, issues)
         _point(conn, dataset, org_code, year, upload_id, at=at)
         conn.execute("commit")
     except Exception:
@@ -159,11 +161,7 @@ def log_attempt(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str, ye
     try:
         upload_id = conn.execute("select nextval('upload_id_seq')").fetchone()[0]
         _log(conn, upload_id, dataset, org_code, year, outcome, meta, user, rows=rows, at=at)
-        if issues:
-            frame = pd.DataFrame(issues[:MAX_STORED_ISSUES])  # noqa: F841 - read by DuckDB
-            conn.execute(
-                "insert into upload_issues select ?, severity, row_no, column_title, value, expected, message "
-                "from frame", [upload_id])
+        _store_issues(conn, upload_id, issues)
         conn.execute("commit")
     except Exception:
         conn.execute("rollback")
@@ -217,6 +215,22 @@ def upload_log(conn: duckdb.DuckDBPyConnection, org_codes: list[str] | None = No
     return conn.execute(
         f"select * from uploads {where} order by upload_id desc limit {int(limit)}", params
     ).df()
+
+
+def _store_issues(conn, upload_id: int, issues: list[dict] | None) -> None:
+    if not issues:
+        return
+    frame = pd.DataFrame(issues[:MAX_STORED_ISSUES])  # noqa: F841 - read by DuckDB
+    conn.execute(
+        "insert into upload_issues select ?, severity, row_no, column_title, value, expected, message from frame",
+        [upload_id])
+
+
+def issues_of(conn: duckdb.DuckDBPyConnection, upload_id: int) -> pd.DataFrame:
+    """The stored problems of one upload (errors of a rejected one, warnings of an accepted one)."""
+    return conn.execute(
+        "select severity, row_no, column_title, value, expected, message from upload_issues where upload_id = ? "
+        "order by severity, row_no nulls first", [upload_id]).df()
 
 
 def _next_ids(conn, dataset, org_code, year) -> tuple[int, int, int | None]:
