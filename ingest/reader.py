@@ -243,33 +243,50 @@ def _records_python(text: str, delimiter: str) -> list[list[str | None]]:
 
 
 @functools.cache
-def _utf8_lengths(encoding: str) -> np.ndarray:
-    """For a single-byte encoding: how many UTF-8 bytes each of the 256 byte values becomes."""
-    return np.array([len(bytes([b]).decode(encoding, errors="replace").encode("utf-8")) for b in range(256)],
+def _utf8_extra(encoding: str) -> np.ndarray:
+    """For a single-byte encoding: how many bytes longer each of the 256 byte values gets in UTF-8."""
+    return np.array([len(bytes([b]).decode(encoding, errors="replace").encode("utf-8")) - 1 for b in range(256)],
                     dtype=np.int64)
 
 
 def _transcode_single_byte(col: pa.Array, encoding: str) -> pa.Array:
-    """A binary column in a single-byte encoding as a UTF-8 string column, without a Python call per value:
-    the values buffer is decoded in one call and the offsets are moved by the UTF-8 length of each byte."""
+    """A binary column in a single-byte encoding as a UTF-8 string column, without a Python call per value.
+
+    The values buffer is decoded in one call; each offset moves by the extra UTF-8 bytes of the
+    non-ASCII bytes before it. Only the non-ASCII bytes are indexed, so an ID column such as «П-0000001»
+    costs little more than its Cyrillic letters.
+    """
     _, offsets_buf, data_buf = col.buffers()
-    offsets = np.frombuffer(offsets_buf, dtype=np.int32)[col.offset: col.offset + len(col) + 1].astype(np.int64)
+    offsets = np.frombuffer(offsets_buf, dtype=np.int32)[col.offset: col.offset + len(col) + 1]
     start, end = int(offsets[0]), int(offsets[-1])
     raw = np.frombuffer(data_buf, dtype=np.uint8)[start:end] if data_buf is not None else np.empty(0, np.uint8)
-    grown = np.concatenate(([0], np.cumsum(_utf8_lengths(encoding)[raw])))
     text = raw.tobytes().decode(encoding, errors="replace").encode("utf-8")
-    new_offsets = grown[offsets - start].astype(np.int32)
+    high = np.flatnonzero(raw >= 0x80)
+    grown = np.zeros(len(high) + 1, dtype=np.int64)
+    np.cumsum(_utf8_extra(encoding)[raw[high]], out=grown[1:])
+    rel = offsets.astype(np.int64) - start
+    new_offsets = (rel + grown[np.searchsorted(high, rel)]).astype(np.int32)
     out = pa.Array.from_buffers(pa.string(), len(col), [None, pa.py_buffer(new_offsets), pa.py_buffer(text)])
     if col.null_count:
         out = pc.if_else(col.is_valid(), out, pa.scalar(None, pa.string()))
     return out
 
 
+def _few_distinct(col: pa.Array, sample: int = 20_000, share: float = 0.02) -> bool:
+    """Whether a column repeats a few values (positions, categories, да/нет), judged on a sample."""
+    n = len(col)
+    if n <= sample:
+        return True
+    head = col.slice(0, sample)
+    return len(pc.unique(head)) <= sample * share
+
+
 def _decode_binary_column(col: pa.Array, encoding: str) -> pa.Array:
     """Decode and clean one column of raw bytes.
 
     ASCII columns (most IDs, all numbers) need no decoding; UTF-8 columns are validated in one pass;
-    a single-byte encoding such as cp1251 is transcoded as a whole (see ``_transcode_single_byte``).
+    in a single-byte encoding such as cp1251, a column of repeated values decodes each distinct value
+    once, any other column is transcoded as a whole (see ``_transcode_single_byte``).
     """
     as_text = col.view(pa.string())
     if pc.all(pc.string_is_ascii(as_text)).as_py() is not False:
@@ -279,6 +296,12 @@ def _decode_binary_column(col: pa.Array, encoding: str) -> pa.Array:
             text = col.cast(pa.string())
         except pa.ArrowInvalid as exc:
             raise EncodingError("Файл содержит байты, недопустимые в UTF-8: сохраните его заново.") from exc
+    elif _few_distinct(col):
+        # Decode (and clean) each distinct value once: a few dozen for a million-row column.
+        encoded = pc.dictionary_encode(col)
+        values = [None if v is None else _strip_cell(v.decode(encoding, errors="replace"))
+                  for v in encoded.dictionary.to_pylist()]
+        return pa.DictionaryArray.from_arrays(encoded.indices, pa.array(values, pa.string())).cast(pa.string())
     else:
         text = _transcode_single_byte(col, encoding)
     return _empty_to_null(pc.utf8_trim(text, characters=_STRIP))

@@ -386,3 +386,19 @@ def test_utf16_file_of_only_a_bom_is_empty():
     with pytest.raises(UnreadableFile, match="Файл пустой"):
         read_table(b"\xff\xfe", STAFF)
 
+
+
+def test_large_cp1251_column_of_distinct_values_matches_python_decoding(make_csv):
+    """Above the sample size, a column of distinct values is transcoded as a whole buffer; it must give
+    exactly what Python's own decoding gives, with 2- and 3-byte characters («», №, —) and empty cells."""
+    n = 25_000
+    ids = [f"П-{i:05d}" if i % 7 else f"«Кедр» № {i} — ёж" for i in range(n)]
+    ids[5] = "  с пробелами  "
+    positions = ["учитель" if i % 3 else "" for i in range(n)]
+    rows = [["ID педагога", "Должность", "Возраст", "Стаж в ОО"]]
+    rows += [[t, p, 30, 1] for t, p in zip(ids, positions, strict=True)]
+    table = read_table(make_csv(rows, encoding="cp1251"), STAFF)
+    assert table.encoding == "cp1251"
+    expected = [t.strip() for t in ids]
+    assert cells(table, "teacher_id") == expected
+    assert cells(table, "position") == [p or None for p in positions]
