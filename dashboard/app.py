@@ -16,7 +16,9 @@ from warehouse import registry, settings
 
 PAGES = Path(__file__).resolve().parents[1] / "pages"
 
-st.set_page_config(page_title="Наставничество — дорожная карта", page_icon=":material/assignment:", layout="wide")
+# A local icon: a named one would be fetched from the internet, which the department's server may not reach.
+st.set_page_config(page_title="Наставничество — дорожная карта", page_icon=str(Path(__file__).with_name("icon.png")),
+                   layout="wide")
 
 with cursor() as cur:
     demo = settings.is_demo(cur)

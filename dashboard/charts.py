@@ -43,9 +43,14 @@ def roadmap_matrix(df: pd.DataFrame, selectable: bool = True) -> alt.Chart:
         ).properties(height=360, title=f"Статусы пунктов у {n_orgs} организаций")
     order = list(dict.fromkeys(df.sort_values(["org_type", "short_name"])["short_name"]))
     df = df.assign(due=df["due_date"].dt.strftime("%d.%m.%Y"),
-                   done=df["done_date"].dt.strftime("%d.%m.%Y").fillna("—"))
+                   done=df["done_date"].dt.strftime("%d.%m.%Y").fillna("—"),
+                   # «4 · 31.10»: the item with its due date in the year, on the axis itself
+                   item_label=df["item"].astype(str) + " · " + df["due_date"].dt.strftime("%d.%m"))
+    columns = list(dict.fromkeys(df.sort_values("item")["item_label"]))
+    picked = alt.selection_point(name="org", fields=["org_code"], on="click")
     chart = alt.Chart(df).mark_rect(stroke="white", strokeWidth=1.5).encode(
-        x=alt.X("item:O", title="Пункт дорожной карты", axis=alt.Axis(labelAngle=0, orient="top")),
+        x=alt.X("item_label:O", title="Пункт дорожной карты · срок", sort=columns,
+                axis=alt.Axis(labelAngle=0, orient="top")),
         y=alt.Y("short_name:N", title=None, sort=order, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
         color=color,
         tooltip=[alt.Tooltip("short_name:N", title="Организация"), alt.Tooltip("item:O", title="Пункт"),
@@ -53,7 +58,7 @@ def roadmap_matrix(df: pd.DataFrame, selectable: bool = True) -> alt.Chart:
                  alt.Tooltip("due:N", title="Срок"), alt.Tooltip("done:N", title="Выполнено")],
     ).properties(height=alt.Step(ROW_PX))
     if selectable:
-        chart = chart.add_params(alt.selection_point(name="org", fields=["org_code"], on="click"))
+        chart = chart.add_params(picked).encode(opacity=alt.condition(picked, alt.value(1.0), alt.value(0.35)))
     return chart
 
 
