@@ -1,7 +1,8 @@
 """Entry script of the app: `streamlit run dashboard/app.py` from the repository root.
 
-It alone sets the page up, draws the shared filters and builds the navigation; the pages under
-``pages/`` only read the filters, call queries and chart builders, and render.
+It alone logs in, decides the user's scope (the organizations they may read) and builds the
+navigation from their role; the pages under ``pages/`` read the filters and call queries with that
+scope, and never check the login themselves.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import data, filters
+from dashboard import auth, data, filters
 from dashboard.state import cursor
-from warehouse import registry, settings
+from warehouse import accounts, settings
 
 PAGES = Path(__file__).resolve().parents[1] / "pages"
 
@@ -22,27 +23,45 @@ st.set_page_config(page_title="Наставничество — дорожная
 
 with cursor() as cur:
     demo = settings.is_demo(cur)
-    allowed = tuple(sorted(registry.org_codes(cur)))  # the department's view: every organization
+    user = auth.require_login(cur, demo=demo)
+    allowed = accounts.scope(cur, user)
+    auth.sidebar_account(cur, user)
 
 if demo:
     st.sidebar.warning("Демонстрационные данные: организации и люди вымышлены.", icon=":material/warning:")
 if not allowed:
-    st.title("Хранилище пусто")
-    st.write("В реестре нет ни одной организации. Загрузите реестр: "
-             "`python -m ingest load FILE --dataset organizations`.")
+    st.title("Нет доступных организаций")
+    st.write("В реестре нет организаций или ваша организация не найдена в реестре. "
+             + ("Загрузите реестр на странице «Администрирование»." if user.is_admin
+                else "Обратитесь к администратору."))
     st.stop()
 
 st.session_state["filters"] = filters.sidebar(allowed)
 
-pages = [
-    st.Page(PAGES / "overview.py", title="Обзор", icon=":material/home:", default=True),
-    st.Page(PAGES / "roadmap.py", title="Дорожная карта", icon=":material/map:", url_path="roadmap"),
-    st.Page(PAGES / "mentors.py", title="Наставники", icon=":material/school:", url_path="mentors"),
-    st.Page(PAGES / "young_teachers.py", title="Молодые педагоги", icon=":material/person_add:", url_path="young"),
-    st.Page(PAGES / "partners.py", title="Партнёры", icon=":material/handshake:", url_path="partners"),
-    st.Page(PAGES / "events.py", title="Мероприятия и практики", icon=":material/event:", url_path="events"),
-    st.Page(PAGES / "monitoring.py", title="Мониторинг", icon=":material/monitoring:", url_path="monitoring"),
-    st.Page(PAGES / "uploads.py", title="Загрузки", icon=":material/upload_file:", url_path="uploads"),
-]
-st.navigation(pages).run()
+
+def page(file: str, title: str, icon: str, **kw) -> st.Page:
+    return st.Page(PAGES / file, title=title, icon=f":material/{icon}:", **kw)
+
+
+sections = {
+    "Показатели": [
+        page("overview.py", "Обзор", "home", default=True),
+        page("roadmap.py", "Дорожная карта", "map", url_path="roadmap"),
+        page("mentors.py", "Наставники", "school", url_path="mentors"),
+        page("young_teachers.py", "Молодые педагоги", "person_add", url_path="young"),
+        page("partners.py", "Партнёры", "handshake", url_path="partners"),
+        page("events.py", "Мероприятия и практики", "event", url_path="events"),
+        page("monitoring.py", "Мониторинг", "monitoring", url_path="monitoring"),
+        page("uploads.py", "Загрузки", "fact_check", url_path="uploads"),
+    ],
+    "Данные": [page("history.py", "История загрузок", "history", url_path="history")],
+}
+if user.can_upload:
+    sections["Данные"].insert(0, page("upload.py", "Загрузка данных", "upload_file", url_path="upload"))
+if user.is_admin:
+    sections["Администрирование"] = [
+        page("admin.py", "Организации и пользователи", "manage_accounts", url_path="admin"),
+        page("audit.py", "Журнал аудита", "policy", url_path="audit"),
+    ]
+st.navigation(sections).run()
 st.sidebar.caption(f"Данные на {data.today():%d.%m.%Y}. Приказ УО г. Когалыма № 11-Пр-267 от 20.03.2025.")

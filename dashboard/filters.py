@@ -43,6 +43,12 @@ def sidebar(allowed: tuple[str, ...]) -> Filters:
     years = data.reporting_years()
     today = data.today()
     default_year = today.year if today.year in years else years[-1]
+    names = dict(zip(orgs["org_code"], orgs["short_name"], strict=True))
+    if len(allowed) == 1:  # a coordinator: their organization, nothing to choose
+        with st.sidebar:
+            year = st.selectbox("Отчётный год", years, index=years.index(default_year), key="flt_year")
+            st.caption(f"Организация: **{names.get(allowed[0], allowed[0])}**")
+        return Filters(year=year, scope=allowed, org_type=None, org_code=allowed[0], as_of=today, names=names)
     with st.sidebar:
         year = st.selectbox("Отчётный год", years, index=years.index(default_year), key="flt_year")
         types = [ALL, *sorted(orgs["org_type"].unique())]
@@ -50,7 +56,6 @@ def sidebar(allowed: tuple[str, ...]) -> Filters:
                                 format_func=lambda t: t if t == ALL else ORG_TYPE_SHORT.get(t, t))
         pool = orgs if org_type == ALL else orgs[orgs["org_type"] == org_type]
         codes = [ALL, *pool["org_code"]]
-        names = dict(zip(orgs["org_code"], orgs["short_name"], strict=True))
         if st.session_state.get("flt_org") not in codes:
             st.session_state["flt_org"] = ALL
         org = st.selectbox("Организация", codes, key="flt_org",

@@ -63,7 +63,7 @@ import xlsxwriter
 from ingest.load import fmt_int, load_file
 from ingest.schemas import DATASETS
 from ingest.schemas.base import BOOL, DATE, INT, inn_is_valid
-from warehouse import db, settings
+from warehouse import accounts, db, settings
 
 TODAY = date(2026, 11, 24)          # the demo's "current date": the 2026 data are in progress
 CITY_YEARS = (2025, 2026)
@@ -1154,6 +1154,14 @@ _SENDING = {
 }
 LATE_MENTORS_SHARE = 0.2
 
+# Demo accounts, shown in the README and on the login page of a demo warehouse only.
+DEMO_ACCOUNTS = (
+    ("admin", "Селиванова Н. С. (демо)", "admin", None, "demo-admin-2025"),
+    ("head", "Абдреева Н. П. (демо)", "head", None, "demo-head-2025"),
+    ("sosh1", "Ответственный МАОУ «СОШ № 1» (демо)", "coordinator", "СОШ1", "demo-sosh1-2025"),
+    ("ds01", "Ответственный МАДОУ ДС01 (демо)", "coordinator", "ДС01", "demo-ds01-2025"),
+)
+
 
 def upload_time(org_code: str | None, year: int | None, dataset: str, seed: int = 2025) -> datetime:
     """A plausible, deterministic moment the file was uploaded, never after the demo's today."""
@@ -1207,6 +1215,8 @@ def build_demo(path, scale: str | int = "city", seed: int = 2025) -> str:
                 raise RuntimeError(f"Демо-файл {file_name} ({dataset}, {org_code}, {year}) не загружен: "
                                    f"{result.outcome}\n{text}")
             n_files += 1
+        for login, name, role, org, password in DEMO_ACCOUNTS:
+            accounts.create_user(conn, login, name, role, password, org, by="demo")
         summary = _summary(conn, n_files, time.perf_counter() - started)
         conn.execute("checkpoint")
     except BaseException:

@@ -2,9 +2,12 @@
 
 import streamlit as st
 
-from dashboard import charts, data, filters, tables
+from dashboard import auth, charts, data, filters, tables
+from dashboard.state import cursor
 
 f = filters.current()
+with cursor() as cur:  # the page shows personal rows (names or teacher IDs with ages)
+    auth.log_personal_view(cur, "Наставники", f.scope, f.year)
 st.title("Наставники")
 st.caption(f.label)
 

@@ -2,9 +2,12 @@
 
 import streamlit as st
 
-from dashboard import charts, data, filters, tables
+from dashboard import auth, charts, data, filters, tables
+from dashboard.state import cursor
 
 f = filters.current()
+with cursor() as cur:  # the page shows personal rows (names or teacher IDs with ages)
+    auth.log_personal_view(cur, "Молодые педагоги", f.scope, f.year)
 st.title("Молодые педагоги")
 st.caption(f"{f.label}. Молодой педагог — моложе 35 лет и не более 3 лет работы в организации; охвачен — "
            "наставляемый в паре «в работе» или «завершена».")

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.state import connection
 from dashboard.tables import num, pct
+from tests.apptest_login import log_in
 from ingest.demo import build_demo
 from warehouse import db, queries, registry
 
@@ -35,6 +36,7 @@ def app(demo_db, monkeypatch):
     def run(page: str | None = None, year: int | None = None, org: str | None = None) -> AppTest:
         at = AppTest.from_file(APP, default_timeout=60)
         at.run()
+        log_in(at, "head", "demo-head-2025")     # the department head reads every page
         if year is not None:
             at.selectbox(key="flt_year").select(year).run()
         if org is not None:

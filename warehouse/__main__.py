@@ -6,6 +6,11 @@
     python -m warehouse years FIRST LAST [--db PATH] set the allowed reporting years
     python -m warehouse kpi --year YEAR [--db PATH] [--format table|csv] [--all-columns]
                                                      the per-organization figures of a year
+    python -m warehouse user add LOGIN --role admin|head|coordinator --name "ФИО" [--org CODE]
+    python -m warehouse user passwd|disable|enable LOGIN
+    python -m warehouse user list
+                                                     local accounts; the password is asked for
+                                                     (or read from stdin with --password-stdin)
 
 The demo data goes through the same ingest path as real files, so ``demo`` calls
 :mod:`ingest.demo`; that is the one place where the warehouse's command line reaches into ingest.
@@ -36,6 +41,14 @@ def main(argv: list[str] | None = None) -> int:
             sp.add_argument("--year", type=int, required=True)
             sp.add_argument("--format", choices=("table", "csv"), default="table")
             sp.add_argument("--all-columns", action="store_true", help="все показатели, а не основные")
+    up = sub.add_parser("user", help="учётные записи")
+    up.add_argument("action", choices=("add", "passwd", "disable", "enable", "list"))
+    up.add_argument("login", nargs="?")
+    up.add_argument("--role", choices=("admin", "head", "coordinator"))
+    up.add_argument("--name", help="ФИО")
+    up.add_argument("--org", help="код организации (для ответственного ОО)")
+    up.add_argument("--password-stdin", action="store_true", help="прочитать пароль из стандартного ввода")
+    up.add_argument("--db")
     args = p.parse_args(argv)
 
     if args.command == "demo":
@@ -60,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     with conn:
         if args.command == "kpi":
             return _kpi(conn, args)
+        if args.command == "user":
+            return _user(conn, args)
         if args.command == "init":
             print(f"Хранилище готово: {db.db_path(args.db)} (схема версии {db.schema_version(conn)}).")
         else:
@@ -69,6 +84,55 @@ def main(argv: list[str] | None = None) -> int:
                 print(exc, file=sys.stderr)
                 return 2
             print(f"Отчётные годы: {args.first}–{args.last}.")
+    return 0
+
+
+def _user(conn, args) -> int:
+    """Manage local accounts from the command line (the first administrator is created here)."""
+    import getpass
+
+    from warehouse import accounts
+
+    def password() -> str:
+        if args.password_stdin:
+            return sys.stdin.readline().rstrip("\n")
+        first = getpass.getpass("Пароль: ")
+        if getpass.getpass("Пароль ещё раз: ") != first:
+            raise accounts.AccountError("Пароли не совпадают.")
+        return first
+
+    try:
+        if args.action == "list":
+            frame = accounts.users(conn)
+            for r in frame.itertuples():
+                state = "активна" if r.active else "отключена"
+                org = f", {r.org_code}" if isinstance(r.org_code, str) else ""
+                print(f"{r.login}: {r.full_name}, {accounts.ROLES[r.role]}{org}, "
+                      f"{state}")
+            if frame.empty:
+                print("Учётных записей нет. Создайте администратора: python -m warehouse user add LOGIN "
+                      "--role admin --name \"ФИО\"")
+            return 0
+        if not args.login:
+            print("Укажите логин.", file=sys.stderr)
+            return 2
+        who = "cli"
+        if args.action == "add":
+            if not args.role or not args.name:
+                print("Для новой учётной записи укажите --role и --name.", file=sys.stderr)
+                return 2
+            user = accounts.create_user(conn, args.login, args.name, args.role, password(), args.org, by=who)
+            print(f"Учётная запись создана: {user.login} ({user.role_title}"
+                  f"{', ' + user.org_code if user.org_code else ''}).")
+        elif args.action == "passwd":
+            accounts.set_password(conn, args.login, password(), by=who)
+            print(f"Пароль пользователя {args.login} изменён; блокировка снята.")
+        else:
+            accounts.set_active(conn, args.login, args.action == "enable", by=who)
+            print(f"Учётная запись {args.login} {'включена' if args.action == 'enable' else 'отключена'}.")
+    except accounts.AccountError as exc:
+        print(f"Ошибка: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -127,7 +127,8 @@ COLUMNS = {
     "executors": "Исполнители",
     "dataset": "Набор данных",
     "dataset_title": "Набор данных",
-    "expected": "Нужен",
+    "expected": "Ожидалось",
+    "expected_dataset": "Нужен",
     "state": "Состояние",
     "uploaded": "Загружен",
     "current_since": "Текущая версия от",
@@ -166,6 +167,19 @@ COLUMNS = {
     "result": "Результат",
     "url": "Ссылка",
     "covered": "С наставником",
+    "uploaded_at": "Когда",
+    "outcome_title": "Итог",
+    "error_count": "Ошибок",
+    "warning_count": "Предупреждений",
+    "severity": "Вид",
+    "row_no": "Строка",
+    "column_title": "Столбец",
+    "value": "Найдено",
+    "message": "Проблема",
+    "logged_at": "Когда",
+    "login": "Пользователь",
+    "action_title": "Действие",
+    "page": "Страница",
     "coverage_pct": "Охват, %",
     "done_pct_prev": "Выполнено, % (пред. год)",
     "teachers_prev": "Педагогов (пред. год)",
@@ -174,4 +188,14 @@ COLUMNS = {
     "partners_prev": "Партнёров (пред. год)",
     "events_prev": "Мероприятий (пред. год)",
     "mentee_students_pct_prev": "Наставляемых среди 10–18 лет, % (пред. год)",
+}
+
+OUTCOMES = {"loaded": "принят", "rejected": "отклонён", "unchanged": "без изменений", "restored": "восстановлена версия"}
+
+AUDIT_ACTIONS = {
+    "login": "вход", "login_failed": "неудачный вход", "logout": "выход", "session_expired": "сеанс истёк",
+    "upload": "загрузка", "upload_rejected": "загрузка отклонена", "restore": "восстановление версии",
+    "export": "выгрузка", "view_personal": "просмотр персональных данных", "user_created": "создан пользователь",
+    "password_reset": "смена пароля", "user_enabled": "пользователь включён", "user_disabled": "пользователь отключён",
+    "role_changed": "изменена роль",
 }

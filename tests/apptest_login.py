@@ -1,0 +1,38 @@
+"""Helpers for AppTest of the logged-in app: start it on a warehouse and log in as someone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from warehouse import db
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "dashboard" / "app.py")
+
+
+def fresh_caches() -> None:
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def start(db_path, monkeypatch) -> AppTest:
+    """The app on ``db_path``, at the login form."""
+    monkeypatch.setenv(db.ENV_DB, str(db_path))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    return at
+
+
+def log_in(at: AppTest, login: str, password: str) -> AppTest:
+    at.text_input(key="login_user").input(login)
+    at.text_input(key="login_password").input(password)
+    at.button[0].click().run()
+    return at
+
+
+def open_page(at: AppTest, page: str) -> AppTest:
+    """Switch to ``pages/<page>.py`` (the navigation must offer it to the user)."""
+    return at.switch_page(str(ROOT / "pages" / f"{page}.py")).run()
