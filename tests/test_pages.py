@@ -11,8 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.state import connection
 from dashboard.tables import num, pct
-from tests.apptest_login import log_in
 from ingest.demo import build_demo
+from tests.apptest_login import log_in
 from warehouse import db, queries, registry
 
 ROOT = Path(__file__).resolve().parents[1]
