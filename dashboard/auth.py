@@ -45,6 +45,12 @@ def require_login(cur, *, demo: bool) -> User:
 
 
 def _login_form(cur, demo: bool) -> None:
+    _, middle, _ = st.columns([1, 2, 1])
+    with middle:
+        _login_column(cur, demo)
+
+
+def _login_column(cur, demo: bool) -> None:
     st.title("Вход")
     st.caption("Дорожная карта реализации целевой модели наставничества, г. Когалым.")
     if notice := st.session_state.pop("login_notice", None):

@@ -35,6 +35,17 @@ def get(name: str, scope, *args, **kwargs):
     return _run(name, str(db.db_path()), data_version(), tuple(sorted(scope)), args, tuple(sorted(kwargs.items())))
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _city_totals(db_file: str, version: tuple, year: int, as_of: date) -> dict:
+    with connection(db_file).cursor() as cur:
+        return queries.city_totals(cur, year, as_of)
+
+
+def city_totals(year: int, as_of: date) -> dict:
+    """The city's aggregate figures (no organization's rows), for every role."""
+    return _city_totals(str(db.db_path()), data_version(), year, as_of)
+
+
 def reporting_years() -> list[int]:
     with cursor() as cur:
         return queries.years(cur)

@@ -20,15 +20,22 @@ c2.metric("Наставников", tables.num(city["mentors"]),
 c2.caption(f"Педагогов-наставников: {tables.pct(city['teachers_mentor_pct'])} педагогов")
 cov = city["young_coverage_pct"]
 c3.metric("Охват молодых педагогов", tables.pct(cov),
-          delta=None if cov is None else f"{cov - charts.BENCHMARK_PCT:+.1f}".replace(".", ",") + " п. п. к ориентиру 70 %",
+          delta=None if cov is None else f"{cov - charts.BENCHMARK_PCT:+.1f}".replace(".", ",") + " п. п. к 70 %",
           delta_color="normal", help="Цель приказа — каждый молодой педагог (100 %); ориентир проекта "
-                                     "«Учитель будущего» — не менее 70 %.")
+                                     "«Учитель будущего» — не менее 70 %; стрелка — разница с ориентиром.")
 c3.caption(f"С наставником {tables.num(city['young_covered'])} из {tables.num(city['young_teachers'])}")
 c4.metric("Организаций с партнёрами", f"{tables.num(city['orgs_with_partners'])} из {city['organizations']}",
           help=f"Файл партнёров загрузили {city['partners_reported']} организаций.")
 c4.caption(f"Партнёров всего: {tables.num(city['partners'])}")
 c5.metric("Мероприятий", tables.num(city["events"]))
 c5.caption(f"Практик на региональном и федеральном уровне: {tables.num(city['practices_regional_federal'])}")
+
+if f.org_code:  # one organization: put the city beside it (aggregates only, no other organization's rows)
+    town = data.city_totals(f.year, f.as_of)
+    st.caption("**Город в целом:** дорожная карта выполнена на " + tables.pct(town["done_pct"])
+               + f", наставников {tables.num(town['mentors'])}, охват молодых педагогов "
+               + tables.pct(town["young_coverage_pct"]) + f", организаций с партнёрами "
+               f"{tables.num(town['orgs_with_partners'])} из {town['organizations']}.")
 
 st.subheader("Требует внимания")
 t1, t2, t3 = st.tabs(["Просроченные пункты", "Нет загрузок", "Самый низкий охват"])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pandas as pd
 import pytest
 
 from ingest.load import load_file
@@ -278,3 +279,9 @@ def test_data_invariants(conn, year):
                       "having n > 1").fetchall()
     assert rm == []
     assert conn.execute("select count(*) from mart_completeness").fetchone()[0] == 4 * 4 * 7
+
+
+def test_city_totals_are_aggregates_over_the_whole_registry(conn):
+    town = queries.city_totals(conn, 2025, date(2025, 11, 15))
+    assert town == queries.city_summary(conn, ALL, 2025, date(2025, 11, 15))
+    assert all(not isinstance(v, pd.DataFrame) for v in town.values())

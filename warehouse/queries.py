@@ -87,6 +87,13 @@ def city_summary(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: 
     return {d[0]: v for d, v in zip(cur.description, row, strict=True)}
 
 
+def city_totals(conn: duckdb.DuckDBPyConnection, year: int, as_of: date | None = None) -> dict:
+    """The whole city's figures, aggregates only: the one query without a scope, because it returns no
+    organization's rows; a coordinator compares their organization with it."""
+    codes = [r[0] for r in conn.execute("select org_code from organizations").fetchall()]
+    return city_summary(conn, codes, year, as_of)
+
+
 def roadmap(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None
             ) -> pd.DataFrame:
     """One row per (organization, item) for the year with the status to show and the due date."""
