@@ -6,12 +6,20 @@ look, so every table reads the same.
 
 from __future__ import annotations
 
+from datetime import date
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
-from warehouse.labels import COLUMNS
+from dashboard import auth, export, filters
+from dashboard.state import cursor
+from warehouse import accounts
+from warehouse.labels import COLUMNS, NO_DATA
 
-NO_DATA = "нет данных"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 PLAIN_NUMBERS = {"year", "item", "version", "upload_id"}   # numbers that are names: no digit grouping
 
 
@@ -32,22 +40,51 @@ def _config(col: str, s: pd.Series):
     return st.column_config.Column(title)
 
 
-def show(df: pd.DataFrame, columns: list[str] | None = None, *, height: int | str = "auto", key: str | None = None,
-         **kwargs):
+def show(df: pd.DataFrame, columns: list[str] | None = None, *, name: str | None = None, height: int | str = "auto",
+         key: str | None = None, **kwargs):
     """Render ``df[columns]`` with Russian headers; extra kwargs go to ``st.dataframe`` (selection).
 
-    A missing figure shows as «нет данных»; an empty text cell stays empty.
+    A missing figure shows as «нет данных»; an empty text cell stays empty. With ``name`` (what the
+    table is, in Russian), buttons under it export exactly these rows and columns to Excel and CSV.
     """
     columns = columns or list(df.columns)
     view = df[columns].copy()
     if view.empty:
         st.info("Нет строк для выбранных фильтров.")
         return None
+    if name:
+        export_buttons(df, columns, name, key=key or f"export_{export.slug(name)}")
     for c in columns:
         if view[c].dtype == object or pd.api.types.is_string_dtype(view[c]):
             view[c] = view[c].fillna("")
     return st.dataframe(view, hide_index=True, width="stretch", height=height, key=key, placeholder=NO_DATA,
                         column_config={c: _config(c, view[c]) for c in columns}, **kwargs)
+
+
+def export_buttons(df: pd.DataFrame, columns: list[str], name: str, *, key: str) -> None:
+    """«Excel» and «CSV» buttons for a table as shown: the page's filters in its title, audited on click."""
+    f = filters.current()
+    user = auth.current()
+    today = date.today()
+    sheet = export.Sheet(title=f"{name}: {f.label}", frame=df, columns=columns, name=name,
+                         note=f"Выгружено {today:%d.%m.%Y} пользователем {user.full_name} ({user.login}).")
+    org = f.scope[0] if len(f.scope) == 1 else None
+    left, right, _ = st.columns([1, 1, 6])
+    for col, fmt, label, mime in ((left, "xlsx", "Excel", XLSX_MIME), (right, "csv", "CSV", "text/csv")):
+        file = export.file_name(name, fmt, f.year, today)
+        # The bytes are made when clicked, on another thread: it opens its own cursor for the audit line.
+        col.download_button(label, data=partial(audited_export, sheet, fmt, file, user.login, org, cursor),
+                            file_name=file, mime=mime, key=f"{key}_{fmt}", on_click="ignore",
+                            icon=":material/download:")
+
+
+def audited_export(sheet: export.Sheet, fmt: str, file: str, login: str, org: str | None, open_cursor) -> bytes:
+    """The export file's bytes, with a line in the audit log (who, what, how many rows)."""
+    data = export.xlsx([sheet]) if fmt == "xlsx" else export.csv_bytes(sheet)
+    with open_cursor() as cur:
+        accounts.audit(cur, login, "export", page=sheet.name, org_code=org,
+                       detail=f"{file}, строк: {len(sheet.frame)}")
+    return data
 
 
 def num(v) -> str:

@@ -20,4 +20,4 @@ if picked:
 if who:
     log = log[log["login"].isin(who)]
 tables.show(log.assign(action_title=log["action"].map(lambda a: AUDIT_ACTIONS.get(a, a))),
-            ["logged_at", "login", "action_title", "page", "org_code", "detail"], height=600)
+            ["logged_at", "login", "action_title", "page", "org_code", "detail"], height=600, name="Журнал аудита")

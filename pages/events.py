@@ -34,15 +34,15 @@ contest = events[events["kind"].eq("конкурс")]
 if contest.empty:
     st.info("Участие в конкурсах не отмечено.")
 else:
-    tables.show(contest, ["year", "org_code", "event_date", "title", "level", "participants", "result"])
+    tables.show(contest, ["year", "org_code", "event_date", "title", "level", "participants", "result"], name="Конкурсы")
 
 st.subheader("Практики на региональном и федеральном уровне (пункт 9)")
 tables.show(year_events[year_events["kind"].eq("представление практики")
                         & year_events["level"].isin(["региональный", "федеральный"])],
-            ["org_code", "event_date", "title", "level", "result", "url"])
+            ["org_code", "event_date", "title", "level", "result", "url"], name="Практики регионального и федерального уровня")
 
 st.subheader("Педагоги с затруднениями (пункт 6) по организациям")
-tables.show(kpi, ["short_name", "teachers_with_difficulties", "difficulties_covered", "events_item6"])
+tables.show(kpi, ["short_name", "teachers_with_difficulties", "difficulties_covered", "events_item6"], name="Педагоги с затруднениями")
 st.subheader("Все мероприятия года")
 tables.show(year_events, ["org_code", "event_date", "title", "level", "kind", "role", "participants", "result", "url"],
-            height=420)
+            height=420, name="Мероприятия")

@@ -19,7 +19,7 @@ log = log.assign(dataset_title=log["dataset"].map(DATASET_TITLES), outcome_title
                  org_code=log["org_code"].replace({snapshots.REGISTRY_ORG: "реестр"}))
 event = tables.show(log, ["uploaded_at", "org_code", "dataset_title", "year", "outcome_title", "version", "rows",
                           "error_count", "warning_count", "file_name", "uploaded_by"],
-                    height=380, key="history", on_select="rerun", selection_mode="single-row")
+                    height=380, key="history", on_select="rerun", selection_mode="single-row", name="История загрузок")
 rows = event.selection.rows if event else []
 if rows:
     picked = log.iloc[rows[0]]
@@ -29,7 +29,7 @@ if rows:
     if problems.empty:
         st.success("Ошибок и предупреждений нет.")
     else:
-        tables.show(problems, ["severity", "row_no", "column_title", "value", "expected", "message"])
+        tables.show(problems, ["severity", "row_no", "column_title", "value", "expected", "message"], name="Ошибки загрузки")
 else:
     st.caption("Выберите строку, чтобы увидеть ошибки и предупреждения этой загрузки.")
 

@@ -33,11 +33,11 @@ else:
 
 st.subheader("Показатели по организациям")
 tables.show(kpi, ["short_name", "mentors", "mentors_teachers", "mentors_of_teachers", "mentors_of_students",
-                  "teachers_mentor_pct", "mentors_trained", "mentor_load_avg", "mentors_overloaded"])
+                  "teachers_mentor_pct", "mentors_trained", "mentor_load_avg", "mentors_overloaded"], name="Наставники по организациям")
 
 base = data.get("mentor_base", f.scope, f.year)
 st.subheader("Наставники с нагрузкой больше 3")
-tables.show(base[base["overloaded"]], ["org_code", "full_name", "mentor_type", "active_mentees", "pairs"])
+tables.show(base[base["overloaded"]], ["org_code", "full_name", "mentor_type", "active_mentees", "pairs"], name="Наставники с нагрузкой больше 3")
 st.subheader("База наставников")
 tables.show(base, ["org_code", "full_name", "mentor_type", "workplace", "mentors_whom", "trained", "order_date",
-                   "active_mentees"], height=420)
+                   "active_mentees"], height=420, name="База наставников")

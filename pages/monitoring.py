@@ -12,4 +12,4 @@ mon = data.get("monitoring", f.scope, f.year, as_of=f.as_of)
 tables.show(mon, ["short_name", "done_pct", "done_pct_prev", "items_overdue", "teachers", "teachers_prev",
                   "mentors", "mentors_prev", "young_teachers", "young_covered", "young_coverage_pct",
                   "young_coverage_pct_prev", "difficulties_covered", "partners", "partners_prev", "events",
-                  "events_prev", "mentee_students_pct", "mentee_students_pct_prev"], height=560)
+                  "events_prev", "mentee_students_pct", "mentee_students_pct_prev"], height=560, name="Мониторинг")

@@ -34,7 +34,7 @@ b.subheader("Не прислали сведения")
 b.write(", ".join(missing["short_name"]) or "Все прислали.")
 
 st.subheader("Партнёры, дающие наставников")
-tables.show(partners[partners["mentors_count"] > 0], ["org_code", "name", "partner_type", "mentors_count"])
+tables.show(partners[partners["mentors_count"] > 0], ["org_code", "name", "partner_type", "mentors_count"], name="Партнёры, дающие наставников")
 st.subheader("Все партнёры")
 tables.show(partners, ["org_code", "name", "partner_type", "agreement", "participation_forms", "mentors_count",
-                       "since_date"], height=420)
+                       "since_date"], height=420, name="Партнёры")

@@ -11,11 +11,15 @@ st.caption(f"{f.label}. Статус «просрочено» — пункт н�
 
 items = data.roadmap_items(f.year)
 with st.expander("Пункты дорожной карты и сроки на этот год"):
-    tables.show(items, ["item", "title", "result_form", "deadline_text", "due_date"])
+    tables.show(items, ["item", "title", "result_form", "deadline_text", "due_date"], name="Пункты дорожной карты")
 
 rm = data.get("roadmap", f.scope, f.year, as_of=f.as_of)
-event = st.altair_chart(charts.roadmap_matrix(rm), width="stretch", on_select="rerun", key="roadmap_matrix",
-                        selection_mode="org")
+matrix = charts.roadmap_matrix(rm)
+if rm["org_code"].nunique() <= charts.MATRIX_MAX_ORGS:
+    event = st.altair_chart(matrix, width="stretch", on_select="rerun", key="roadmap_matrix", selection_mode="org")
+else:  # above MATRIX_MAX_ORGS the chart is status shares per item: no organization to click
+    st.altair_chart(matrix, width="stretch")
+    event = None
 picked = [p.get("org_code") for p in (event.selection.get("org") or [])] if event else []
 codes = list(dict.fromkeys(rm["org_code"]))
 default = picked[0] if picked else (f.org_code or (codes[0] if codes else None))
@@ -24,4 +28,4 @@ if default is not None:
                        format_func=lambda c: f"{f.names.get(c, c)} ({c})")
     one = rm[rm["org_code"] == org]
     st.subheader(f.names.get(org, org))
-    tables.show(one, ["item", "short_title", "status_shown", "due_date", "done_date", "result_url", "comment"])
+    tables.show(one, ["item", "short_title", "status_shown", "due_date", "done_date", "result_url", "comment"], name="Дорожная карта организации")

@@ -13,8 +13,8 @@ st.caption(f"{f.label}. Зелёный — набор загружен, крас
 comp = data.get("completeness", f.scope, f.year)
 st.altair_chart(charts.completeness_matrix(comp), width="stretch")
 st.subheader("Кому что загрузить")
-tables.show(data.get("missing_uploads", f.scope, f.year), ["short_name", "missing", "datasets"])
+tables.show(data.get("missing_uploads", f.scope, f.year), ["short_name", "missing", "datasets"], name="Кому что загрузить")
 st.subheader("Все наборы")
 tables.show(comp[comp["expected"] | comp["uploaded"]],
             ["short_name", "dataset_title", "uploaded", "current_since", "first_loaded_at", "version", "rows",
-             "file_name", "uploaded_by"], height=420)
+             "file_name", "uploaded_by"], height=420, name="Загрузки")

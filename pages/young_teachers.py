@@ -33,4 +33,4 @@ if not no_data.empty:
 st.subheader("Молодые педагоги без наставника")
 st.caption("Список по ID педагога: организация назначает наставника и загружает обновлённый файл пар.")
 tables.show(data.get("uncovered_young_teachers", f.scope, f.year),
-            ["org_code", "teacher_id", "position", "age", "years_in_org"], height=420)
+            ["org_code", "teacher_id", "position", "age", "years_in_org"], height=420, name="Молодые педагоги без наставника")
