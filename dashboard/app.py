@@ -54,7 +54,8 @@ sections = {
         page("monitoring.py", "Мониторинг", "monitoring", url_path="monitoring"),
         page("uploads.py", "Загрузки", "fact_check", url_path="uploads"),
     ],
-    "Данные": [page("history.py", "История загрузок", "history", url_path="history")],
+    "Данные": [page("exports.py", "Выгрузки", "download", url_path="exports"),
+               page("history.py", "История загрузок", "history", url_path="history")],
 }
 if user.can_upload:
     sections["Данные"].insert(0, page("upload.py", "Загрузка данных", "upload_file", url_path="upload"))

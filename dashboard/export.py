@@ -196,3 +196,19 @@ def _csv_cell(value, kind: str, column: str) -> str:
     if kind == "float":
         return f"{float(value):g}".replace(".", ",")
     return neutralize(str(value))
+
+
+def html_table(sheet: Sheet) -> str:
+    """A plain HTML table of the sheet, ready to paste into a page of the organization's site."""
+    from html import escape
+
+    view = sheet.view()
+    kinds = {c: _kind(view[c]) for c in view.columns}
+    head = "".join(f"<th>{escape(sheet.header(c))}</th>" for c in view.columns)
+    body = []
+    for row in view.itertuples(index=False):
+        cells = "".join(f"<td>{escape(_csv_cell(v, kinds[c], c).lstrip(chr(39)))}</td>"
+                        for c, v in zip(view.columns, row, strict=True))
+        body.append(f"    <tr>{cells}</tr>")
+    return (f'<table class="mentor-base">\n  <caption>{escape(sheet.title)}</caption>\n'
+            f"  <thead><tr>{head}</tr></thead>\n  <tbody>\n" + "\n".join(body) + "\n  </tbody>\n</table>\n")

@@ -91,3 +91,42 @@ def test_the_export_of_a_query_has_its_rows_and_is_audited(warehouse, load_bytes
     log = accounts.audit_log(warehouse)
     assert log.iloc[0]["action"] == "export" and log.iloc[0]["detail"] == "x.xlsx, строк: 11"
     assert "age" not in frame.columns
+
+
+def test_public_mentor_base_publishes_only_what_may_be_published(warehouse, load_bytes, make_csv):
+    staff = [["ID педагога", "Должность", "Возраст", "Стаж в ОО", "Затруднения"], ["П-1", "учитель", 47, 20, "да"],
+             ["П-2", "учитель", 29, 1, "нет"]]
+    mentors = [["ID наставника", "ФИО", "Тип наставника", "ID педагога", "Должность или место работы", "Наставляет"],
+               ["Н-1", "Иванова Анна Петровна", "педагог", "П-1", "учитель математики", "педагогов"]]
+    pairs = [["ID пары", "ID наставника", "Тип наставляемого", "ID наставляемого", "Категория наставляемого",
+              "Форма наставничества", "Дата начала", "Дата окончания", "Статус"],
+             ["1", "Н-1", "педагог", "П-2", "молодой специалист", "учитель – учитель", "01.09.2025", "", "в работе"]]
+    for name, rows in (("staff", staff), ("mentors", mentors), ("mentorships", pairs)):
+        assert load_bytes(name, make_csv(rows)).outcome == "loaded"
+    base = queries.public_mentor_base(warehouse, {"СОШ1"}, 2025)
+    assert list(base.columns) == ["organization", "full_name", "workplace", "mentors_whom", "forms", "period_start",
+                                  "period_end"]
+    assert base.iloc[0]["full_name"] == "Иванова Анна Петровна" and base.iloc[0]["forms"] == "учитель – учитель"
+    assert pd.isna(base.iloc[0]["period_end"])                          # a pair still in work: open-ended
+    sheet = export.Sheet("База наставников", base, name="База наставников")
+    published = export.html_table(sheet) + export.csv_bytes(sheet).decode("utf-8-sig")
+    for secret in ("П-1", "П-2", "47", "29", "Затруднения", "Возраст"):                  # staff IDs, ages, difficulties, mentees
+        assert secret not in published, secret
+    assert "<td>Иванова Анна Петровна</td>" in published and "<th>ФИО</th>" in published
+    assert queries.public_mentor_base(warehouse, {"ДС2"}, 2025).empty   # another organization's scope
+
+
+def test_meeting_pack_has_a_sheet_per_topic_and_the_charts(warehouse, load_bytes, make_csv):
+    from dashboard import meeting_pack
+
+    rows = [["Пункт", "Статус", "Дата выполнения"], [1, "выполнено", "15.03.2025"], [4, "в работе", ""]]
+    assert load_bytes("roadmap", make_csv(rows)).outcome == "loaded"
+    data = meeting_pack.build(warehouse, ("ДС2", "СОШ1", "УО"), 2025, date(2025, 11, 15), "2025 год", "тест")
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["Сводка", "Дорожная карта", "Наставники", "Молодые педагоги", "Партнёры",
+                               "Мероприятия", "Загрузки", "Диаграммы"]
+    summary = {r[0].value: r[1].value for r in book["Сводка"].iter_rows(min_row=5)}
+    assert summary["Организаций"] == 3 and summary["Просрочено пунктов"] == 1      # item 4 after 31.10
+    roadmap = book["Дорожная карта"]
+    assert roadmap["B4"].value.startswith("1. Информирование") and roadmap.max_row == 4 + 3
+    assert len(book["Диаграммы"]._images) >= 2

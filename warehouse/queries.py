@@ -234,3 +234,39 @@ def monitoring(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: in
         where cur.year = $year
         order by cur.org_type, cur.org_code
         """, scope=scope, year=year, as_of=as_of)
+
+
+def public_mentor_base(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
+    """The mentor base as it may be published (roadmap items 4 and 11): the mentor's name, position or
+    workplace, whom they mentor, the forms and the period of their pairs. Never staff IDs, ages,
+    difficulties or mentees. An open-ended period (a pair still in work) has no end date."""
+    return _q(conn, """
+        with pairs as (
+            select org_code, year, mentor_id,
+                   string_agg(distinct form, ', ' order by form) as forms,
+                   min(start_date) as period_start,
+                   case when bool_or(end_date is null) then null else max(end_date) end as period_end
+            from stg_mentorships group by all
+        )
+        select o.short_name as organization, m.full_name, m.workplace, m.mentors_whom, p.forms,
+               p.period_start, p.period_end
+        from stg_mentors m
+        join organizations o using (org_code)
+        left join pairs p using (org_code, year, mentor_id)
+        where m.year = $year and list_contains($scope::varchar[], m.org_code)
+        order by o.short_name, m.full_name
+        """, scope=scope, year=year)
+
+
+def roadmap_wide(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None
+                 ) -> pd.DataFrame:
+    """The roadmap matrix as a table: one row per organization, one column per item (status shown)."""
+    return _q(conn, """
+        pivot (
+            select short_name, org_type, item::varchar as item, status_shown
+            from mart_roadmap($as_of::date)
+            where year = $year and list_contains($scope::varchar[], org_code)
+        ) on item in ('1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11')
+        using first(status_shown)
+        order by org_type, short_name
+        """, scope=scope, year=year, as_of=as_of)

@@ -1,0 +1,74 @@
+"""The meeting pack: one XLSX for a year with the city's summary, a sheet per topic and the overview
+charts as images (rendered offline by vl-convert)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import vl_convert
+
+from dashboard import charts, export
+from warehouse import queries
+from warehouse.labels import DATASET_TITLES
+
+SUMMARY_ROWS = [
+    ("organizations", "Организаций"),
+    ("roadmap_reported", "Отчитались по дорожной карте"),
+    ("done_pct", "Дорожная карта выполнена, %"),
+    ("items_overdue", "Просрочено пунктов"),
+    ("orgs_with_overdue", "Организаций с просроченными пунктами"),
+    ("teachers", "Педагогов"),
+    ("mentors", "Наставников"),
+    ("teachers_mentor_pct", "Педагогов-наставников, %"),
+    ("young_teachers", "Молодых педагогов (в организациях со сведениями о парах)"),
+    ("young_covered", "Молодых педагогов с наставником"),
+    ("young_coverage_pct", "Охват молодых педагогов, % (цель 100, ориентир 70)"),
+    ("orgs_with_partners", "Организаций с партнёрами"),
+    ("partners", "Партнёров"),
+    ("events", "Мероприятий"),
+    ("practices_regional_federal", "Практик на региональном и федеральном уровне"),
+    ("orgs_with_missing", "Организаций, не загрузивших нужные наборы"),
+]
+
+
+def _png(chart) -> bytes:
+    return vl_convert.vegalite_to_png(chart.to_json(), scale=2)
+
+
+def build(cur, scope: tuple[str, ...], year: int, as_of: date, label: str, note: str) -> bytes:
+    """The pack for the organizations in ``scope`` (the user's own scope and filters)."""
+    city = queries.city_summary(cur, scope, year, as_of)
+    summary = pd.DataFrame({"Показатель": [t for _, t in SUMMARY_ROWS],
+                            "Значение": [city.get(k) for k, _ in SUMMARY_ROWS]})
+    kpi = queries.org_kpi(cur, scope, year, as_of)
+    roadmap_long = queries.roadmap(cur, scope, year, as_of)
+    roadmap_wide = queries.roadmap_wide(cur, scope, year, as_of)
+    items = queries.roadmap_items(cur, year)
+    item_titles = {str(r.item): f"{r.item}. {r.short_title} (до {r.due_date:%d.%m})" for r in items.itertuples()}
+    completeness = queries.completeness(cur, scope, year)
+    events = queries.events(cur, scope)
+    sheets = [
+        export.Sheet(f"Сводка: {label}", summary, name="Сводка", note=note),
+        export.Sheet(f"Дорожная карта: {label}", roadmap_wide, ["short_name", *item_titles], name="Дорожная карта",
+                     note=note, titles=item_titles),
+        export.Sheet(f"Наставники: {label}", kpi, ["short_name", "mentors", "mentors_teachers", "mentors_of_teachers",
+                                                   "mentors_of_students", "teachers_mentor_pct", "mentors_trained",
+                                                   "mentors_overloaded"], name="Наставники", note=note),
+        export.Sheet(f"Молодые педагоги: {label}", kpi, ["short_name", "young_teachers", "young_covered",
+                                                         "young_coverage_pct", "teachers_with_difficulties",
+                                                         "difficulties_covered"], name="Молодые педагоги", note=note),
+        export.Sheet(f"Партнёры: {label}", kpi, ["short_name", "partners", "partners_with_mentors",
+                                                 "mentors_from_partners"], name="Партнёры", note=note),
+        export.Sheet(f"Мероприятия: {label}", events[events["year"] == year],
+                     ["org_code", "event_date", "title", "level", "kind", "role", "participants", "result"],
+                     name="Мероприятия", note=note),
+        export.Sheet(f"Загрузки: {label}", completeness.assign(dataset_title=completeness["dataset"].map(DATASET_TITLES)),
+                     ["short_name", "dataset_title", "state", "current_since", "version", "rows"], name="Загрузки",
+                     note=note),
+    ]
+    images = [("Дорожная карта", _png(charts.roadmap_matrix(roadmap_long, selectable=False)))]
+    if kpi["young_coverage_pct"].notna().any():
+        images.append(("Охват молодых педагогов", _png(charts.coverage_bars(kpi))))
+    images.append(("Загрузки", _png(charts.completeness_matrix(completeness))))
+    return export.xlsx(sheets, images=images)
