@@ -25,6 +25,7 @@ from warehouse.labels import COLUMNS, NO_DATA
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_WIDTH = 60
+HEADER_WRAP = 18      # a header longer than this wraps onto more lines
 SHEET_NAME_MAX = 31
 
 _TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
@@ -99,7 +100,7 @@ def xlsx(sheets: list[Sheet], images: list[tuple[str, bytes]] | None = None, ima
     f_datetime = book.add_format({"num_format": "dd.mm.yyyy hh:mm"})
     f_pct = book.add_format({"num_format": "0.0%"})
     f_int = book.add_format({"num_format": "0"})
-    f_float = book.add_format({"num_format": "0.0#"})
+    f_float = book.add_format({"num_format": "General"})  # 26 stays 26, 1.25 stays 1,25
     f_missing = book.add_format({"italic": True, "font_color": "#888888"})
     used: set[str] = set()
     for sheet in sheets:
@@ -111,11 +112,16 @@ def xlsx(sheets: list[Sheet], images: list[tuple[str, bytes]] | None = None, ima
             ws.write_string(1, 0, sheet.note, f_note)
         head_row = 3
         kinds = {c: _kind(view[c]) for c in view.columns}
+        header_lines = 1
         for j, col in enumerate(view.columns):
             header = sheet.header(col)
             ws.write_string(head_row, j, header, f_head)
-            width = max([len(header) * 0.9] + [len(_shown(v, kinds[col])) for v in view[col].head(300)])
-            ws.set_column(j, j, min(MAX_WIDTH, max(8, width + 2)))
+            # Fit the values; a long header wraps instead of widening the column.
+            width = min(MAX_WIDTH, max(8, max([min(len(header), HEADER_WRAP)]
+                                              + [len(_shown(v, kinds[col])) for v in view[col].head(300)]) + 2))
+            ws.set_column(j, j, width)
+            header_lines = max(header_lines, -(-len(header) // max(1, int((width - 1) * 0.8))))  # bold is wider
+        ws.set_row(head_row, 15 * min(header_lines, 5))
         for i, row in enumerate(view.itertuples(index=False), start=head_row + 1):
             for j, (col, value) in enumerate(zip(view.columns, row, strict=True)):
                 kind = kinds[col]
@@ -138,6 +144,11 @@ def xlsx(sheets: list[Sheet], images: list[tuple[str, bytes]] | None = None, ima
                     ws.write_string(i, j, str(value))
         last = head_row + len(view)
         ws.freeze_panes(head_row + 1, 0)
+        # Printing for a meeting: A4 landscape, one page wide, the header on every page.
+        ws.set_paper(9)
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(head_row)
         if len(view.columns):
             ws.autofilter(head_row, 0, last, len(view.columns) - 1)
     if images:
