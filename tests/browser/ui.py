@@ -1,0 +1,61 @@
+"""What a person does in the app, in Playwright terms."""
+
+from __future__ import annotations
+
+import re
+import time
+
+STATUS = '[data-testid="stStatusWidget"]'
+
+
+def settle(page, timeout: float = 30) -> None:
+    """Wait until Streamlit has finished running the script (the «running» indicator is gone)."""
+    time.sleep(0.4)
+    page.wait_for_function(f"() => !document.querySelector('{STATUS}')", timeout=timeout * 1000)
+    time.sleep(0.6)
+    assert page.locator('[data-testid="stException"]').count() == 0, "Streamlit показал исключение"
+
+
+def log_in(page, login: str, password: str, path: str = "/") -> None:
+    """Open ``path`` (a new browser load is a new session: the login form) and log in there."""
+    page.goto(page.base + path)
+    page.get_by_label("Логин").fill(login)
+    page.get_by_label("Пароль").fill(password)
+    page.get_by_role("button", name="Войти").click()
+    settle(page)
+
+
+def open_page(page, title: str) -> None:
+    # A link's text starts with its Material icon's name («home»): match the title at the end.
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=re.compile(rf"(^|\s){re.escape(title)}$")).click()
+    settle(page)
+    page.get_by_role("heading", level=1).first.wait_for()
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the selectbox labelled ``label``."""
+    box = page.get_by_test_id("stSelectbox").filter(has_text=label).first
+    box.click()
+    page.keyboard.type(option)  # the list is virtualized: type to bring the option into it, as people do
+    page.get_by_role("option", name=option, exact=True).click()
+    settle(page)
+
+
+def nav_titles(page) -> list[str]:
+    return [t.strip().splitlines()[-1].strip()
+            for t in page.get_by_test_id("stSidebarNav").get_by_role("link").all_inner_texts()]
+
+
+def main_text(page) -> str:
+    return page.get_by_test_id("stMain").inner_text()
+
+
+def download(page, button: str, folder, nth: int = 0):
+    """Click a download button and save the file; returns its path."""
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_test_id("stDownloadButton").filter(
+            has_text=re.compile(rf"{re.escape(button)}$"), visible=True).nth(nth).click()  # «downloadExcel»
+    d = info.value
+    path = folder / d.suggested_filename
+    d.save_as(path)
+    return path
