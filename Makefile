@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 DEMO_DB ?= data/demo.duckdb
 PORT ?= 8501
 
-.PHONY: install run demo test lint bench clean
+.PHONY: install run demo test lint bench fresh-check clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ lint: install
 
 bench: install
 	$(PY) bench/bench_ingest.py
+
+# The README's promise on a fresh clone of the committed HEAD, with the time of each step.
+fresh-check:
+	.ci/fresh-clone-check
 
 clean:
 	rm -rf $(VENV) data/demo.duckdb* bench/out .pytest_cache
