@@ -29,12 +29,12 @@ with cursor() as cur:
 
 if demo:
     st.sidebar.warning("Демонстрационные данные: организации и люди вымышлены.", icon=":material/warning:")
-if not allowed:
+if not allowed and not user.is_admin:
     st.title("Нет доступных организаций")
-    st.write("В реестре нет организаций или ваша организация не найдена в реестре. "
-             + ("Загрузите реестр на странице «Администрирование»." if user.is_admin
-                else "Обратитесь к администратору."))
+    st.write("Ваша организация не найдена в реестре. Обратитесь к администратору.")
     st.stop()
+if not allowed:  # a new warehouse: the administrator loads the registry on «Загрузка данных»
+    st.sidebar.info("Реестр организаций пуст: загрузите его на странице «Загрузка данных» (набор «Организации»).")
 
 st.session_state["filters"] = filters.sidebar(allowed)
 
@@ -64,5 +64,5 @@ if user.is_admin:
         page("admin.py", "Организации и пользователи", "manage_accounts", url_path="admin"),
         page("audit.py", "Журнал аудита", "policy", url_path="audit"),
     ]
-st.navigation(sections).run()
+st.navigation(sections, expanded=True).run()
 st.sidebar.caption(f"Данные на {data.today():%d.%m.%Y}. Приказ УО г. Когалыма № 11-Пр-267 от 20.03.2025.")

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.state import connection, cursor
-from warehouse import db, queries
+from warehouse import db, queries, settings
 
 
 def data_version() -> tuple:
@@ -47,8 +47,9 @@ def city_totals(year: int, as_of: date) -> dict:
 
 
 def reporting_years() -> list[int]:
+    """The allowed reporting years (a setting), also when the registry is still empty."""
     with cursor() as cur:
-        return queries.years(cur)
+        return list(settings.reporting_years(cur))
 
 
 def roadmap_items(year: int) -> pd.DataFrame:

@@ -20,7 +20,7 @@ from warehouse.labels import COLUMNS, NO_DATA
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-PLAIN_NUMBERS = {"year", "item", "version", "upload_id"}   # numbers that are names: no digit grouping
+PLAIN_NUMBERS = {"year", "item", "version", "upload_id", "row_no"}   # numbers that are names: no digit grouping
 
 
 def _config(col: str, s: pd.Series):

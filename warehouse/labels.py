@@ -192,6 +192,17 @@ COLUMNS = {
     "partners_prev": "Партнёров (пред. год)",
     "events_prev": "Мероприятий (пред. год)",
     "mentee_students_pct_prev": "Наставляемых среди 10–18 лет, % (пред. год)",
+    # The registry and the accounts (page «Организации и пользователи»).
+    "org_full_name": "Полное наименование",
+    "municipality": "Муниципалитет",
+    "website": "Сайт",
+    "account_login": "Логин",
+    "role_title": "Роль",
+    "active": "Активна",
+    "failed_attempts": "Неудачных попыток входа",
+    "locked_until": "Заблокирована до",
+    "created_at": "Создана",
+    "last_login_at": "Последний вход",
 }
 
 OUTCOMES = {"loaded": "принят", "rejected": "отклонён", "unchanged": "без изменений", "restored": "восстановлена версия"}

@@ -4,10 +4,20 @@ the current pointer, restore.
 An accepted upload inserts its rows into ``raw_<dataset>`` under a new upload id and points
 ``snapshots`` at it, in one transaction. Older versions stay in ``raw_<dataset>``; restoring one
 only moves the pointer (and is logged as an upload with outcome ``restored``).
+
+Writers take turns. The app has one DuckDB connection and a cursor per session; DuckDB's
+transactions are optimistic, so two sessions writing the same snapshot at once would fail at commit
+(«Conflict on update», or a duplicate key when both write a target's first version) after both had
+computed the same next version. Every write transaction of this module therefore holds one
+process-wide lock (:func:`_transaction`); one process writes the file (README, "One writer"), so
+that lock serializes every writer. Uploads are rare and short; readers are never blocked.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,6 +30,7 @@ import pyarrow as pa
 DATASETS = ("organizations", "roadmap", "staff", "mentors", "mentorships", "partners", "events", "students")
 REGISTRY_ORG, REGISTRY_YEAR = "*", 0   # where the organizations registry is kept
 MAX_STORED_ISSUES = 1000
+_WRITE_LOCK = threading.Lock()         # see the module docstring: one write transaction at a time
 
 
 @dataclass(frozen=True)
@@ -31,6 +42,28 @@ class Snapshot:
     rows: int
     uploaded_by: str
     uploaded_at: datetime
+
+
+@contextmanager
+def _transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """One write transaction, serialized with every other write of the process."""
+    with _WRITE_LOCK:
+        conn.execute("begin transaction")
+        try:
+            yield
+            conn.execute("commit")
+        except BaseException:
+            _rollback(conn)
+            raise
+
+
+def _rollback(conn: duckdb.DuckDBPyConnection) -> None:
+    """Roll back if a transaction is still open: a failed commit has already ended it, and a second
+    error from the rollback would hide the first one."""
+    try:
+        conn.execute("rollback")
+    except duckdb.TransactionException:
+        pass
 
 
 def _table(dataset: str) -> str:
@@ -137,8 +170,7 @@ def write(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str, year: in
     the organization can see later which rows were flagged. Returns (upload_id, version).
     """
     target = _table(dataset)
-    conn.execute("begin transaction")
-    try:
+    with _transaction(conn):
         upload_id, version, replaced = _next_ids(conn, dataset, org_code, year)
         _log(conn, upload_id, dataset, org_code, year, "loaded", meta, user, version=version,
              replaced_upload_id=replaced, rows=table.num_rows, at=at)
@@ -146,10 +178,6 @@ def write(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str, year: in
         conn.execute(f"insert into {target} by name select {upload_id}::bigint as upload_id, * from rows")
         _store_issues(conn, upload_id, issues)
         _point(conn, dataset, org_code, year, upload_id, at=at)
-        conn.execute("commit")
-    except Exception:
-        conn.execute("rollback")
-        raise
     return upload_id, version
 
 
@@ -157,23 +185,17 @@ def log_attempt(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str, ye
                 meta: dict, user: str, rows: int | None = None, issues: list[dict] | None = None,
                 at: datetime | None = None) -> int:
     """Log an upload that changed no data (rejected, unchanged); keep its first problems."""
-    conn.execute("begin transaction")
-    try:
+    with _transaction(conn):
         upload_id = conn.execute("select nextval('upload_id_seq')").fetchone()[0]
         _log(conn, upload_id, dataset, org_code, year, outcome, meta, user, rows=rows, at=at)
         _store_issues(conn, upload_id, issues)
-        conn.execute("commit")
-    except Exception:
-        conn.execute("rollback")
-        raise
     return upload_id
 
 
 def restore(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str, year: int, version: int, *,
             user: str) -> tuple[int, int]:
     """Make an earlier version current again. Returns (the restored upload_id, the log entry's id)."""
-    conn.execute("begin transaction")
-    try:
+    with _transaction(conn):
         row = conn.execute(
             "select upload_id, rows, file_name, sha256 from uploads where dataset = ? and org_code = ? and year = ? "
             "and outcome = 'loaded' and version = ?", [dataset, org_code, year, version]).fetchone()
@@ -186,10 +208,6 @@ def restore(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str, year: 
              rows=rows, replaced_upload_id=snap.upload_id if snap else None, restored_from=target,
              message=f"восстановлена версия {version}")
         _point(conn, dataset, org_code, year, target)
-        conn.execute("commit")
-    except Exception:
-        conn.execute("rollback")
-        raise
     return target, log_id
 
 
