@@ -79,6 +79,9 @@ def expected(demo_warehouse):
             "orgs": registry.organizations(conn),
             "uncovered_2026": queries.uncovered_young_teachers(conn, codes, 2026),
             "kpi_2025": queries.org_kpi(conn, codes, 2025),
+            "sosh1_staff_2025": conn.execute(
+                "select teacher_id, position, age, years_in_org from stg_staff "
+                "where org_code = 'СОШ1' and year = 2025 order by row_no").df(),
         }
     finally:
         conn.close()
