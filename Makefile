@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 DEMO_DB ?= data/demo.duckdb
 PORT ?= 8501
 
-.PHONY: install run demo test lint bench fresh-check clean
+.PHONY: install run demo test lint bench bench-pages fresh-check clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ lint: install
 
 bench: install
 	$(PY) bench/bench_ingest.py
+	$(PY) bench/bench_pages.py
+
+# Every page at city, region and national scale (warehouses cached in bench/out/warehouses).
+bench-pages: install
+	$(PY) bench/bench_pages.py
 
 # The README's promise on a fresh clone of the committed HEAD, with the time of each step.
 fresh-check:

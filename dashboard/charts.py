@@ -31,13 +31,15 @@ def roadmap_matrix(df: pd.DataFrame, selectable: bool = True) -> alt.Chart:
                       scale=alt.Scale(domain=STATUS_ORDER, range=STATUS_COLORS),
                       legend=alt.Legend(orient="bottom", columns=6))
     if n_orgs > MATRIX_MAX_ORGS:
-        return alt.Chart(df).mark_bar().encode(
+        # Counted here, not in the browser: the national long table has about 460,000 rows.
+        shares = df.groupby(["item", "short_title", "status_shown"], as_index=False).size()
+        return alt.Chart(shares).mark_bar().encode(
             x=alt.X("item:O", title="Пункт дорожной карты", axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("count():Q", stack="normalize", title="Доля организаций", axis=alt.Axis(format="%")),
+            y=alt.Y("sum(size):Q", stack="normalize", title="Доля организаций", axis=alt.Axis(format="%")),
             color=color,
             order=alt.Order("status_rank:Q"),
             tooltip=[alt.Tooltip("item:O", title="Пункт"), alt.Tooltip("short_title:N", title="Мероприятие"),
-                     alt.Tooltip("status_shown:N", title="Статус"), alt.Tooltip("count():Q", title="Организаций")],
+                     alt.Tooltip("status_shown:N", title="Статус"), alt.Tooltip("sum(size):Q", title="Организаций")],
         ).transform_calculate(
             status_rank=f"indexof({STATUS_ORDER!r}, datum.status_shown)"
         ).properties(height=360, title=f"Статусы пунктов у {n_orgs} организаций")
@@ -115,6 +117,8 @@ def coverage_trend(df: pd.DataFrame) -> alt.Chart:
 def count_bars(df: pd.DataFrame, category: str, value: str, title: str, color: str | None = None,
                color_title: str | None = None, category_title: str | None = None) -> alt.Chart:
     """Horizontal bars of a count per category, largest first; optional stacked colour."""
+    # One row per bar (and colour) before Altair: per-organization frames have 100,000s of rows nationally.
+    df = df.groupby([category, color] if color else [category], as_index=False, dropna=False)[value].sum()
     order = list(df.groupby(category)[value].sum().sort_values(ascending=False).index)
     if len(order) > TOP_N:
         keep = set(order[:TOP_N])
@@ -136,28 +140,32 @@ def count_bars(df: pd.DataFrame, category: str, value: str, title: str, color: s
 
 def events_by_kind(df: pd.DataFrame) -> alt.Chart:
     """Events of one year by kind, stacked by level."""
+    df = df.groupby(["kind", "level"], as_index=False).size()   # counted here, not in the browser
     return alt.Chart(df).mark_bar().encode(
-        x=alt.X("count():Q", title="Мероприятий"),
+        x=alt.X("sum(size):Q", title="Мероприятий"),
         y=alt.Y("kind:N", title=None, sort="-x", axis=alt.Axis(labelLimit=LABEL_LIMIT)),
         color=alt.Color("level:N", title="Уровень",
                         scale=alt.Scale(domain=["ОО", "муниципальный", "региональный", "федеральный"],
                                         range=["#b0c4de", "#4a90d9", "#f28e2b", "#d62728"]),
                         legend=alt.Legend(orient="bottom", columns=2)),
         tooltip=[alt.Tooltip("kind:N", title="Вид"), alt.Tooltip("level:N", title="Уровень"),
-                 alt.Tooltip("count():Q", title="Мероприятий")],
+                 alt.Tooltip("sum(size):Q", title="Мероприятий")],
     ).properties(height=alt.Step(30), title="Мероприятия года по видам и уровням")
 
 
 def events_by_month(df: pd.DataFrame) -> alt.Chart:
     """Events over time (all years in ``df``), by month, one line per kind; the legend on the right so
     that it never eats the plot's height."""
-    d = df.assign(month=df["event_date"].dt.to_period("M").dt.to_timestamp())
-    return alt.Chart(d).mark_line(point=True).encode(
+    # Counted here, not in the browser: the nation has about 700,000 events.
+    d = df.groupby([df["event_date"].dt.year.rename("y"), df["event_date"].dt.month.rename("m"), "kind"],
+                   as_index=False).size()
+    d["month"] = pd.to_datetime(pd.DataFrame({"year": d["y"], "month": d["m"], "day": 1}))
+    return alt.Chart(d[["month", "kind", "size"]]).mark_line(point=True).encode(
         x=alt.X("yearmonth(month):T", title="Месяц", axis=alt.Axis(format="%m.%Y", tickCount="month")),
-        y=alt.Y("count():Q", title="Мероприятий"),
+        y=alt.Y("sum(size):Q", title="Мероприятий"),
         color=alt.Color("kind:N", title="Вид", legend=alt.Legend(orient="right", labelLimit=LABEL_LIMIT)),
         tooltip=[alt.Tooltip("yearmonth(month):T", title="Месяц", format="%m.%Y"),
-                 alt.Tooltip("kind:N", title="Вид"), alt.Tooltip("count():Q", title="Мероприятий")],
+                 alt.Tooltip("kind:N", title="Вид"), alt.Tooltip("sum(size):Q", title="Мероприятий")],
     ).properties(height=260, title="Мероприятия по месяцам, все годы")
 
 
@@ -167,18 +175,20 @@ COMPLETENESS_STATES = ["загружен", "нет файла", "не требу
 def completeness_matrix(df: pd.DataFrame) -> alt.Chart:
     """Organizations × datasets: uploaded, missing, or not required of this type of organization."""
     n_orgs = df["org_code"].nunique()
-    d = df.assign(when=df["current_since"].dt.strftime("%d.%m.%Y").fillna("—"))
     titles = list(dict.fromkeys(df["dataset_title"]))
     color = alt.Color("state:N", title=None, scale=alt.Scale(domain=COMPLETENESS_STATES,
                                                               range=["#2e7d32", "#d62728", "#eeeeee"]),
                       legend=alt.Legend(orient="bottom"))
     if n_orgs > MATRIX_MAX_ORGS:
-        return alt.Chart(d).mark_bar().encode(
-            x=alt.X("count():Q", stack="normalize", title="Доля организаций", axis=alt.Axis(format="%")),
+        # Counted here, not in the browser: the nation has about 300,000 (organization, dataset) rows.
+        shares = df.groupby(["dataset_title", "state"], as_index=False).size()
+        return alt.Chart(shares).mark_bar().encode(
+            x=alt.X("sum(size):Q", stack="normalize", title="Доля организаций", axis=alt.Axis(format="%")),
             y=alt.Y("dataset_title:N", title=None, sort=titles), color=color,
             tooltip=[alt.Tooltip("dataset_title:N", title="Набор"), alt.Tooltip("state:N", title="Состояние"),
-                     alt.Tooltip("count():Q", title="Организаций")],
+                     alt.Tooltip("sum(size):Q", title="Организаций")],
         ).properties(height=alt.Step(30), title=f"Загрузки {n_orgs} организаций")
+    d = df.assign(when=df["current_since"].dt.strftime("%d.%m.%Y").fillna("—"))
     order = list(dict.fromkeys(d.sort_values(["org_type", "short_name"])["short_name"]))
     return alt.Chart(d).mark_rect(stroke="white", strokeWidth=1.5).encode(
         x=alt.X("dataset_title:N", title=None, sort=titles,

@@ -102,19 +102,16 @@ select * from final;
 
 -- One row per mentor of a current mentors snapshot with their load (pairs «в работе»).
 create or replace view mart_mentor_load as
-with active as (
-    select org_code, year, mentor_id, count(*) as active_mentees
-    from stg_mentorships where status = 'в работе' group by all
-),
-all_pairs as (
-    select org_code, year, mentor_id, count(*) as pairs from stg_mentorships group by all
+with load as (   -- one pass over the pairs (the national scale has about 400,000 a year)
+    select org_code, year, mentor_id, count(*) filter (where status = 'в работе') as active_mentees,
+           count(*) as pairs
+    from stg_mentorships group by all
 )
 select m.org_code, m.year, m.mentor_id, m.full_name, m.mentor_type, m.teacher_id, m.mentors_whom, m.workplace, m.trained,
-       m.order_date, coalesce(a.active_mentees, 0) as active_mentees, coalesce(p.pairs, 0) as pairs,
-       coalesce(a.active_mentees, 0) > 3 as overloaded
+       m.order_date, coalesce(l.active_mentees, 0) as active_mentees, coalesce(l.pairs, 0) as pairs,
+       coalesce(l.active_mentees, 0) > 3 as overloaded
 from stg_mentors m
-left join active a using (org_code, year, mentor_id)
-left join all_pairs p using (org_code, year, mentor_id);
+left join load l using (org_code, year, mentor_id);
 
 -- One row per (organization, year): every figure of DOMAIN.md for that organization.
 -- A figure whose file is missing is NULL ("нет данных"), never 0.
@@ -129,24 +126,20 @@ with roadmap as (
            count(*) filter (where applicable and reported_status is null) as items_unreported
     from mart_roadmap(as_of) group by all
 ),
-staff as (
-    select org_code, year, count(*) as teachers,
-           count(*) filter (where age < 35 and years_in_org <= 3) as young_teachers,
-           count(*) filter (where has_difficulties) as teachers_with_difficulties
-    from stg_staff group by all
-),
-young as (
-    select org_code, year, count(*) filter (where covered) as young_covered
-    from mart_young_teachers group by all
-),
+-- The staff figures, young-teacher coverage (as mart_young_teachers counts it) and teachers with
+-- difficulties covered, in one pass over the staff: the national scale has 1.3 million teachers a year.
 teacher_mentees as (
     select distinct org_code, year, mentee_id as teacher_id
     from stg_mentorships where mentee_type = 'педагог' and status in ('в работе', 'завершена')
 ),
-difficulties as (
-    select s.org_code, s.year, count(t.teacher_id) as difficulties_covered
+staff as (
+    select s.org_code, s.year, count(*) as teachers,
+           count(*) filter (where s.age < 35 and s.years_in_org <= 3) as young_teachers,
+           count(*) filter (where s.has_difficulties) as teachers_with_difficulties,
+           count(*) filter (where s.age < 35 and s.years_in_org <= 3 and t.teacher_id is not null) as young_covered,
+           count(*) filter (where s.has_difficulties and t.teacher_id is not null) as difficulties_covered
     from stg_staff s left join teacher_mentees t using (org_code, year, teacher_id)
-    where s.has_difficulties group by all
+    group by all
 ),
 mentors as (
     select org_code, year, count(*) as mentors,
@@ -190,11 +183,16 @@ mentors_arrival as (
     select org_code, year, min(uploaded_at) as mentors_first_loaded_at
     from uploads where dataset = 'mentors' and outcome = 'loaded' group by all
 ),
+-- The datasets the organization's type owes (mart_completeness's «expected» and «uploaded»), without
+-- the upload log that mart_completeness joins for its dates.
 expected as (
-    select org_code, year, count(*) filter (where expected) as datasets_expected,
-           count(*) filter (where expected and not uploaded) as datasets_missing,
-           bool_or(expected and dataset = 'staff') as staff_expected
-    from mart_completeness group by all
+    select oy.org_code, oy.year, count(e.dataset) as datasets_expected,
+           count(e.dataset) filter (where s.upload_id is null) as datasets_missing,
+           coalesce(bool_or(e.dataset = 'staff'), false) as staff_expected
+    from org_years oy
+    left join expected_datasets e on e.org_type = oy.org_type
+    left join snapshots s on s.dataset = e.dataset and s.org_code = oy.org_code and s.year = oy.year
+    group by all
 ),
 files as (
     select org_code, year, count(*) as datasets_uploaded,
@@ -220,10 +218,10 @@ final as (
            case when f.has_staff then coalesce(s.teachers, 0) end as teachers,
            case when f.has_staff then coalesce(s.young_teachers, 0) end as young_teachers,
            case when f.has_staff then coalesce(s.teachers_with_difficulties, 0) end as teachers_with_difficulties,
-           case when f.has_staff and f.has_pairs then coalesce(y.young_covered, 0) end as young_covered,
+           case when f.has_staff and f.has_pairs then coalesce(s.young_covered, 0) end as young_covered,
            case when f.has_staff and f.has_pairs and s.young_teachers > 0
-                then round(100.0 * coalesce(y.young_covered, 0) / s.young_teachers, 1) end as young_coverage_pct,
-           case when f.has_staff and f.has_pairs then coalesce(d.difficulties_covered, 0) end
+                then round(100.0 * coalesce(s.young_covered, 0) / s.young_teachers, 1) end as young_coverage_pct,
+           case when f.has_staff and f.has_pairs then coalesce(s.difficulties_covered, 0) end
                as difficulties_covered,
            -- mentors and pairs
            case when f.has_mentors then coalesce(m.mentors, 0) end as mentors,
@@ -267,8 +265,6 @@ final as (
     left join files f using (org_code, year)
     left join roadmap r using (org_code, year)
     left join staff s using (org_code, year)
-    left join young y using (org_code, year)
-    left join difficulties d using (org_code, year)
     left join mentors m using (org_code, year)
     left join pairs pr using (org_code, year)
     left join stg_students st using (org_code, year)
