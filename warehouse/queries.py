@@ -228,7 +228,7 @@ def mentor_base(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: i
                active_mentees, pairs, overloaded
         from mart_mentor_load
         where year = $year and list_contains($scope::varchar[], org_code)
-        order by org_code, full_name
+        order by org_code, full_name, mentor_id
         """, scope=scope, year=year)
 
 
@@ -248,7 +248,7 @@ def events(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd.DataFr
         select org_code, year, event_date, title, level, kind, role, participants, result, url
         from stg_events
         where list_contains($scope::varchar[], org_code)
-        order by event_date, org_code
+        order by event_date, org_code, row_no
         """, scope=scope)
 
 
@@ -295,7 +295,7 @@ def public_mentor_base(conn: duckdb.DuckDBPyConnection, scope: Collection[str], 
         join organizations o using (org_code)
         left join pairs p using (org_code, year, mentor_id)
         where m.year = $year and list_contains($scope::varchar[], m.org_code)
-        order by o.short_name, m.full_name
+        order by o.short_name, m.full_name, m.mentor_id
         """, scope=scope, year=year)
 
 
