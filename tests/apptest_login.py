@@ -7,7 +7,10 @@ from pathlib import Path
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from ingest.demo import DEMO_ACCOUNTS
 from warehouse import db
+
+DEMO_PASSWORDS = {login: password for login, _, _, _, password in DEMO_ACCOUNTS}
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard" / "app.py")

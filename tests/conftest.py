@@ -112,3 +112,13 @@ def count_tables(conn) -> dict[str, int]:
 def table_counts() -> Callable[..., dict[str, int]]:
     """``table_counts(conn)``: row counts of raw_*, snapshots, uploads and upload_issues."""
     return count_tables
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> Path:
+    """A demo warehouse of the city, built through ingest, one per test module (modules may change it)."""
+    from ingest.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    build_demo(path)
+    return path

@@ -12,22 +12,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.state import connection
-from ingest.demo import build_demo
-from tests.apptest_login import ROOT, fresh_caches, log_in, open_page, start
+from tests.apptest_login import DEMO_PASSWORDS, ROOT, fresh_caches, log_in, open_page, start
 from warehouse import accounts, queries, registry
 from warehouse.accounts import User
 
 SOSH1 = "СОШ1"
-PASSWORDS = {"admin": "demo-admin-2025", "head": "demo-head-2025", "sosh1": "demo-sosh1-2025"}
+PASSWORDS = DEMO_PASSWORDS
 ORG_COLUMNS = ("org_code", "short_name", "organization")      # the columns that name an organization
 DEPARTMENT_PAGES = ("admin", "audit")
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("access") / "demo.duckdb"
-    build_demo(path)
-    return path
 
 
 @pytest.fixture

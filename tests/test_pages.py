@@ -11,20 +11,12 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.state import connection
 from dashboard.tables import num, pct
-from ingest.demo import build_demo
 from tests.apptest_login import log_in
 from warehouse import db, queries, registry
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard" / "app.py")
 PAGES = ["overview", "roadmap", "mentors", "young_teachers", "partners", "events", "monitoring", "uploads"]
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    build_demo(path)
-    return path
 
 
 @pytest.fixture

@@ -15,8 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.state import connection
 from ingest import load
-from ingest.demo import build_demo
-from tests.apptest_login import ROOT, fresh_caches, log_in, open_page, start
+from tests.apptest_login import DEMO_PASSWORDS, ROOT, fresh_caches, log_in, open_page, start
 from tests.conftest import count_tables, csv_bytes
 from warehouse import accounts, queries, snapshots
 from warehouse.accounts import User
@@ -25,15 +24,7 @@ YEAR = 2025
 SOSH1, DS01 = "СОШ1", "ДС01"
 STAFF_HEADER = ["ID педагога", "Должность", "Возраст", "Стаж в ОО", "Педагогический стаж",
                 "Квалификационная категория", "Затруднения", "Новый сотрудник"]
-PASSWORDS = {"admin": "demo-admin-2025", "head": "demo-head-2025", "sosh1": "demo-sosh1-2025",
-             "ds01": "demo-ds01-2025"}
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("upload") / "demo.duckdb"
-    build_demo(path)
-    return path
+PASSWORDS = DEMO_PASSWORDS
 
 
 @pytest.fixture
