@@ -55,6 +55,15 @@ def _login_column(cur, demo: bool) -> None:
     st.caption("Дорожная карта реализации целевой модели наставничества, г. Когалым.")
     if notice := st.session_state.pop("login_notice", None):
         st.info(notice)
+    if demo and not accounts.has_users(cur):
+        # A demo warehouse built before accounts existed: give it its demo accounts (demo data only).
+        from ingest.demo import DEMO_ACCOUNTS
+
+        for login, name, role, org, password in DEMO_ACCOUNTS:
+            try:
+                accounts.create_user(cur, login, name, role, password, org, by="demo")
+            except accounts.AccountError:
+                pass  # e.g. the coordinator's organization is not in this older demo's registry
     if not accounts.has_users(cur):
         st.warning("В хранилище нет учётных записей. Создайте администратора командой "
                    "`python -m warehouse user add LOGIN --role admin --name \"ФИО\"`.")

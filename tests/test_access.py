@@ -224,3 +224,20 @@ def test_administrator_of_a_new_warehouse_reaches_the_upload_page(tmp_path, monk
     at = open_page(at, "upload")
     assert not at.exception and at.title[0].value == "Загрузка данных"
     fresh_caches()
+
+
+def test_an_older_demo_warehouse_without_accounts_gets_the_demo_accounts(tmp_path, monkeypatch, demo_db):
+    import shutil
+
+    from tests.apptest_login import fresh_caches, log_in, start
+    from warehouse import db
+
+    old = tmp_path / "old-demo.duckdb"
+    shutil.copy(demo_db, old)
+    conn = db.connect(old)
+    conn.execute("delete from users")
+    conn.close()
+    fresh_caches()
+    at = log_in(start(old, monkeypatch), "head", DEMO_PASSWORDS["head"])
+    assert not at.exception and at.title[0].value == "Обзор"
+    fresh_caches()
