@@ -114,9 +114,12 @@ def coverage_trend(df: pd.DataFrame) -> alt.Chart:
             + rules).properties(height=260, title="Охват молодых педагогов по годам")
 
 
-def count_bars(df: pd.DataFrame, category: str, value: str, title: str, color: str | None = None,
+def count_bars(df: pd.DataFrame, category: str, value: str | None, title: str, color: str | None = None,
                color_title: str | None = None, category_title: str | None = None) -> alt.Chart:
-    """Horizontal bars of a count per category, largest first; optional stacked colour."""
+    """Horizontal bars of a count per category, largest first; optional stacked colour.
+    ``value``: the column to sum, or None to count the rows."""
+    if value is None:
+        df, value = df.assign(rows=1), "rows"
     # One row per bar (and colour) before Altair: per-organization frames have 100,000s of rows nationally.
     df = df.groupby([category, color] if color else [category], as_index=False, dropna=False)[value].sum()
     order = list(df.groupby(category)[value].sum().sort_values(ascending=False).index)
@@ -126,14 +129,14 @@ def count_bars(df: pd.DataFrame, category: str, value: str, title: str, color: s
         order = order[:TOP_N]
         title += f" (первые {TOP_N})"
     enc = {
-        "x": alt.X(f"sum({value}):Q", title="Количество"),
+        "x": alt.X(f"sum({value}):Q", title="Количество", axis=alt.Axis(tickMinStep=1, format="d")),
         "y": alt.Y(f"{category}:N", title=category_title, sort=order, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
         "tooltip": [alt.Tooltip(f"{category}:N", title=category_title or "Категория"),
                     alt.Tooltip(f"sum({value}):Q", title="Количество")],
     }
     if color:
         enc["color"] = alt.Color(f"{color}:N", title=color_title,
-                                 legend=alt.Legend(orient="bottom", columns=2, labelLimit=LABEL_LIMIT))
+                                 legend=alt.Legend(orient="bottom", columns=1, labelLimit=LABEL_LIMIT))
         enc["tooltip"].insert(1, alt.Tooltip(f"{color}:N", title=color_title))
     return alt.Chart(df).mark_bar().encode(**enc).properties(height=alt.Step(ROW_PX), title=title)
 
@@ -154,18 +157,14 @@ def events_by_kind(df: pd.DataFrame) -> alt.Chart:
 
 
 def events_by_month(df: pd.DataFrame) -> alt.Chart:
-    """Events over time (all years in ``df``), by month, one line per kind; the legend on the right so
-    that it never eats the plot's height."""
-    # Counted here, not in the browser: the nation has about 700,000 events.
-    d = df.groupby([df["event_date"].dt.year.rename("y"), df["event_date"].dt.month.rename("m"), "kind"],
-                   as_index=False).size()
-    d["month"] = pd.to_datetime(pd.DataFrame({"year": d["y"], "month": d["m"], "day": 1}))
-    return alt.Chart(d[["month", "kind", "size"]]).mark_line(point=True).encode(
+    """Events over time, one line per kind (``queries.events_per_month``: month, kind, events); the legend
+    on the right so that it never eats the plot's height."""
+    return alt.Chart(df).mark_line(point=True).encode(
         x=alt.X("yearmonth(month):T", title="Месяц", axis=alt.Axis(format="%m.%Y", tickCount="month")),
-        y=alt.Y("sum(size):Q", title="Мероприятий"),
+        y=alt.Y("sum(events):Q", title="Мероприятий"),
         color=alt.Color("kind:N", title="Вид", legend=alt.Legend(orient="right", labelLimit=LABEL_LIMIT)),
         tooltip=[alt.Tooltip("yearmonth(month):T", title="Месяц", format="%m.%Y"),
-                 alt.Tooltip("kind:N", title="Вид"), alt.Tooltip("sum(size):Q", title="Мероприятий")],
+                 alt.Tooltip("kind:N", title="Вид"), alt.Tooltip("sum(events):Q", title="Мероприятий")],
     ).properties(height=260, title="Мероприятия по месяцам, все годы")
 
 

@@ -47,7 +47,7 @@ def build(cur, scope: tuple[str, ...], year: int, as_of: date, label: str, note:
     items = queries.roadmap_items(cur, year)
     item_titles = {str(r.item): f"{r.item}. {r.short_title} (до {r.due_date:%d.%m})" for r in items.itertuples()}
     completeness = queries.completeness(cur, scope, year)
-    events = queries.events(cur, scope)
+    events = queries.events(cur, scope, year)
     sheets = [
         export.Sheet(f"Сводка: {label}", summary, name="Сводка", note=note),
         export.Sheet(f"Дорожная карта: {label}", roadmap_wide, ["short_name", *item_titles], name="Дорожная карта",
@@ -60,7 +60,7 @@ def build(cur, scope: tuple[str, ...], year: int, as_of: date, label: str, note:
                                                          "difficulties_covered"], name="Молодые педагоги", note=note),
         export.Sheet(f"Партнёры: {label}", kpi, ["short_name", "partners", "partners_with_mentors",
                                                  "mentors_from_partners"], name="Партнёры", note=note),
-        export.Sheet(f"Мероприятия: {label}", events[events["year"] == year],
+        export.Sheet(f"Мероприятия: {label}", events,
                      ["org_code", "event_date", "title", "level", "kind", "role", "participants", "result"],
                      name="Мероприятия", note=note),
         export.Sheet(f"Загрузки: {label}", completeness.assign(dataset_title=completeness["dataset"].map(DATASET_TITLES)),

@@ -27,8 +27,7 @@ else:
     left, right = st.columns(2)
     left.altair_chart(charts.count_bars(breakdown, "mentor_type", "mentors", "Наставники по типу",
                                         color="mentors_whom", color_title="Наставляет"), width="stretch")
-    per_org = breakdown.assign(short_name=breakdown["org_code"].map(f.names))
-    right.altair_chart(charts.count_bars(per_org, "short_name", "mentors", "Наставники по организациям",
+    right.altair_chart(charts.count_bars(breakdown, "short_name", "mentors", "Наставники по организациям",
                                          color="mentor_type", color_title="Тип"), width="stretch")
 
 st.subheader("Показатели по организациям")

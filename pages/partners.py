@@ -17,11 +17,9 @@ c3.metric("Партнёров, дающих наставников", tables.num(
 
 if not partners.empty:
     left, right = st.columns(2)
-    by_type = partners.assign(n=1, gives=partners["mentors_count"].gt(0).map({True: "да", False: "нет"}))
-    left.altair_chart(charts.count_bars(by_type, "partner_type", "n", "Партнёры по типу", color="gives",
-                                        color_title="Дают наставников"), width="stretch")
-    per_org = by_type.assign(short_name=by_type["org_code"].map(f.names))
-    right.altair_chart(charts.count_bars(per_org, "short_name", "n", "Партнёры по организациям",
+    left.altair_chart(charts.count_bars(partners, "partner_type", None, "Партнёры по типу",
+                                        color="provides_mentors", color_title="Дают наставников"), width="stretch")
+    right.altair_chart(charts.count_bars(partners, "short_name", None, "Партнёры по организациям",
                                          color="partner_type", color_title="Тип"), width="stretch")
 
 kpi = data.get("org_kpi", f.scope, f.year, as_of=f.as_of)

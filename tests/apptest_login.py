@@ -39,3 +39,10 @@ def log_in(at: AppTest, login: str, password: str) -> AppTest:
 def open_page(at: AppTest, page: str) -> AppTest:
     """Switch to ``pages/<page>.py`` (the navigation must offer it to the user)."""
     return at.switch_page(str(ROOT / "pages" / f"{page}.py")).run()
+
+
+def reader(db_path):
+    """A cursor on the app's own connection (one process may hold one configuration of a file)."""
+    from dashboard.state import connection
+
+    return connection(str(db_path)).cursor()

@@ -11,8 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.state import connection
-from tests.apptest_login import DEMO_PASSWORDS, ROOT, fresh_caches, log_in, open_page, start
+from tests.apptest_login import DEMO_PASSWORDS, ROOT, fresh_caches, log_in, open_page, reader, start
 from warehouse import accounts, queries, registry
 from warehouse.accounts import User
 
@@ -36,10 +35,6 @@ def app(demo_db, monkeypatch):
 
     yield run
     fresh_caches()
-
-
-def reader(demo_db):
-    return connection(str(demo_db)).cursor()
 
 
 def navigation(at: AppTest) -> dict[str, str]:

@@ -9,9 +9,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard.state import connection
 from dashboard.tables import num, pct
-from tests.apptest_login import log_in
+from tests.apptest_login import log_in, reader
 from warehouse import db, queries, registry
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,11 +40,6 @@ def app(demo_db, monkeypatch):
     yield run
     st.cache_resource.clear()
     st.cache_data.clear()
-
-
-def reader(demo_db):
-    """A cursor on the app's own connection (one process may hold one configuration of a file)."""
-    return connection(str(demo_db)).cursor()
 
 
 def metrics(at: AppTest) -> dict[str, str]:

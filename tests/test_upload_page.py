@@ -13,9 +13,8 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.state import connection
 from ingest import load
-from tests.apptest_login import DEMO_PASSWORDS, ROOT, fresh_caches, log_in, open_page, start
+from tests.apptest_login import DEMO_PASSWORDS, ROOT, fresh_caches, log_in, open_page, reader, start
 from tests.conftest import count_tables, csv_bytes
 from warehouse import accounts, queries, snapshots
 from warehouse.accounts import User
@@ -43,11 +42,6 @@ def app(demo_db, monkeypatch):
 
     yield run
     fresh_caches()
-
-
-def reader(demo_db):
-    """A cursor on the app's own connection (one process holds one connection to the file)."""
-    return connection(str(demo_db)).cursor()
 
 
 def yn(v) -> str:

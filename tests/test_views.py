@@ -285,3 +285,15 @@ def test_city_totals_are_aggregates_over_the_whole_registry(conn):
     town = queries.city_totals(conn, 2025, date(2025, 11, 15))
     assert town == queries.city_summary(conn, ALL, 2025, date(2025, 11, 15))
     assert all(not isinstance(v, pd.DataFrame) for v in town.values())
+
+
+def test_event_queries_count_what_the_events_page_shows(conn):
+    assert len(queries.events(conn, ALL, 2025)) == 3 and queries.events(conn, ALL, 2026).empty
+    practices = queries.regional_practices(conn, ALL, 2025)
+    assert list(practices["title"]) == ["Форум"]                  # the school-level practice is not counted
+    per_month = queries.events_per_month(conn, ALL)
+    assert per_month["events"].sum() == 3 and len(per_month) == 3
+    assert queries.contest_events(conn, ALL).empty
+    partners = queries.partners(conn, {"SCH"}, 2025).set_index("name")
+    assert partners.loc["Университет", "provides_mentors"] == "да" and partners.loc["Фонд", "provides_mentors"] == "нет"
+    assert set(queries.mentor_breakdown(conn, {"SCH"}, 2025)["short_name"]) == {"Школа"}

@@ -213,11 +213,11 @@ def coverage_trend(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> p
 def mentor_breakdown(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
     """Mentors counted by type and by whom they mentor, per organization."""
     return _q(conn, """
-        select org_code, mentor_type, mentors_whom, count(*) as mentors,
-               count(*) filter (where overloaded) as overloaded
-        from mart_mentor_load
-        where year = $year and list_contains($scope::varchar[], org_code)
-        group by all order by org_code, mentor_type, mentors_whom
+        select m.org_code, o.short_name, m.mentor_type, m.mentors_whom, count(*) as mentors,
+               count(*) filter (where m.overloaded) as overloaded
+        from mart_mentor_load m join organizations o using (org_code)
+        where m.year = $year and list_contains($scope::varchar[], m.org_code)
+        group by all order by m.org_code, m.mentor_type, m.mentors_whom
         """, scope=scope, year=year)
 
 
@@ -233,21 +233,54 @@ def mentor_base(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: i
 
 
 def partners(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
-    """The partners of the organizations in scope for the year."""
+    """The partners of the organizations in scope for the year; ``provides_mentors`` is «да» or «нет»."""
     return _q(conn, """
-        select org_code, name, partner_type, inn, agreement, participation_forms, mentors_count, since_date
-        from stg_partners
-        where year = $year and list_contains($scope::varchar[], org_code)
-        order by org_code, partner_type, name
+        select p.org_code, o.short_name, p.name, p.partner_type, p.inn, p.agreement, p.participation_forms,
+               p.mentors_count, p.since_date,
+               case when p.mentors_count > 0 then 'да' else 'нет' end as provides_mentors
+        from stg_partners p join organizations o using (org_code)
+        where p.year = $year and list_contains($scope::varchar[], p.org_code)
+        order by p.org_code, p.partner_type, p.name
         """, scope=scope, year=year)
 
 
-def events(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd.DataFrame:
-    """All events of the organizations in scope, every year."""
+def events(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int | None = None) -> pd.DataFrame:
+    """The events of the organizations in scope: of one year, or of every year."""
     return _q(conn, """
         select org_code, year, event_date, title, level, kind, role, participants, result, url
         from stg_events
+        where ($year is null or year = $year) and list_contains($scope::varchar[], org_code)
+        order by event_date, org_code, row_no
+        """, scope=scope, year=year)
+
+
+def events_per_month(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd.DataFrame:
+    """Events counted per month and kind over every year (the trend; no event rows leave DuckDB)."""
+    return _q(conn, """
+        select date_trunc('month', event_date) as month, kind, count(*) as events
+        from stg_events
         where list_contains($scope::varchar[], org_code)
+        group by all order by month, kind
+        """, scope=scope)
+
+
+def regional_practices(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
+    """Item 9: practices presented at the regional or federal level in the year."""
+    return _q(conn, """
+        select org_code, event_date, title, level, result, url
+        from stg_events
+        where year = $year and kind = 'представление практики' and level in ('региональный', 'федеральный')
+              and list_contains($scope::varchar[], org_code)
+        order by event_date, org_code, row_no
+        """, scope=scope, year=year)
+
+
+def contest_events(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd.DataFrame:
+    """Item 8: participation in contests (the municipal «Педагог-наставник» in 2026 and 2028), every year."""
+    return _q(conn, """
+        select year, org_code, event_date, title, level, participants, result
+        from stg_events
+        where kind = 'конкурс' and list_contains($scope::varchar[], org_code)
         order by event_date, org_code, row_no
         """, scope=scope)
 
