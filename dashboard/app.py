@@ -13,7 +13,7 @@ import streamlit as st
 
 from dashboard import auth, data, filters
 from dashboard.state import cursor
-from warehouse import accounts, settings
+from warehouse import settings
 
 PAGES = Path(__file__).resolve().parents[1] / "pages"
 
@@ -24,9 +24,9 @@ st.set_page_config(page_title="Наставничество — дорожная
 with cursor() as cur:
     demo = settings.is_demo(cur)
     user = auth.require_login(cur, demo=demo)
-    allowed = accounts.scope(cur, user)
     auth.sidebar_account(cur, user)
 
+allowed = data.allowed(user)
 if demo:
     st.sidebar.warning("Демонстрационные данные: организации и люди вымышлены.", icon=":material/warning:")
 if not allowed and not user.is_admin:

@@ -24,25 +24,35 @@ def _pct_text(v) -> str:
     return "нет данных" if pd.isna(v) else f"{v:.1f}".replace(".", ",") + " %"
 
 
+def _status_color() -> alt.Color:
+    return alt.Color("status_shown:N", title="Статус", scale=alt.Scale(domain=STATUS_ORDER, range=STATUS_COLORS),
+                     legend=alt.Legend(orient="bottom", columns=6))
+
+
+def roadmap_shares(counts: pd.DataFrame, n_orgs: int) -> alt.Chart:
+    """The share of organizations in each status per item (``queries.roadmap_status_counts``): the
+    roadmap of more organizations than a matrix can show (above MATRIX_MAX_ORGS)."""
+    return alt.Chart(counts).mark_bar().encode(
+        x=alt.X("item:O", title="Пункт дорожной карты", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("sum(organizations):Q", stack="normalize", title="Доля организаций", axis=alt.Axis(format="%")),
+        color=_status_color(),
+        order=alt.Order("status_rank:Q"),
+        tooltip=[alt.Tooltip("item:O", title="Пункт"), alt.Tooltip("short_title:N", title="Мероприятие"),
+                 alt.Tooltip("status_shown:N", title="Статус"),
+                 alt.Tooltip("sum(organizations):Q", title="Организаций", format=",")],
+    ).transform_calculate(
+        status_rank=f"indexof({STATUS_ORDER!r}, datum.status_shown)"
+    ).properties(height=360, title=f"Статусы пунктов у {_n(n_orgs)} организаций")
+
+
+def _n(v: int) -> str:
+    return f"{int(v):,}".replace(",", "\u00a0")
+
+
 def roadmap_matrix(df: pd.DataFrame, selectable: bool = True) -> alt.Chart:
-    """Organizations × items coloured by status; above MATRIX_MAX_ORGS, the share of each status per item."""
-    n_orgs = df["org_code"].nunique()
-    color = alt.Color("status_shown:N", title="Статус",
-                      scale=alt.Scale(domain=STATUS_ORDER, range=STATUS_COLORS),
-                      legend=alt.Legend(orient="bottom", columns=6))
-    if n_orgs > MATRIX_MAX_ORGS:
-        # Counted here, not in the browser: the national long table has about 460,000 rows.
-        shares = df.groupby(["item", "short_title", "status_shown"], as_index=False).size()
-        return alt.Chart(shares).mark_bar().encode(
-            x=alt.X("item:O", title="Пункт дорожной карты", axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("sum(size):Q", stack="normalize", title="Доля организаций", axis=alt.Axis(format="%")),
-            color=color,
-            order=alt.Order("status_rank:Q"),
-            tooltip=[alt.Tooltip("item:O", title="Пункт"), alt.Tooltip("short_title:N", title="Мероприятие"),
-                     alt.Tooltip("status_shown:N", title="Статус"), alt.Tooltip("sum(size):Q", title="Организаций")],
-        ).transform_calculate(
-            status_rank=f"indexof({STATUS_ORDER!r}, datum.status_shown)"
-        ).properties(height=360, title=f"Статусы пунктов у {n_orgs} организаций")
+    """Organizations × items coloured by status (``queries.roadmap`` of at most MATRIX_MAX_ORGS
+    organizations; more go to :func:`roadmap_shares`)."""
+    color = _status_color()
     order = list(dict.fromkeys(df.sort_values(["org_type", "short_name"])["short_name"]))
     df = df.assign(due=df["due_date"].dt.strftime("%d.%m.%Y"),
                    done=df["done_date"].dt.strftime("%d.%m.%Y").fillna("—"),
@@ -64,17 +74,18 @@ def roadmap_matrix(df: pd.DataFrame, selectable: bool = True) -> alt.Chart:
     return chart
 
 
-def coverage_bars(df: pd.DataFrame) -> alt.Chart:
+def coverage_bars(df: pd.DataFrame, of_total: int | None = None) -> alt.Chart:
     """Young-teacher coverage per organization against the goal (100%) and the benchmark (70%).
 
-    ``df``: org_kpi rows; organizations without data are left out (the page lists them).
-    Above TOP_N organizations, the TOP_N with the lowest coverage.
+    ``df``: organizations with the figure, e.g. ``queries.lowest_coverage``; at most TOP_N are drawn,
+    the lowest. ``of_total``: how many organizations have the figure, when ``df`` holds only the lowest.
     """
     d = df.dropna(subset=["young_coverage_pct"]).sort_values(["young_coverage_pct", "short_name"])
     title = "Охват молодых педагогов наставничеством"
-    if len(d) > TOP_N:
+    total = max(len(d), of_total or 0)
+    if total > TOP_N:
         d = d.head(TOP_N)
-        title += f" — {TOP_N} организаций с самым низким охватом"
+        title += f" — {TOP_N} из {_n(total)} организаций, с самым низким охватом"
     d = d.assign(pct_text=d["young_coverage_pct"].map(_pct_text),
                  band=pd.cut(d["young_coverage_pct"], [-1, BENCHMARK_PCT - 1e-9, GOAL_PCT - 1e-9, 101],
                              labels=["ниже 70 %", "70–99 %", "100 %"]).astype(str))
@@ -115,19 +126,23 @@ def coverage_trend(df: pd.DataFrame) -> alt.Chart:
 
 
 def count_bars(df: pd.DataFrame, category: str, value: str | None, title: str, color: str | None = None,
-               color_title: str | None = None, category_title: str | None = None) -> alt.Chart:
+               color_title: str | None = None, category_title: str | None = None, of_total: int | None = None
+               ) -> alt.Chart:
     """Horizontal bars of a count per category, largest first; optional stacked colour.
-    ``value``: the column to sum, or None to count the rows."""
+    ``value``: the column to sum, or None to count the rows. ``of_total``: how many categories there
+    are when ``df`` holds only the largest (``queries.mentors_by_org``)."""
     if value is None:
         df, value = df.assign(rows=1), "rows"
     # One row per bar (and colour) before Altair: per-organization frames have 100,000s of rows nationally.
     df = df.groupby([category, color] if color else [category], as_index=False, dropna=False)[value].sum()
     order = list(df.groupby(category)[value].sum().sort_values(ascending=False).index)
+    total = max(len(order), of_total or 0)
     if len(order) > TOP_N:
         keep = set(order[:TOP_N])
         df = df[df[category].isin(keep)]
         order = order[:TOP_N]
-        title += f" (первые {TOP_N})"
+    if total > len(order):
+        title += f" (первые {len(order)} из {_n(total)})"
     enc = {
         "x": alt.X(f"sum({value}):Q", title="Количество", axis=alt.Axis(tickMinStep=1, format="d")),
         "y": alt.Y(f"{category}:N", title=category_title, sort=order, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
@@ -142,17 +157,16 @@ def count_bars(df: pd.DataFrame, category: str, value: str | None, title: str, c
 
 
 def events_by_kind(df: pd.DataFrame) -> alt.Chart:
-    """Events of one year by kind, stacked by level."""
-    df = df.groupby(["kind", "level"], as_index=False).size()   # counted here, not in the browser
+    """Events of one year by kind, stacked by level (``queries.events_by_kind``: kind, level, events)."""
     return alt.Chart(df).mark_bar().encode(
-        x=alt.X("sum(size):Q", title="Мероприятий"),
+        x=alt.X("sum(events):Q", title="Мероприятий"),
         y=alt.Y("kind:N", title=None, sort="-x", axis=alt.Axis(labelLimit=LABEL_LIMIT)),
         color=alt.Color("level:N", title="Уровень",
                         scale=alt.Scale(domain=["ОО", "муниципальный", "региональный", "федеральный"],
                                         range=["#b0c4de", "#4a90d9", "#f28e2b", "#d62728"]),
                         legend=alt.Legend(orient="bottom", columns=2)),
         tooltip=[alt.Tooltip("kind:N", title="Вид"), alt.Tooltip("level:N", title="Уровень"),
-                 alt.Tooltip("sum(size):Q", title="Мероприятий")],
+                 alt.Tooltip("sum(events):Q", title="Мероприятий")],
     ).properties(height=alt.Step(30), title="Мероприятия года по видам и уровням")
 
 
@@ -171,22 +185,29 @@ def events_by_month(df: pd.DataFrame) -> alt.Chart:
 COMPLETENESS_STATES = ["загружен", "нет файла", "не требуется"]
 
 
+def _state_color() -> alt.Color:
+    return alt.Color("state:N", title=None, scale=alt.Scale(domain=COMPLETENESS_STATES,
+                                                           range=["#2e7d32", "#d62728", "#eeeeee"]),
+                     legend=alt.Legend(orient="bottom"))
+
+
+def completeness_shares(counts: pd.DataFrame, n_orgs: int) -> alt.Chart:
+    """The share of organizations per dataset and state (``queries.completeness_counts``), above
+    MATRIX_MAX_ORGS organizations."""
+    titles = list(dict.fromkeys(counts.sort_values("sort")["dataset_title"]))
+    return alt.Chart(counts).mark_bar().encode(
+        x=alt.X("sum(organizations):Q", stack="normalize", title="Доля организаций", axis=alt.Axis(format="%")),
+        y=alt.Y("dataset_title:N", title=None, sort=titles), color=_state_color(),
+        tooltip=[alt.Tooltip("dataset_title:N", title="Набор"), alt.Tooltip("state:N", title="Состояние"),
+                 alt.Tooltip("sum(organizations):Q", title="Организаций", format=",")],
+    ).properties(height=alt.Step(30), title=f"Загрузки {_n(n_orgs)} организаций")
+
+
 def completeness_matrix(df: pd.DataFrame) -> alt.Chart:
-    """Organizations × datasets: uploaded, missing, or not required of this type of organization."""
-    n_orgs = df["org_code"].nunique()
-    titles = list(dict.fromkeys(df["dataset_title"]))
-    color = alt.Color("state:N", title=None, scale=alt.Scale(domain=COMPLETENESS_STATES,
-                                                              range=["#2e7d32", "#d62728", "#eeeeee"]),
-                      legend=alt.Legend(orient="bottom"))
-    if n_orgs > MATRIX_MAX_ORGS:
-        # Counted here, not in the browser: the nation has about 300,000 (organization, dataset) rows.
-        shares = df.groupby(["dataset_title", "state"], as_index=False).size()
-        return alt.Chart(shares).mark_bar().encode(
-            x=alt.X("sum(size):Q", stack="normalize", title="Доля организаций", axis=alt.Axis(format="%")),
-            y=alt.Y("dataset_title:N", title=None, sort=titles), color=color,
-            tooltip=[alt.Tooltip("dataset_title:N", title="Набор"), alt.Tooltip("state:N", title="Состояние"),
-                     alt.Tooltip("sum(size):Q", title="Организаций")],
-        ).properties(height=alt.Step(30), title=f"Загрузки {n_orgs} организаций")
+    """Organizations × datasets (``queries.completeness`` of at most MATRIX_MAX_ORGS organizations): uploaded,
+    missing, or not required of this type of organization."""
+    titles = list(dict.fromkeys(df.sort_values("sort")["dataset_title"]))
+    color = _state_color()
     d = df.assign(when=df["current_since"].dt.strftime("%d.%m.%Y").fillna("—"))
     order = list(dict.fromkeys(d.sort_values(["org_type", "short_name"])["short_name"]))
     return alt.Chart(d).mark_rect(stroke="white", strokeWidth=1.5).encode(

@@ -2,19 +2,21 @@
 
 Streamlit's caches are shared by every session, so the scope (the organization codes the user may
 see) is always part of the key, as is the warehouse's data version (the last upload id), so that a
-new upload or a restore shows at once.
+new upload or a restore shows at once. Scopes travel as :class:`warehouse.queries.Scope`, whose digest
+stands for its codes in the keys.
 """
 
 from __future__ import annotations
 
-import hashlib
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
 from dashboard.state import connection, cursor
-from warehouse import db, queries, settings
+from warehouse import accounts, db, queries, settings
+from warehouse.queries import Scope
 
 
 def data_version() -> tuple:
@@ -25,23 +27,66 @@ def data_version() -> tuple:
             "(select max(updated_at) from snapshots)").fetchone()
 
 
+def _db() -> str:
+    return str(db.db_path())
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
-def _run(name: str, db_file: str, version: tuple, scope_key: str, _scope: tuple[str, ...], args: tuple,
-         kwargs: tuple):
-    # ``_scope`` is not hashed by Streamlit (leading underscore): ``scope_key``, its digest, stands for it
-    # in the key. Hashing 42,000 codes on every call cost about a second per page at national scale.
+def _run(name: str, db_file: str, version: tuple, scope_key: str, _scope: Scope, args: tuple, kwargs: tuple):
+    # ``_scope`` is not hashed by Streamlit (leading underscore): ``scope_key``, its digest, stands for it.
     with connection(db_file).cursor() as cur:
         return getattr(queries, name)(cur, _scope, *args, **dict(kwargs))
 
 
-def scope_key(scope: tuple[str, ...]) -> str:
-    return hashlib.sha256("\x1f".join(scope).encode("utf-8")).hexdigest()
-
-
 def get(name: str, scope, *args, **kwargs):
     """``queries.<name>(cursor, scope, *args, **kwargs)``, cached per scope and data version."""
-    scope = tuple(sorted(scope))
-    return _run(name, str(db.db_path()), data_version(), scope_key(scope), scope, args, tuple(sorted(kwargs.items())))
+    scope = scope if isinstance(scope, Scope) else Scope(scope)
+    return _run(name, _db(), data_version(), scope.key, scope, args, tuple(sorted(kwargs.items())))
+
+
+def fetch(name: str, scope, *args, **kwargs):
+    """``queries.<name>`` without the cache, on a cursor of its own: the whole of a list for an export,
+    made when the button is clicked (on another thread)."""
+    with cursor() as cur:
+        return getattr(queries, name)(cur, scope, *args, **kwargs)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _allowed(db_file: str, version: tuple, role: str, org_code: str | None) -> Scope:
+    with connection(db_file).cursor() as cur:
+        return Scope(accounts.scope(cur, accounts.User(login="", full_name="", role=role, org_code=org_code)))
+
+
+def allowed(user: accounts.User) -> Scope:
+    """The organizations the user may read (``accounts.scope``), built once per data version."""
+    return _allowed(_db(), data_version(), user.role, user.org_code)
+
+
+@dataclass(frozen=True)
+class Pool:
+    """The organizations left by the sidebar's municipality and type filters, within the user's scope."""
+    scope: Scope
+    names: dict          # org_code -> short name
+    orgs: pd.DataFrame   # org_code, short_name, org_type, municipality; shared by sessions: never modify
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _pool(db_file: str, version: tuple, allowed_key: str, _allowed: Scope, municipality: str | None,
+          org_type: str | None) -> Pool:
+    # A resource, not data: the same objects for every session (no copy of 42,000 rows per rerun).
+    with connection(db_file).cursor() as cur:
+        orgs = queries.organizations(cur, _allowed)[["org_code", "short_name", "org_type", "municipality"]]
+    if municipality is not None:
+        orgs = orgs[orgs["municipality"] == municipality]
+    if org_type is not None:
+        orgs = orgs[orgs["org_type"] == org_type]
+    orgs = orgs.reset_index(drop=True)
+    scope = _allowed if len(orgs) == len(_allowed) else Scope(orgs["org_code"])
+    return Pool(scope=scope, names=dict(zip(orgs["org_code"], orgs["short_name"], strict=True)), orgs=orgs)
+
+
+def pool(allowed_scope: Scope, municipality: str | None = None, org_type: str | None = None) -> Pool:
+    return _pool(_db(), data_version(), allowed_scope.key, allowed_scope, municipality, org_type)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -52,7 +97,7 @@ def _city_totals(db_file: str, version: tuple, year: int, as_of: date) -> dict:
 
 def city_totals(year: int, as_of: date) -> dict:
     """The city's aggregate figures (no organization's rows), for every role."""
-    return _city_totals(str(db.db_path()), data_version(), year, as_of)
+    return _city_totals(_db(), data_version(), year, as_of)
 
 
 def reporting_years() -> list[int]:

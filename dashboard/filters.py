@@ -1,4 +1,4 @@
-"""The sidebar filters every page shares: reporting year, organization type, organization.
+"""The sidebar filters every page shares: reporting year, municipality, organization type, organization.
 
 The entry script draws them before running the page, so their values persist from page to page;
 pages read the result with :func:`current`.
@@ -13,18 +13,23 @@ import streamlit as st
 
 from dashboard import data
 from warehouse.labels import ORG_TYPE_SHORT
+from warehouse.queries import Scope
 
 ALL = "Все"
+
+
+ORG_CHOICES_MAX = 2000   # more organizations than this: choose a municipality (or a type) first
 
 
 @dataclass(frozen=True)
 class Filters:
     year: int
-    scope: tuple[str, ...]          # organization codes after the filters, within what the user may see
+    scope: Scope                    # organization codes after the filters, within what the user may see
     org_type: str | None
     org_code: str | None
     as_of: date
     names: dict                     # org_code -> short name, for the organizations in scope
+    municipality: str | None = None
 
     @property
     def label(self) -> str:
@@ -32,37 +37,59 @@ class Filters:
         parts = [f"{self.year} год"]
         if self.org_code:
             parts.append(self.names.get(self.org_code, self.org_code))
-        elif self.org_type:
-            parts.append(self.org_type)
+        else:
+            parts += [p for p in (self.municipality, self.org_type) if p]
         return ", ".join(parts)
 
 
-def sidebar(allowed: tuple[str, ...]) -> Filters:
-    """Draw the filters in the sidebar; ``allowed`` is the user's own scope."""
-    orgs = data.get("organizations", allowed)
+def sidebar(allowed: Scope) -> Filters:
+    """Draw the filters in the sidebar; ``allowed`` is the user's own scope.
+
+    A municipality filter appears when the registry holds more than one municipality (the real city
+    has one, a region or the nation thousands). The organization list is offered once the other
+    filters leave at most ``ORG_CHOICES_MAX`` organizations: a list of 42,000 cannot be read, and
+    sending it to the browser on every rerun cost more than the page itself.
+    """
+    everyone = data.pool(allowed)
     years = data.reporting_years()
     today = data.today()
     default_year = today.year if today.year in years else years[-1]
-    names = dict(zip(orgs["org_code"], orgs["short_name"], strict=True))
     if len(allowed) == 1:  # a coordinator: their organization, nothing to choose
         with st.sidebar:
             year = st.selectbox("Отчётный год", years, index=years.index(default_year), key="flt_year")
-            st.caption(f"Организация: **{names.get(allowed[0], allowed[0])}**")
-        return Filters(year=year, scope=allowed, org_type=None, org_code=allowed[0], as_of=today, names=names)
+            st.caption(f"Организация: **{everyone.names.get(allowed[0], allowed[0])}**")
+        return Filters(year=year, scope=allowed, org_type=None, org_code=allowed[0], as_of=today,
+                       names=everyone.names)
     with st.sidebar:
         year = st.selectbox("Отчётный год", years, index=years.index(default_year), key="flt_year")
-        types = [ALL, *sorted(orgs["org_type"].unique())]
-        org_type = st.selectbox("Тип организации", types, key="flt_type",
-                                format_func=lambda t: t if t == ALL else ORG_TYPE_SHORT.get(t, t))
-        pool = orgs if org_type == ALL else orgs[orgs["org_type"] == org_type]
-        codes = [ALL, *pool["org_code"]]
-        if st.session_state.get("flt_org") not in codes:
+        municipalities = sorted(everyone.orgs["municipality"].unique())
+        municipality = ALL
+        if len(municipalities) > 1:
+            municipality = _choice("Муниципалитет", [ALL, *municipalities], "flt_muni")
+        muni = None if municipality == ALL else municipality
+        types = [ALL, *sorted(data.pool(allowed, muni).orgs["org_type"].unique())]
+        org_type = _choice("Тип организации", types, "flt_type",
+                           format_func=lambda t: t if t == ALL else ORG_TYPE_SHORT.get(t, t))
+        kind = None if org_type == ALL else org_type
+        pool = data.pool(allowed, muni, kind)
+        if len(pool.scope) <= ORG_CHOICES_MAX:
+            org = _choice("Организация", [ALL, *pool.orgs["org_code"]], "flt_org",
+                          format_func=lambda c: c if c == ALL else f"{pool.names[c]} ({c})")
+        else:
             st.session_state["flt_org"] = ALL
-        org = st.selectbox("Организация", codes, key="flt_org",
-                           format_func=lambda c: c if c == ALL else f"{names[c]} ({c})")
-    scope = tuple(pool["org_code"]) if org == ALL else (org,)
-    return Filters(year=year, scope=scope, org_type=None if org_type == ALL else org_type,
-                   org_code=None if org == ALL else org, as_of=today, names=names)
+            org = st.selectbox("Организация", [ALL], key="flt_org", disabled=True,
+                               help=f"Организаций: {len(pool.scope):,}".replace(",", " ")
+                                    + ". Выберите муниципалитет или тип, чтобы выбрать одну.")
+    scope = pool.scope if org == ALL else Scope([org])
+    return Filters(year=year, scope=scope, org_type=kind, org_code=None if org == ALL else org, as_of=today,
+                   names=pool.names, municipality=muni)
+
+
+def _choice(label: str, options: list, key: str, **kwargs):
+    """A selectbox whose remembered value falls back to «Все» when another filter removed it."""
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = ALL
+    return st.selectbox(label, options, key=key, **kwargs)
 
 
 def current() -> Filters:

@@ -42,7 +42,6 @@ def build(cur, scope: tuple[str, ...], year: int, as_of: date, label: str, note:
     summary = pd.DataFrame({"Показатель": [t for _, t in SUMMARY_ROWS],
                             "Значение": [city.get(k) for k, _ in SUMMARY_ROWS]})
     kpi = queries.org_kpi(cur, scope, year, as_of)
-    roadmap_long = queries.roadmap(cur, scope, year, as_of)
     roadmap_wide = queries.roadmap_wide(cur, scope, year, as_of)
     items = queries.roadmap_items(cur, year)
     item_titles = {str(r.item): f"{r.item}. {r.short_title} (до {r.due_date:%d.%m})" for r in items.itertuples()}
@@ -67,8 +66,17 @@ def build(cur, scope: tuple[str, ...], year: int, as_of: date, label: str, note:
                      ["short_name", "dataset_title", "state", "current_since", "version", "rows"], name="Загрузки",
                      note=note),
     ]
-    images = [("Дорожная карта", _png(charts.roadmap_matrix(roadmap_long, selectable=False)))]
-    if kpi["young_coverage_pct"].notna().any():
-        images.append(("Охват молодых педагогов", _png(charts.coverage_bars(kpi))))
-    images.append(("Загрузки", _png(charts.completeness_matrix(completeness))))
+    # The charts as the pages draw them: a matrix for a few organizations, shares for many.
+    if len(scope) > charts.MATRIX_MAX_ORGS:
+        roadmap_chart = charts.roadmap_shares(queries.roadmap_status_counts(cur, scope, year, as_of), len(scope))
+        completeness_chart = charts.completeness_shares(queries.completeness_counts(cur, scope, year), len(scope))
+    else:
+        roadmap_chart = charts.roadmap_matrix(queries.roadmap(cur, scope, year, as_of), selectable=False)
+        completeness_chart = charts.completeness_matrix(completeness)
+    images = [("Дорожная карта", _png(roadmap_chart))]
+    lowest = queries.lowest_coverage(cur, scope, year, as_of, limit=charts.TOP_N)
+    if not lowest.empty:
+        images.append(("Охват молодых педагогов",
+                       _png(charts.coverage_bars(lowest, of_total=int(lowest["total_rows"].iloc[0])))))
+    images.append(("Загрузки", _png(completeness_chart)))
     return export.xlsx(sheets, images=images)

@@ -6,13 +6,15 @@ look, so every table reads the same.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from functools import partial
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, export, filters
+from dashboard import auth, data, export, filters
 from dashboard.state import cursor
 from warehouse import accounts
 from warehouse.labels import COLUMNS, NO_DATA
@@ -40,12 +42,16 @@ def _config(col: str, s: pd.Series):
     return st.column_config.Column(title)
 
 
+ROWS = 1000   # rows a table shows on screen; the exports carry all of them
+
+
 def show(df: pd.DataFrame, columns: list[str] | None = None, *, name: str | None = None, height: int | str = "auto",
-         key: str | None = None, **kwargs):
+         key: str | None = None, total: int | None = None, full: Callable[[], pd.DataFrame] | None = None, **kwargs):
     """Render ``df[columns]`` with Russian headers; extra kwargs go to ``st.dataframe`` (selection).
 
     A missing figure shows as «нет данных»; an empty text cell stays empty. With ``name`` (what the
-    table is, in Russian), buttons under it export exactly these rows and columns to Excel and CSV.
+    table is, in Russian), buttons under it export these columns to Excel and CSV: the rows shown, or
+    ``full()``'s when ``df`` holds only the first ``len(df)`` of ``total`` rows (see :func:`listing`).
     """
     columns = columns or list(df.columns)
     view = df[columns].copy()
@@ -53,7 +59,10 @@ def show(df: pd.DataFrame, columns: list[str] | None = None, *, name: str | None
         st.info("Нет строк для выбранных фильтров.")
         return None
     if name:
-        export_buttons(df, columns, name, key=key or f"export_{export.slug(name)}")
+        export_buttons(df, columns, name, key=key or f"export_{export.slug(name)}", full=full)
+    if total is not None and total > len(df):
+        st.caption(f"Показаны первые {num(len(df))} строк из {num(total)}. Полная таблица — в выгрузке "
+                   "Excel или CSV; фильтры слева сужают список.")
     for c in columns:
         if view[c].dtype == object or pd.api.types.is_string_dtype(view[c]):
             view[c] = view[c].fillna("")
@@ -61,8 +70,22 @@ def show(df: pd.DataFrame, columns: list[str] | None = None, *, name: str | None
                         column_config={c: _config(c, view[c]) for c in columns}, **kwargs)
 
 
-def export_buttons(df: pd.DataFrame, columns: list[str], name: str, *, key: str) -> None:
-    """«Excel» and «CSV» buttons for a table as shown: the page's filters in its title, audited on click."""
+def listing(query: str, scope, *args, columns: list[str], name: str, height: int | str = "auto",
+            **kwargs) -> pd.DataFrame:
+    """Show the list ``queries.<query>(scope, *args, **kwargs)``: its first :data:`ROWS` rows on screen
+    (a national list has hundreds of thousands), all of them in the export, fetched when clicked.
+    Returns the rows shown, with ``total_rows``."""
+    df = data.get(query, scope, *args, limit=ROWS, **kwargs)
+    total = int(df["total_rows"].iloc[0]) if len(df) else 0
+    full = partial(data.fetch, query, scope, *args, **kwargs) if total > len(df) else None
+    show(df, columns, name=name, height=height, total=total, full=full)
+    return df
+
+
+def export_buttons(df: pd.DataFrame, columns: list[str], name: str, *, key: str,
+                   full: Callable[[], pd.DataFrame] | None = None) -> None:
+    """«Excel» and «CSV» buttons for a table as shown: the page's filters in its title, audited on click.
+    ``full``: where the whole table comes from when ``df`` holds only its first rows."""
     f = filters.current()
     user = auth.current()
     today = date.today()
@@ -73,18 +96,31 @@ def export_buttons(df: pd.DataFrame, columns: list[str], name: str, *, key: str)
     for col, fmt, label, mime in ((left, "xlsx", "Excel", XLSX_MIME), (right, "csv", "CSV", "text/csv")):
         file = export.file_name(name, fmt, f.year, today)
         # The bytes are made when clicked, on another thread: it opens its own cursor for the audit line.
-        col.download_button(label, data=partial(audited_export, sheet, fmt, file, user.login, org, cursor),
+        col.download_button(label, data=partial(audited_export, sheet, fmt, file, user.login, org, cursor, full),
                             file_name=file, mime=mime, key=f"{key}_{fmt}", on_click="ignore",
                             icon=":material/download:")
 
 
-def audited_export(sheet: export.Sheet, fmt: str, file: str, login: str, org: str | None, open_cursor) -> bytes:
+def audited_export(sheet: export.Sheet, fmt: str, file: str, login: str, org: str | None, open_cursor,
+                   full: Callable[[], pd.DataFrame] | None = None) -> bytes:
     """The export file's bytes, with a line in the audit log (who, what, how many rows)."""
-    data = export.xlsx([sheet]) if fmt == "xlsx" else export.csv_bytes(sheet)
+    if full is not None:
+        sheet = replace(sheet, frame=full())
+    data_ = export.xlsx([sheet]) if fmt == "xlsx" else export.csv_bytes(sheet)
     with open_cursor() as cur:
         accounts.audit(cur, login, "export", page=sheet.name, org_code=org,
                        detail=f"{file}, строк: {len(sheet.frame)}")
-    return data
+    return data_
+
+
+NAMES = 50   # organizations named in a sentence («Без партнёров: ...»); the rest are counted
+
+
+def names(df: pd.DataFrame) -> str:
+    """The organizations of a limited ``queries.org_names`` as a sentence: «А, Б и ещё 1 234»."""
+    text = ", ".join(df["short_name"])
+    total = int(df["total_rows"].iloc[0]) if len(df) and "total_rows" in df else len(df)
+    return text + (f" и ещё {num(total - len(df))}" if total > len(df) else "")
 
 
 def num(v) -> str:

@@ -9,14 +9,12 @@ f = filters.current()
 st.title("Мероприятия и практики")
 st.caption(f.label)
 
-year_events = data.get("events", f.scope, f.year)
-practices = data.get("regional_practices", f.scope, f.year)
-kpi = data.get("org_kpi", f.scope, f.year, as_of=f.as_of)
+city = data.get("city_summary", f.scope, f.year, as_of=f.as_of)
 c1, c2, c3 = st.columns(3)
-c1.metric("Мероприятий за год", tables.num(len(year_events)) if kpi["events"].notna().any() else "нет данных")
-c2.metric("Практик на региональном и федеральном уровне", tables.num(len(practices)))
-diff_total, diff_cov = kpi["teachers_with_difficulties"].sum(min_count=1), kpi["difficulties_covered"].sum(min_count=1)
-c3.metric("Педагоги с затруднениями с наставником", f"{tables.num(diff_cov)} из {tables.num(diff_total)}",
+c1.metric("Мероприятий за год", tables.num(city["events"]))
+c2.metric("Практик на региональном и федеральном уровне", tables.num(city["practices_regional_federal"]))
+c3.metric("Педагоги с затруднениями с наставником",
+          f"{tables.num(city['difficulties_covered'])} из {tables.num(city['teachers_with_difficulties'])}",
           help="Пункт 6: педагоги с отметкой «Затруднения — да», которые наставляемые в паре «в работе» "
                "или «завершена» (по организациям, загрузившим и педагогов, и пары).")
 
@@ -25,21 +23,24 @@ if per_month.empty:
     st.info("Нет файлов мероприятий.")
 else:
     st.altair_chart(charts.events_by_month(per_month), width="stretch")
-    if not year_events.empty:
-        st.altair_chart(charts.events_by_kind(year_events), width="stretch")
+    by_kind = data.get("events_by_kind", f.scope, f.year)
+    if not by_kind.empty:
+        st.altair_chart(charts.events_by_kind(by_kind), width="stretch")
 
 st.subheader("Конкурс «Педагог-наставник» (пункт 8: 2026 и 2028 годы)")
-contest = data.get("contest_events", f.scope)
-if contest.empty:
+if data.get("contest_events", f.scope, limit=1).empty:
     st.info("Участие в конкурсах не отмечено.")
 else:
-    tables.show(contest, ["year", "org_code", "event_date", "title", "level", "participants", "result"], name="Конкурсы")
+    tables.listing("contest_events", f.scope, name="Конкурсы",
+                   columns=["year", "org_code", "event_date", "title", "level", "participants", "result"])
 
 st.subheader("Практики на региональном и федеральном уровне (пункт 9)")
-tables.show(practices, ["org_code", "event_date", "title", "level", "result", "url"], name="Практики регионального и федерального уровня")
+tables.listing("regional_practices", f.scope, f.year, name="Практики регионального и федерального уровня",
+               columns=["org_code", "event_date", "title", "level", "result", "url"])
 
 st.subheader("Педагоги с затруднениями (пункт 6) по организациям")
-tables.show(kpi, ["short_name", "teachers_with_difficulties", "difficulties_covered", "events_item6"], name="Педагоги с затруднениями")
+tables.listing("org_kpi", f.scope, f.year, as_of=f.as_of, name="Педагоги с затруднениями",
+               columns=["short_name", "teachers_with_difficulties", "difficulties_covered", "events_item6"])
 st.subheader("Все мероприятия года")
-tables.show(year_events, ["org_code", "event_date", "title", "level", "kind", "role", "participants", "result", "url"],
-            height=420, name="Мероприятия")
+tables.listing("events", f.scope, f.year, name="Мероприятия", height=420,
+               columns=["org_code", "event_date", "title", "level", "kind", "role", "participants", "result", "url"])

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from dashboard import auth, export, filters, meeting_pack, tables
+from dashboard import auth, data, export, filters, meeting_pack, tables
 from dashboard.state import cursor
-from warehouse import accounts, queries
+from warehouse import accounts
 
 f = filters.current()
 user = auth.current()
@@ -32,15 +32,22 @@ st.download_button("Скачать пакет к совещанию", data=pack,
 st.subheader("База наставников для сайта (пункты 4 и 11)")
 st.caption("Только то, что можно публиковать: ФИО наставника, должность или место работы, кого наставляет, "
            "формы и период наставничества. Без ID, возраста, затруднений и наставляемых.")
-with cursor() as cur:
-    base = queries.public_mentor_base(cur, f.scope, f.year)
 columns = ["organization", "full_name", "workplace", "mentors_whom", "forms", "period_start", "period_end"]
-tables.show(base, columns, name="База наставников для сайта", height=360)
-if not base.empty:
+shown = tables.listing("public_mentor_base", f.scope, f.year, columns=columns, name="База наставников для сайта",
+                       height=360)
+
+
+def html_table() -> bytes:
+    """The whole base as an HTML table, made when the button is clicked."""
+    base = data.fetch("public_mentor_base", f.scope, f.year)
     sheet = export.Sheet(f"База наставников: {f.label}", base, columns, name="База наставников", note=note)
-    html = export.html_table(sheet)
-    st.download_button("HTML-таблица для сайта", data=html.encode("utf-8"),
+    return export.html_table(sheet).encode("utf-8")
+
+
+if not shown.empty:
+    st.download_button("HTML-таблица для сайта", data=html_table, on_click="ignore",
                        file_name=export.file_name("baza_nastavnikov", "html", f.year, f.as_of), mime="text/html",
                        icon=":material/code:", key="mentor_base_html")
-    with st.expander("Код HTML-таблицы"):
-        st.code(html[:20000], language="html")
+    if int(shown["total_rows"].iloc[0]) <= len(shown):
+        with st.expander("Код HTML-таблицы"):
+            st.code(html_table().decode("utf-8")[:20000], language="html")

@@ -40,15 +40,16 @@ if f.org_code:  # one organization: put the city beside it (aggregates only, no 
 st.subheader("Требует внимания")
 t1, t2, t3 = st.tabs(["Просроченные пункты", "Нет загрузок", "Самый низкий охват"])
 with t1:
-    tables.show(data.get("overdue_items", f.scope, f.year, as_of=f.as_of),
-                ["short_name", "item", "short_title", "due_date", "reported_status", "comment"], name="Просроченные пункты")
+    tables.listing("overdue_items", f.scope, f.year, as_of=f.as_of, name="Просроченные пункты",
+                   columns=["short_name", "item", "short_title", "due_date", "reported_status", "comment"])
 with t2:
-    tables.show(data.get("missing_uploads", f.scope, f.year), ["short_name", "missing", "datasets"], name="Нет загрузок")
+    tables.listing("missing_uploads", f.scope, f.year, columns=["short_name", "missing", "datasets"],
+                   name="Нет загрузок")
 with t3:
-    kpi = data.get("org_kpi", f.scope, f.year, as_of=f.as_of)
-    lowest = kpi.dropna(subset=["young_coverage_pct"]).nsmallest(10, "young_coverage_pct")
-    tables.show(lowest, ["short_name", "young_teachers", "young_covered", "young_coverage_pct"], name="Самый низкий охват")
+    tables.show(data.get("lowest_coverage", f.scope, f.year, as_of=f.as_of, limit=10),
+                ["short_name", "young_teachers", "young_covered", "young_coverage_pct"], name="Самый низкий охват")
 
 st.subheader("Организации")
-tables.show(kpi, ["short_name", "done_pct", "items_overdue", "mentors", "young_coverage_pct", "partners",
-                  "datasets_missing"], name="Показатели организаций")
+tables.listing("org_kpi", f.scope, f.year, as_of=f.as_of, name="Показатели организаций",
+               columns=["short_name", "done_pct", "items_overdue", "mentors", "young_coverage_pct", "partners",
+                        "datasets_missing"])

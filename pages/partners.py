@@ -9,30 +9,31 @@ st.title("Партнёры")
 st.caption(f"{f.label}. Пункт 10 дорожной карты: вузы, колледжи, предприятия, учреждения культуры и спорта.")
 
 city = data.get("city_summary", f.scope, f.year, as_of=f.as_of)
-partners = data.get("partners", f.scope, f.year)
 c1, c2, c3 = st.columns(3)
 c1.metric("Организаций с партнёрами", f"{tables.num(city['orgs_with_partners'])} из {city['organizations']}")
 c2.metric("Партнёров", tables.num(city["partners"]))
-c3.metric("Партнёров, дающих наставников", tables.num((partners["mentors_count"] > 0).sum()))
+c3.metric("Партнёров, дающих наставников", tables.num(city["partners_with_mentors"]))
 
-if not partners.empty:
+counts = data.get("partner_counts", f.scope, f.year)
+if not counts.empty:
+    by_org = data.get("partners_by_org", f.scope, f.year, top=charts.TOP_N)
     left, right = st.columns(2)
-    left.altair_chart(charts.count_bars(partners, "partner_type", None, "Партнёры по типу",
+    left.altair_chart(charts.count_bars(counts, "partner_type", "partners", "Партнёры по типу",
                                         color="provides_mentors", color_title="Дают наставников"), width="stretch")
-    right.altair_chart(charts.count_bars(partners, "short_name", None, "Партнёры по организациям",
-                                         color="partner_type", color_title="Тип"), width="stretch")
+    right.altair_chart(charts.count_bars(by_org, "short_name", "n", "Партнёры по организациям", color="category",
+                                         color_title="Тип", of_total=int(by_org["orgs_total"].max())),
+                       width="stretch")
 
-kpi = data.get("org_kpi", f.scope, f.year, as_of=f.as_of)
-none = kpi[kpi["partners"] == 0]
-missing = kpi[kpi["partners"].isna()]
 a, b = st.columns(2)
 a.subheader("Без партнёров")
-a.write(", ".join(none["short_name"]) or "Таких нет.")
+a.write(tables.names(data.get("org_names", f.scope, f.year, "no_partners", limit=tables.NAMES)) or "Таких нет.")
 b.subheader("Не прислали сведения")
-b.write(", ".join(missing["short_name"]) or "Все прислали.")
+b.write(tables.names(data.get("org_names", f.scope, f.year, "partners_missing", limit=tables.NAMES)) or "Все прислали.")
 
 st.subheader("Партнёры, дающие наставников")
-tables.show(partners[partners["mentors_count"] > 0], ["org_code", "name", "partner_type", "mentors_count"], name="Партнёры, дающие наставников")
+tables.listing("partners", f.scope, f.year, with_mentors=True, name="Партнёры, дающие наставников",
+               columns=["org_code", "name", "partner_type", "mentors_count"])
 st.subheader("Все партнёры")
-tables.show(partners, ["org_code", "name", "partner_type", "agreement", "participation_forms", "mentors_count",
-                       "since_date"], height=420, name="Партнёры")
+tables.listing("partners", f.scope, f.year, name="Партнёры", height=420,
+               columns=["org_code", "name", "partner_type", "agreement", "participation_forms", "mentors_count",
+                        "since_date"])

@@ -13,14 +13,21 @@ items = data.roadmap_items(f.year)
 with st.expander("Пункты дорожной карты и сроки на этот год"):
     tables.show(items, ["item", "title", "result_form", "deadline_text", "due_date"], name="Пункты дорожной карты")
 
+if len(f.scope) > charts.MATRIX_MAX_ORGS:
+    # Too many rows for a matrix: the share of each status per item, and what is overdue.
+    counts = data.get("roadmap_status_counts", f.scope, f.year, as_of=f.as_of)
+    st.altair_chart(charts.roadmap_shares(counts, len(f.scope)), width="stretch")
+    st.info(f"Матрица «организация × пункт» строится для {charts.MATRIX_MAX_ORGS} организаций и меньше: выберите "
+            "муниципалитет, тип или организацию слева, чтобы увидеть пункты каждой организации.")
+    st.subheader("Просроченные пункты")
+    tables.listing("overdue_items", f.scope, f.year, as_of=f.as_of, name="Просроченные пункты",
+                   columns=["short_name", "item", "short_title", "due_date", "reported_status", "comment"])
+    st.stop()
+
 rm = data.get("roadmap", f.scope, f.year, as_of=f.as_of)
-matrix = charts.roadmap_matrix(rm)
-if rm["org_code"].nunique() <= charts.MATRIX_MAX_ORGS:
-    event = st.altair_chart(matrix, width="stretch", on_select="rerun", key="roadmap_matrix", selection_mode="org")
-else:  # above MATRIX_MAX_ORGS the chart is status shares per item: no organization to click
-    st.altair_chart(matrix, width="stretch")
-    event = None
-picked = [p.get("org_code") for p in (event.selection.get("org") or [])] if event else []
+event = st.altair_chart(charts.roadmap_matrix(rm), width="stretch", on_select="rerun", key="roadmap_matrix",
+                        selection_mode="org")
+picked = [p.get("org_code") for p in (event.selection.get("org") or [])]
 codes = list(dict.fromkeys(rm["org_code"]))
 default = picked[0] if picked else (f.org_code or (codes[0] if codes else None))
 if default is not None:
@@ -28,4 +35,5 @@ if default is not None:
                        format_func=lambda c: f"{f.names.get(c, c)} ({c})")
     one = rm[rm["org_code"] == org]
     st.subheader(f.names.get(org, org))
-    tables.show(one, ["item", "short_title", "status_shown", "due_date", "done_date", "result_url", "comment"], name="Дорожная карта организации")
+    tables.show(one, ["item", "short_title", "status_shown", "due_date", "done_date", "result_url", "comment"],
+                name="Дорожная карта организации")

@@ -10,11 +10,14 @@ st.caption(f"{f.label}. Зелёный — набор загружен, крас
            "набор не нужен (детским садам — «Обучающиеся», управлению образования — всё, кроме дорожной карты "
            "и мероприятий).")
 
-comp = data.get("completeness", f.scope, f.year)
-st.altair_chart(charts.completeness_matrix(comp), width="stretch")
+if len(f.scope) > charts.MATRIX_MAX_ORGS:
+    counts = data.get("completeness_counts", f.scope, f.year)
+    st.altair_chart(charts.completeness_shares(counts, len(f.scope)), width="stretch")
+else:
+    st.altair_chart(charts.completeness_matrix(data.get("completeness", f.scope, f.year)), width="stretch")
 st.subheader("Кому что загрузить")
-tables.show(data.get("missing_uploads", f.scope, f.year), ["short_name", "missing", "datasets"], name="Кому что загрузить")
+tables.listing("missing_uploads", f.scope, f.year, name="Кому что загрузить", columns=["short_name", "missing", "datasets"])
 st.subheader("Все наборы")
-tables.show(comp[comp["expected"] | comp["uploaded"]],
-            ["short_name", "dataset_title", "uploaded", "current_since", "first_loaded_at", "version", "rows",
-             "file_name", "uploaded_by"], height=420, name="Загрузки")
+tables.listing("completeness", f.scope, f.year, relevant=True, name="Загрузки", height=420,
+               columns=["short_name", "dataset_title", "uploaded", "current_since", "first_loaded_at", "version", "rows",
+                        "file_name", "uploaded_by"])

@@ -18,19 +18,18 @@ c1.metric("Молодых педагогов", tables.num(city["young_teachers"]
 c2.metric("С наставником", tables.num(city["young_covered"]))
 c3.metric("Охват", tables.pct(city["young_coverage_pct"]), help="Цель — 100 %, ориентир — 70 %.")
 
-kpi = data.get("org_kpi", f.scope, f.year, as_of=f.as_of)
+lowest = data.get("lowest_coverage", f.scope, f.year, as_of=f.as_of, limit=charts.TOP_N)
 left, right = st.columns([3, 2])
-if kpi["young_coverage_pct"].notna().any():
-    left.altair_chart(charts.coverage_bars(kpi), width="stretch")
+if not lowest.empty:
+    left.altair_chart(charts.coverage_bars(lowest, of_total=int(lowest["total_rows"].iloc[0])), width="stretch")
 trend = data.get("coverage_trend", f.scope)
 if not trend.empty:
     right.altair_chart(charts.coverage_trend(trend), width="stretch")
-no_data = kpi[kpi["young_coverage_pct"].isna() & kpi["staff_expected"]]
+no_data = data.get("org_names", f.scope, f.year, "coverage_missing", limit=tables.NAMES)
 if not no_data.empty:
-    right.warning("Нет данных об охвате (не загружены педагоги или пары): "
-                  + ", ".join(no_data["short_name"]))
+    right.warning("Нет данных об охвате (не загружены педагоги или пары): " + tables.names(no_data))
 
 st.subheader("Молодые педагоги без наставника")
 st.caption("Список по ID педагога: организация назначает наставника и загружает обновлённый файл пар.")
-tables.show(data.get("uncovered_young_teachers", f.scope, f.year),
-            ["org_code", "teacher_id", "position", "age", "years_in_org"], height=420, name="Молодые педагоги без наставника")
+tables.listing("uncovered_young_teachers", f.scope, f.year, name="Молодые педагоги без наставника", height=420,
+               columns=["org_code", "teacher_id", "position", "age", "years_in_org"])

@@ -6,13 +6,14 @@ Expected figures are written next to the rows that produce them.
 
 from __future__ import annotations
 
+import inspect
 from datetime import date, datetime
 
 import pandas as pd
 import pytest
 
 from ingest.load import load_file
-from warehouse import db, queries
+from warehouse import db, facts, queries, settings, snapshots
 
 ALL = {"SCH", "DS", "UO", "EMPTY"}
 
@@ -248,19 +249,76 @@ def test_monitoring_puts_previous_year_beside(conn):
     assert str(mon.teachers) == "<NA>"                         # no staff file for 2026
 
 
+def _scoped_queries():
+    """Every query function that takes a scope, with arguments for the year 2025."""
+    for name, fn in inspect.getmembers(queries, inspect.isfunction):
+        params = inspect.signature(fn).parameters
+        if name.startswith("_") or fn.__module__ != queries.__name__ or "scope" not in params:
+            continue
+        args = {"year": 2025, "which": "no_partners"}
+        yield name, fn, [args[p] for p in params if p in args and params[p].default is inspect.Parameter.empty]
+
+
 def test_empty_scope_returns_nothing(conn):
-    for name in ("org_kpi", "roadmap", "overdue_items", "completeness", "missing_uploads", "uncovered_young_teachers",
-                 "mentor_breakdown", "mentor_base", "partners", "monitoring"):
-        assert getattr(queries, name)(conn, set(), 2025).empty, name
-    assert queries.events(conn, set()).empty and queries.coverage_trend(conn, set()).empty
-    assert queries.city_summary(conn, set(), 2025)["organizations"] == 0
+    checked = 0
+    for name, fn, args in _scoped_queries():
+        result = fn(conn, set(), *args)
+        if isinstance(result, dict):
+            assert result["organizations"] == 0, name
+        else:
+            assert result.empty, name
+        checked += 1
+    assert checked >= 25
 
 
 def test_scope_limits_every_query(conn):
-    assert set(queries.org_kpi(conn, {"DS"}, 2025)["org_code"]) == {"DS"}
-    assert set(queries.roadmap(conn, {"DS"}, 2025)["org_code"]) == {"DS"}
+    """With only the kindergarten in scope, no query returns another organization's code or name."""
+    for name, fn, args in _scoped_queries():
+        result = fn(conn, {"DS"}, *args)
+        if isinstance(result, dict):
+            assert result["organizations"] == 1, name
+            continue
+        for col in ("org_code", "short_name", "organization"):
+            if col in result:
+                assert set(result[col]) <= {"DS", "Детсад"}, (name, col)
     assert queries.mentor_base(conn, {"DS"}, 2025)["mentor_id"].tolist() == ["DM1"]
     assert queries.partners(conn, {"DS"}, 2025).empty
+
+
+def test_aggregate_queries_count_what_the_lists_hold(conn):
+    """The counts a page charts over many organizations are the counts of the rows it would list."""
+    as_of = date(2025, 11, 15)
+    rm = queries.roadmap(conn, ALL, 2025, as_of)
+    counts = queries.roadmap_status_counts(conn, ALL, 2025, as_of)
+    by_hand = rm.groupby(["item", "status_shown"]).size()
+    assert counts.set_index(["item", "status_shown"])["organizations"].sort_index().to_dict() == by_hand.to_dict()
+    comp = queries.completeness(conn, ALL, 2025)
+    ccounts = queries.completeness_counts(conn, ALL, 2025).set_index(["dataset", "state"])["organizations"]
+    assert ccounts.sort_index().to_dict() == comp.groupby(["dataset", "state"]).size().to_dict()
+    # The school's mentors: M1 педагог (both), M2 студент (обучающихся), M3 педагог (педагогов); M1 overloaded.
+    mc = queries.mentor_counts(conn, {"SCH"}, 2025)
+    assert mc[["mentor_type", "mentors_whom", "mentors", "overloaded"]].values.tolist() == [
+        ["педагог", "педагогов", 1, 0], ["педагог", "педагогов и обучающихся", 1, 1], ["студент", "обучающихся", 1, 0]]
+    by_org = queries.mentors_by_org(conn, ALL, 2025, top=1)         # the school has 3 mentors, the kindergarten 1
+    assert set(by_org["short_name"]) == {"Школа"} and by_org["n"].sum() == 3 and (by_org["orgs_total"] == 2).all()
+    pc = queries.partner_counts(conn, ALL, 2025)
+    assert pc[["partner_type", "provides_mentors", "partners"]].values.tolist() == [["НКО", "нет", 1], ["вуз", "да", 1]]
+    ek = queries.events_by_kind(conn, ALL, 2025)
+    assert dict(zip(zip(ek["kind"], ek["level"], strict=True), ek["events"], strict=True)) == {
+        ("для наставников и наставляемых", "муниципальный"): 1, ("представление практики", "региональный"): 1,
+        ("представление практики", "ОО"): 1}
+    assert queries.lowest_coverage(conn, ALL, 2025, as_of, limit=5)["org_code"].tolist() == ["SCH"]   # 50 %
+    assert queries.org_names(conn, ALL, 2025, "no_partners")["org_code"].tolist() == ["DS"]
+    assert queries.org_names(conn, ALL, 2025, "partners_missing")["org_code"].tolist() == ["EMPTY", "UO"]
+
+
+def test_a_limited_list_says_how_many_rows_there_are(conn):
+    full = queries.completeness(conn, ALL, 2025)
+    first = queries.completeness(conn, ALL, 2025, limit=5)
+    assert len(first) == 5 and (first["total_rows"] == len(full)).all()
+    assert first.drop(columns="total_rows").equals(full.head(5))
+    assert len(queries.completeness(conn, ALL, 2025, limit=500)) == len(full)
+    assert queries.uncovered_young_teachers(conn, set(), 2025, limit=5).empty
 
 
 @pytest.mark.parametrize("year", [2025, 2026])
@@ -296,4 +354,38 @@ def test_event_queries_count_what_the_events_page_shows(conn):
     assert queries.contest_events(conn, ALL).empty
     partners = queries.partners(conn, {"SCH"}, 2025).set_index("name")
     assert partners.loc["Университет", "provides_mentors"] == "да" and partners.loc["Фонд", "provides_mentors"] == "нет"
-    assert set(queries.mentor_breakdown(conn, {"SCH"}, 2025)["short_name"]) == {"Школа"}
+
+
+def _facts(conn) -> dict[str, list[tuple]]:
+    return {name: conn.execute(f"select * from fact_{name} order by all").fetchall() for name in facts.FACTS}
+
+
+def test_facts_kept_by_uploads_and_restores_equal_a_full_rebuild(tmp_path):
+    """The fact tables, refreshed one (organization, year) at a time by each upload and restore, are what
+    recomputing everything gives; and a changed facts.sql rebuilds them when the warehouse is opened."""
+    path = tmp_path / "f.duckdb"
+    c = db.connect(path)
+    _load(c, REGISTRY, "organizations")
+    for text, dataset in ((SCH_STAFF, "staff"), (SCH_MENTORS, "mentors"), (SCH_PAIRS, "mentorships"),
+                          (SCH_ROADMAP_2025, "roadmap"), (SCH_EVENTS, "events")):
+        _load(c, text, dataset, "SCH", 2025)
+    # A second version drops T1's pair (T1 no longer covered), then the first version is restored.
+    _load(c, SCH_PAIRS.replace("P1;M1;педагог;T1", "P1;M1;педагог;T3"), "mentorships", "SCH", 2025)
+    after_replace = _facts(c)
+    assert queries.org_kpi(c, {"SCH"}, 2025)["young_covered"].iloc[0] == 0
+    snapshots.restore(c, "mentorships", "SCH", 2025, 1, user="test")
+    assert queries.org_kpi(c, {"SCH"}, 2025)["young_covered"].iloc[0] == 1
+    kept = _facts(c)
+    assert kept != after_replace
+    c.execute("begin transaction")
+    facts.rebuild(c)
+    c.execute("commit")
+    assert _facts(c) == kept
+    # An older facts.sql (another digest) or missing tables: rebuilt on the next opening for writing.
+    settings.put(c, "facts_digest", "old")
+    c.execute("drop table fact_mentor")
+    c.close()
+    c = db.connect(path)
+    assert _facts(c) == kept
+    assert settings.get(c, "facts_digest") == facts.digest()
+    c.close()

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse import facts
+
 ENV_DB = "MENTORSHIP_DB"
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = PROJECT_ROOT / "data" / "warehouse.duckdb"
@@ -59,6 +61,7 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False) -
         raise
     if not read_only:
         migrate(conn)
+        facts.ensure(conn)     # the fact tables first: the views read them
         create_views(conn)
     return conn
 

@@ -7,30 +7,94 @@ judged (today by default). All aggregation happens in DuckDB; results are small 
 
 from __future__ import annotations
 
+import hashlib
 import warnings
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from datetime import date
+from functools import cached_property
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
 
-
-def _scope(scope: Collection[str]) -> list[str]:
-    return sorted(set(scope))
+SCOPE_TABLE = "scope_orgs"   # the scope, as a relation the SQL joins: ``org_code in (select org_code from scope_orgs)``
 
 
-def _q(conn: duckdb.DuckDBPyConnection, sql: str, **params) -> pd.DataFrame:
-    if "scope" in params:
-        params["scope"] = _scope(params["scope"])
+class Scope(tuple):
+    """Organization codes, sorted and without repeats, with their Arrow table and digest made once.
+
+    Every query function takes any collection of codes; the app builds one Scope per filter choice and
+    passes it to every query of a page, so a national scope (42,000 codes) is not sorted, hashed and
+    converted again for each of them.
+    """
+
+    def __new__(cls, codes=()):
+        return super().__new__(cls, sorted(set(codes)))
+
+    @cached_property
+    def key(self) -> str:
+        """A digest of the codes: what a cache keys on instead of the codes themselves."""
+        return hashlib.sha256("\x1f".join(self).encode("utf-8")).hexdigest()
+
+    @cached_property
+    def arrow(self) -> pa.Table:
+        return pa.table({"org_code": pa.array(self, pa.string())})
+
+
+@contextmanager
+def _scoped(conn: duckdb.DuckDBPyConnection, scope: Collection[str] | None) -> Iterator[None]:
+    """Make ``scope`` readable to the SQL as the relation ``scope_orgs`` while the query runs.
+
+    An Arrow table registered on the caller's cursor (connection-local, so sessions on other cursors do
+    not see it) and semi-joined: binding 42,000 codes as a list parameter cost about 80 ms a query, and
+    ``list_contains`` compares each row with the whole list.
+    """
+    if scope is None:
+        yield
+        return
+    # DuckDB 2.0 refuses to register while the cursor holds an unfinished result (a caller's fetchone());
+    # execute() drops such a result, as running the query itself would.
+    conn.execute("select 1").fetchall()
+    conn.register(SCOPE_TABLE, (scope if isinstance(scope, Scope) else Scope(scope)).arrow)
+    try:
+        yield
+    finally:
+        conn.unregister(SCOPE_TABLE)
+
+
+def _q(conn: duckdb.DuckDBPyConnection, sql: str, *, scope: Collection[str] | None = None, order: str | None = None,
+       limit: int | None = None, **params) -> pd.DataFrame:
+    """Run ``sql`` over ``scope`` and return a DataFrame.
+
+    ``order`` sorts the result; with ``limit`` as well, only the first ``limit`` rows come back, each
+    with ``total_rows``, the number of rows without the limit (pages show the first rows of a national
+    list and export the whole of it).
+    """
     if "as_of" in params and params["as_of"] is None:
         params["as_of"] = date.today()
-    result = conn.execute(sql, params)
-    # DuckDB suggests con.sql(query) to spare one copy of the Arrow rows; but .sql() refuses to run while
-    # the caller's connection holds an unfinished result, which .execute() simply replaces.
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
-        return _frame(result.to_arrow_table())
+    if order and limit is not None:
+        sql = (f"with q as ({sql}) select *, (select count(*) from q) as total_rows from q "
+               f"order by {order} limit {int(limit)}")
+    elif order:
+        sql = f"select * from ({sql}) order by {order}"
+    with _scoped(conn, scope):
+        result = conn.execute(sql, params)
+        # DuckDB suggests con.sql(query) to spare one copy of the Arrow rows; but .sql() refuses to run while
+        # the caller's connection holds an unfinished result, which .execute() simply replaces.
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
+            return _frame(result.to_arrow_table())
+
+
+def _one(conn: duckdb.DuckDBPyConnection, sql: str, *, scope: Collection[str] | None = None, **params) -> dict:
+    """The one row of an aggregate query, as a dict of plain Python values."""
+    if "as_of" in params and params["as_of"] is None:
+        params["as_of"] = date.today()
+    with _scoped(conn, scope):
+        cur = conn.execute(sql, params)
+        row, = cur.fetchall()   # all: a result left unfinished would keep the scope registered
+    return {d[0]: v for d, v in zip(cur.description, row, strict=True)}
 
 
 # Integer and boolean columns with nulls become pandas' nullable types, as DuckDB's .df() makes them.
@@ -68,31 +132,65 @@ def years(conn: duckdb.DuckDBPyConnection) -> list[int]:
     return [r[0] for r in conn.execute("select distinct year from org_years order by year").fetchall()]
 
 
+# ---------------------------------------------------------------------------------------------
+# The registry
+
+
 def organizations(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd.DataFrame:
-    """The registry rows of the organizations in scope."""
+    """The registry rows of the organizations in scope, by code."""
     return _q(conn, """
-        select org_code, short_name, full_name, org_type, website from organizations
-        where list_contains($scope::varchar[], org_code) order by org_type, org_code
-        """, scope=scope)
+        select org_code, short_name, full_name, org_type, coalesce(municipality, 'Когалым') as municipality, website
+        from organizations where org_code in (select org_code from scope_orgs)
+        """, scope=scope, order="org_code")
 
 
-def org_kpi(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None
-            ) -> pd.DataFrame:
+# ---------------------------------------------------------------------------------------------
+# Figures per organization and for the scope
+
+
+def org_kpi(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None, *,
+            limit: int | None = None) -> pd.DataFrame:
     """One row per organization in scope: every figure of DOMAIN.md for the year (NULL = no data)."""
     return _q(conn, """
         select * from mart_org_kpi($as_of::date)
-        where year = $year and list_contains($scope::varchar[], org_code)
-        order by org_type, org_code
-        """, scope=scope, year=year, as_of=as_of)
+        where year = $year and org_code in (select org_code from scope_orgs)
+        """, scope=scope, year=year, as_of=as_of, order="org_type, org_code", limit=limit)
+
+
+def lowest_coverage(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None, *,
+                    limit: int = 10) -> pd.DataFrame:
+    """The organizations with the lowest young-teacher coverage (those with the figure), lowest first."""
+    return _q(conn, """
+        select org_code, short_name, young_teachers, young_covered, young_coverage_pct
+        from mart_org_kpi($as_of::date)
+        where year = $year and young_coverage_pct is not null and org_code in (select org_code from scope_orgs)
+        """, scope=scope, year=year, as_of=as_of, order="young_coverage_pct, short_name, org_code", limit=limit)
+
+
+# Which organizations a page names in a sentence («Без партнёров: ...»): fixed conditions on mart_org_kpi.
+ORG_LISTS = {
+    "no_partners": "partners = 0",
+    "partners_missing": "partners is null",
+    "coverage_missing": "young_coverage_pct is null and staff_expected",
+}
+
+
+def org_names(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, which: str, *,
+              limit: int | None = None) -> pd.DataFrame:
+    """Organizations in scope meeting one of ``ORG_LISTS``' conditions, by name."""
+    return _q(conn, f"""
+        select org_code, short_name from mart_org_kpi(current_date)
+        where year = $year and ({ORG_LISTS[which]}) and org_code in (select org_code from scope_orgs)
+        """, scope=scope, year=year, order="short_name, org_code", limit=limit)
 
 
 def city_summary(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None
                  ) -> dict:
     """The city's figures for the year over the organizations in scope (sums of what was reported)."""
-    cur = conn.execute("""
+    return _one(conn, """
         with k as (
             select * from mart_org_kpi($as_of::date)
-            where year = $year and list_contains($scope::varchar[], org_code)
+            where year = $year and org_code in (select org_code from scope_orgs)
         )
         select count(*) as organizations,
                count(*) filter (where roadmap_reported) as roadmap_reported,
@@ -103,6 +201,7 @@ def city_summary(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: 
                sum(teachers) as teachers,
                sum(mentors) as mentors,
                count(*) filter (where mentors is not null) as mentors_reported,
+               sum(mentors_overloaded) as mentors_overloaded,
                round(100.0 * sum(teachers_mentor_pct * teachers / 100) filter (where teachers_mentor_pct is not null)
                      / nullif(sum(teachers) filter (where teachers_mentor_pct is not null), 0), 1)
                    as teachers_mentor_pct,
@@ -112,17 +211,19 @@ def city_summary(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: 
                      nullif(sum(young_teachers) filter (where young_covered is not null), 0), 1)
                    as young_coverage_pct,
                count(*) filter (where young_covered is not null) as coverage_reported,
+               sum(teachers_with_difficulties) filter (where difficulties_covered is not null)
+                   as teachers_with_difficulties,
+               sum(difficulties_covered) as difficulties_covered,
                count(*) filter (where partners > 0) as orgs_with_partners,
                count(*) filter (where partners is not null) as partners_reported,
                sum(partners) as partners,
+               sum(partners_with_mentors) as partners_with_mentors,
                sum(events) as events,
                sum(practices_regional_federal) as practices_regional_federal,
                count(*) filter (where datasets_uploaded = 0) as orgs_without_uploads,
                count(*) filter (where datasets_missing > 0) as orgs_with_missing
         from k
-        """, {"scope": _scope(scope), "year": year, "as_of": as_of or date.today()})
-    row = cur.fetchone()
-    return {d[0]: v for d, v in zip(cur.description, row, strict=True)}
+        """, scope=scope, year=year, as_of=as_of)
 
 
 def city_totals(conn: duckdb.DuckDBPyConnection, year: int, as_of: date | None = None) -> dict:
@@ -132,166 +233,13 @@ def city_totals(conn: duckdb.DuckDBPyConnection, year: int, as_of: date | None =
     return city_summary(conn, codes, year, as_of)
 
 
-def roadmap(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None
-            ) -> pd.DataFrame:
-    """One row per (organization, item) for the year with the status to show and the due date.
-
-    Without the item's full title (``roadmap_items`` has it): at the national scale it is 460,000 copies
-    of eleven long strings, a third of the query's time."""
-    return _q(conn, """
-        select org_code, short_name, org_type, item, short_title, due_date, applicable,
-               status_shown, reported_status, done_date, result_url, comment, overdue
-        from mart_roadmap($as_of::date)
-        where year = $year and list_contains($scope::varchar[], org_code)
-        order by org_type, org_code, item
-        """, scope=scope, year=year, as_of=as_of)
-
-
-def roadmap_items(conn: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
-    """The 11 items with their due date in the year and whether they apply that year."""
-    return conn.execute("""
-        select item, short_title, title, result_form, deadline_text, executors, org_only,
-               make_date($year, due_month, due_day) as due_date,
-               applicable_years is null
-                   or list_contains(string_split(applicable_years, ',')::integer[], $year) as applies_this_year
-        from roadmap_items order by item
-        """, {"year": year}).df()
-
-
-def overdue_items(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None
-                  ) -> pd.DataFrame:
-    return _q(conn, """
-        select org_code, short_name, item, short_title, due_date, reported_status, comment
-        from mart_roadmap($as_of::date)
-        where year = $year and overdue and list_contains($scope::varchar[], org_code)
-        order by due_date, org_code, item
-        """, scope=scope, year=year, as_of=as_of)
-
-
-def completeness(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
-    """One row per (organization, dataset): uploaded or not, when, which version."""
-    return _q(conn, """
-        select org_code, short_name, org_type, dataset, dataset_title, expected, uploaded, state, current_since,
-               first_loaded_at, version, rows, file_name, uploaded_by
-        from mart_completeness
-        where year = $year and list_contains($scope::varchar[], org_code)
-        order by org_type, org_code, sort
-        """, scope=scope, year=year)
-
-
-def missing_uploads(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
-    """Organizations in scope with the datasets their type should upload and they have not, for the year."""
-    return _q(conn, """
-        select org_code, short_name, count(*) as missing, string_agg(dataset_title, ', ' order by sort) as datasets
-        from mart_completeness
-        where year = $year and expected and not uploaded and list_contains($scope::varchar[], org_code)
-        group by all order by missing desc, org_code
-        """, scope=scope, year=year)
-
-
-def uncovered_young_teachers(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
-    """Young teachers without a mentorship in work or completed: what the organization acts on."""
-    return _q(conn, """
-        select org_code, teacher_id, position, age, years_in_org
-        from mart_young_teachers
-        where year = $year and not covered and pairs_reported and list_contains($scope::varchar[], org_code)
-        order by org_code, teacher_id
-        """, scope=scope, year=year)
-
-
-def coverage_trend(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd.DataFrame:
-    """Young-teacher coverage of the scope per reporting year (only organizations that reported pairs)."""
-    return _q(conn, """
-        select year, count(*) as young_teachers, count(*) filter (where covered) as covered,
-               round(100.0 * count(*) filter (where covered) / count(*), 1) as coverage_pct
-        from mart_young_teachers
-        where pairs_reported and list_contains($scope::varchar[], org_code)
-        group by year order by year
-        """, scope=scope)
-
-
-def mentor_breakdown(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
-    """Mentors counted by type and by whom they mentor, per organization."""
-    return _q(conn, """
-        select m.org_code, o.short_name, m.mentor_type, m.mentors_whom, count(*) as mentors,
-               count(*) filter (where m.overloaded) as overloaded
-        from mart_mentor_load m join organizations o using (org_code)
-        where m.year = $year and list_contains($scope::varchar[], m.org_code)
-        group by all order by m.org_code, m.mentor_type, m.mentors_whom
-        """, scope=scope, year=year)
-
-
-def mentor_base(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
-    """The mentor base (item 4): one row per mentor with their load."""
-    return _q(conn, """
-        select org_code, mentor_id, full_name, mentor_type, workplace, mentors_whom, trained, order_date,
-               active_mentees, pairs, overloaded
-        from mart_mentor_load
-        where year = $year and list_contains($scope::varchar[], org_code)
-        order by org_code, full_name, mentor_id
-        """, scope=scope, year=year)
-
-
-def partners(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
-    """The partners of the organizations in scope for the year; ``provides_mentors`` is «да» or «нет»."""
-    return _q(conn, """
-        select p.org_code, o.short_name, p.name, p.partner_type, p.inn, p.agreement, p.participation_forms,
-               p.mentors_count, p.since_date,
-               case when p.mentors_count > 0 then 'да' else 'нет' end as provides_mentors
-        from stg_partners p join organizations o using (org_code)
-        where p.year = $year and list_contains($scope::varchar[], p.org_code)
-        order by p.org_code, p.partner_type, p.name
-        """, scope=scope, year=year)
-
-
-def events(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int | None = None) -> pd.DataFrame:
-    """The events of the organizations in scope: of one year, or of every year."""
-    return _q(conn, """
-        select org_code, year, event_date, title, level, kind, role, participants, result, url
-        from stg_events
-        where ($year is null or year = $year) and list_contains($scope::varchar[], org_code)
-        order by event_date, org_code, row_no
-        """, scope=scope, year=year)
-
-
-def events_per_month(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd.DataFrame:
-    """Events counted per month and kind over every year (the trend; no event rows leave DuckDB)."""
-    return _q(conn, """
-        select date_trunc('month', event_date) as month, kind, count(*) as events
-        from stg_events
-        where list_contains($scope::varchar[], org_code)
-        group by all order by month, kind
-        """, scope=scope)
-
-
-def regional_practices(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
-    """Item 9: practices presented at the regional or federal level in the year."""
-    return _q(conn, """
-        select org_code, event_date, title, level, result, url
-        from stg_events
-        where year = $year and kind = 'представление практики' and level in ('региональный', 'федеральный')
-              and list_contains($scope::varchar[], org_code)
-        order by event_date, org_code, row_no
-        """, scope=scope, year=year)
-
-
-def contest_events(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd.DataFrame:
-    """Item 8: participation in contests (the municipal «Педагог-наставник» in 2026 and 2028), every year."""
-    return _q(conn, """
-        select year, org_code, event_date, title, level, participants, result
-        from stg_events
-        where kind = 'конкурс' and list_contains($scope::varchar[], org_code)
-        order by event_date, org_code, row_no
-        """, scope=scope)
-
-
-def monitoring(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None
-               ) -> pd.DataFrame:
+def monitoring(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None, *,
+               limit: int | None = None) -> pd.DataFrame:
     """Item 7: the year's figures per organization beside the previous year's."""
     return _q(conn, """
         with k as (
             select * from mart_org_kpi($as_of::date)
-            where year in ($year, $year - 1) and list_contains($scope::varchar[], org_code)
+            where year in ($year, $year - 1) and org_code in (select org_code from scope_orgs)
         )
         select cur.org_code, cur.short_name, cur.org_type,
                cur.done_pct, prev.done_pct as done_pct_prev,
@@ -306,11 +254,189 @@ def monitoring(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: in
                cur.mentee_students_pct, prev.mentee_students_pct as mentee_students_pct_prev
         from k cur left join k prev on prev.org_code = cur.org_code and prev.year = cur.year - 1
         where cur.year = $year
-        order by cur.org_type, cur.org_code
-        """, scope=scope, year=year, as_of=as_of)
+        """, scope=scope, year=year, as_of=as_of, order="org_type, org_code", limit=limit)
 
 
-def public_mentor_base(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
+# ---------------------------------------------------------------------------------------------
+# Roadmap
+
+
+def roadmap(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None
+            ) -> pd.DataFrame:
+    """One row per (organization, item) for the year with the status to show and the due date.
+
+    Without the item's full title (``roadmap_items`` has it): at the national scale it is 460,000 copies
+    of eleven long strings. Pages ask for it only for a few organizations (the matrix, one organization's
+    items); over many they read :func:`roadmap_status_counts`."""
+    return _q(conn, """
+        select org_code, short_name, org_type, item, short_title, due_date, applicable,
+               status_shown, reported_status, done_date, result_url, comment, overdue
+        from mart_roadmap($as_of::date)
+        where year = $year and org_code in (select org_code from scope_orgs)
+        """, scope=scope, year=year, as_of=as_of, order="org_type, org_code, item")
+
+
+def roadmap_status_counts(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int,
+                          as_of: date | None = None) -> pd.DataFrame:
+    """Organizations per (item, status shown): the roadmap of many organizations at a glance."""
+    return _q(conn, """
+        select item, short_title, status_shown, count(*) as organizations
+        from roadmap_status($as_of::date)
+        where year = $year and org_code in (select org_code from scope_orgs)
+        group by all
+        """, scope=scope, year=year, as_of=as_of, order="item, status_shown")
+
+
+def roadmap_items(conn: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
+    """The 11 items with their due date in the year and whether they apply that year."""
+    return conn.execute("""
+        select item, short_title, title, result_form, deadline_text, executors, org_only,
+               make_date($year, due_month, due_day) as due_date,
+               applicable_years is null
+                   or list_contains(string_split(applicable_years, ',')::integer[], $year) as applies_this_year
+        from roadmap_items order by item
+        """, {"year": year}).df()
+
+
+def overdue_items(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None, *,
+                  limit: int | None = None) -> pd.DataFrame:
+    return _q(conn, """
+        select s.org_code, s.short_name, s.item, s.short_title, s.due_date, s.reported_status, r.comment
+        from roadmap_status($as_of::date) s
+        left join stg_roadmap r using (org_code, year, item)
+        where s.year = $year and s.overdue and s.org_code in (select org_code from scope_orgs)
+        """, scope=scope, year=year, as_of=as_of, order="due_date, org_code, item", limit=limit)
+
+
+def roadmap_wide(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None
+                 ) -> pd.DataFrame:
+    """The roadmap matrix as a table: one row per organization, one column per item (status shown)."""
+    return _q(conn, """
+        pivot (
+            select org_code, short_name, org_type, item::varchar as item, status_shown
+            from roadmap_status($as_of::date)
+            where year = $year and org_code in (select org_code from scope_orgs)
+        ) on item in ('1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11')
+        using first(status_shown)
+        """, scope=scope, year=year, as_of=as_of, order="org_type, short_name, org_code")
+
+
+# ---------------------------------------------------------------------------------------------
+# Completeness
+
+
+def completeness(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, *,
+                 relevant: bool = False, limit: int | None = None) -> pd.DataFrame:
+    """One row per (organization, dataset): uploaded or not, when, which version. ``relevant``: only
+    the datasets the organization owes or has uploaded anyway."""
+    return _q(conn, """
+        select org_code, short_name, org_type, dataset, dataset_title, sort, expected, uploaded, state,
+               current_since, first_loaded_at, version, rows, file_name, uploaded_by
+        from mart_completeness
+        where year = $year and ($relevant = false or expected or uploaded)
+              and org_code in (select org_code from scope_orgs)
+        """, scope=scope, year=year, relevant=relevant, order="org_type, org_code, sort", limit=limit)
+
+
+def completeness_counts(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
+    """Organizations per (dataset, state): the completeness of many organizations at a glance."""
+    return _q(conn, """
+        select dataset, dataset_title, sort, state, count(*) as organizations
+        from completeness_state
+        where year = $year and org_code in (select org_code from scope_orgs)
+        group by all
+        """, scope=scope, year=year, order="sort, state")
+
+
+def missing_uploads(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, *,
+                    limit: int | None = None) -> pd.DataFrame:
+    """Organizations in scope with the datasets their type should upload and they have not, for the year."""
+    return _q(conn, """
+        select org_code, short_name, count(*) as missing, string_agg(dataset_title, ', ' order by sort) as datasets
+        from completeness_state
+        where year = $year and expected and not uploaded and org_code in (select org_code from scope_orgs)
+        group by all
+        """, scope=scope, year=year, order="missing desc, org_code", limit=limit)
+
+
+# ---------------------------------------------------------------------------------------------
+# Young teachers
+
+
+def uncovered_young_teachers(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, *,
+                             limit: int | None = None) -> pd.DataFrame:
+    """Young teachers without a mentorship in work or completed: what the organization acts on."""
+    return _q(conn, """
+        select org_code, teacher_id, position, age, years_in_org
+        from mart_young_teachers
+        where year = $year and not covered and pairs_reported and org_code in (select org_code from scope_orgs)
+        """, scope=scope, year=year, order="org_code, teacher_id", limit=limit)
+
+
+def coverage_trend(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd.DataFrame:
+    """Young-teacher coverage of the scope per reporting year (only organizations that reported pairs)."""
+    return _q(conn, """
+        select year, count(*) as young_teachers, count(*) filter (where covered) as covered,
+               round(100.0 * count(*) filter (where covered) / count(*), 1) as coverage_pct
+        from mart_young_teachers
+        where pairs_reported and org_code in (select org_code from scope_orgs)
+        group by year
+        """, scope=scope, order="year")
+
+
+# ---------------------------------------------------------------------------------------------
+# Mentors
+
+
+def mentor_counts(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
+    """Mentors counted by type and by whom they mentor."""
+    return _q(conn, """
+        select mentor_type, mentors_whom, count(*) as mentors, count(*) filter (where overloaded) as overloaded
+        from mart_mentor_load
+        where year = $year and org_code in (select org_code from scope_orgs)
+        group by all
+        """, scope=scope, year=year, order="mentor_type, mentors_whom")
+
+
+def _top_orgs(conn, scope, year: int, table: str, category: str, top: int) -> pd.DataFrame:
+    """Rows of ``table`` counted per (organization, ``category``) for the ``top`` organizations with the
+    most rows; ``orgs_total`` is how many organizations have any. ``table`` and ``category`` come from
+    this module only."""
+    return _q(conn, f"""
+        with counted as (
+            select org_code, {category} as category, count(*) as n
+            from {table}
+            where year = $year and org_code in (select org_code from scope_orgs)
+            group by all
+        ),
+        per_org as (select org_code, sum(n) as org_n from counted group by all),
+        top as (select org_code, org_n from per_org order by org_n desc, org_code limit {int(top)})
+        select o.short_name, c.category, c.n, (select count(*) from per_org) as orgs_total
+        from counted c join top t using (org_code) join organizations o using (org_code)
+        """, scope=scope, year=year, order="short_name, category")
+
+
+def mentors_by_org(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, *, top: int = 30
+                   ) -> pd.DataFrame:
+    """Mentors per organization and type (short_name, category = mentor type, n), for the ``top``
+    organizations with the most mentors."""
+    return _top_orgs(conn, scope, year, "mart_mentor_load", "mentor_type", top)
+
+
+def mentor_base(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, *, overloaded: bool = False,
+                limit: int | None = None) -> pd.DataFrame:
+    """The mentor base (item 4): one row per mentor with their load; ``overloaded``: only those with
+    more than 3 mentees in work."""
+    return _q(conn, """
+        select org_code, mentor_id, full_name, mentor_type, workplace, mentors_whom, trained, order_date,
+               active_mentees, pairs, overloaded
+        from mart_mentor_load
+        where year = $year and ($overloaded = false or overloaded) and org_code in (select org_code from scope_orgs)
+        """, scope=scope, year=year, overloaded=overloaded, order="org_code, full_name, mentor_id", limit=limit)
+
+
+def public_mentor_base(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, *,
+                       limit: int | None = None) -> pd.DataFrame:
     """The mentor base as it may be published (roadmap items 4 and 11): the mentor's name, position or
     workplace, whom they mentor, the forms and the period of their pairs. Never staff IDs, ages,
     difficulties or mentees. An open-ended period (a pair still in work) has no end date."""
@@ -320,27 +446,105 @@ def public_mentor_base(conn: duckdb.DuckDBPyConnection, scope: Collection[str], 
                    string_agg(distinct form, ', ' order by form) as forms,
                    min(start_date) as period_start,
                    case when bool_or(end_date is null) then null else max(end_date) end as period_end
-            from stg_mentorships group by all
+            from stg_mentorships
+            where year = $year and org_code in (select org_code from scope_orgs)
+            group by all
         )
         select o.short_name as organization, m.full_name, m.workplace, m.mentors_whom, p.forms,
                p.period_start, p.period_end
         from stg_mentors m
         join organizations o using (org_code)
         left join pairs p using (org_code, year, mentor_id)
-        where m.year = $year and list_contains($scope::varchar[], m.org_code)
-        order by o.short_name, m.full_name, m.mentor_id
-        """, scope=scope, year=year)
+        where m.year = $year and m.org_code in (select org_code from scope_orgs)
+        """, scope=scope, year=year, order="organization, full_name, workplace, mentors_whom, period_start, forms", limit=limit)
 
 
-def roadmap_wide(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None
-                 ) -> pd.DataFrame:
-    """The roadmap matrix as a table: one row per organization, one column per item (status shown)."""
+# ---------------------------------------------------------------------------------------------
+# Partners
+
+
+def partners(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, *, with_mentors: bool = False,
+             limit: int | None = None) -> pd.DataFrame:
+    """The partners of the organizations in scope for the year; ``provides_mentors`` is «да» or «нет»;
+    ``with_mentors``: only the partners that provide mentors."""
     return _q(conn, """
-        pivot (
-            select short_name, org_type, item::varchar as item, status_shown
-            from mart_roadmap($as_of::date)
-            where year = $year and list_contains($scope::varchar[], org_code)
-        ) on item in ('1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11')
-        using first(status_shown)
-        order by org_type, short_name
-        """, scope=scope, year=year, as_of=as_of)
+        select p.org_code, o.short_name, p.name, p.partner_type, p.inn, p.agreement, p.participation_forms,
+               p.mentors_count, p.since_date,
+               case when p.mentors_count > 0 then 'да' else 'нет' end as provides_mentors
+        from stg_partners p join organizations o using (org_code)
+        where p.year = $year and ($with_mentors = false or p.mentors_count > 0)
+              and p.org_code in (select org_code from scope_orgs)
+        """, scope=scope, year=year, with_mentors=with_mentors, order="org_code, partner_type, name", limit=limit)
+
+
+def partner_counts(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
+    """Partners counted by type and by whether they provide mentors."""
+    return _q(conn, """
+        select partner_type, case when mentors_count > 0 then 'да' else 'нет' end as provides_mentors,
+               count(*) as partners
+        from stg_partners
+        where year = $year and org_code in (select org_code from scope_orgs)
+        group by all
+        """, scope=scope, year=year, order="partner_type, provides_mentors")
+
+
+def partners_by_org(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, *, top: int = 30
+                    ) -> pd.DataFrame:
+    """Partners per organization and type (short_name, category = partner type, n), for the ``top``
+    organizations with the most partners."""
+    return _top_orgs(conn, scope, year, "stg_partners", "partner_type", top)
+
+
+# ---------------------------------------------------------------------------------------------
+# Events
+
+
+def events(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int | None = None, *,
+           limit: int | None = None) -> pd.DataFrame:
+    """The events of the organizations in scope: of one year, or of every year."""
+    return _q(conn, """
+        select org_code, year, event_date, title, level, kind, role, participants, result, url, row_no
+        from stg_events
+        where ($year is null or year = $year) and org_code in (select org_code from scope_orgs)
+        """, scope=scope, year=year, order="event_date, org_code, row_no", limit=limit)
+
+
+def events_by_kind(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
+    """Events of the year counted by kind and level."""
+    return _q(conn, """
+        select kind, level, count(*) as events
+        from stg_events
+        where year = $year and org_code in (select org_code from scope_orgs)
+        group by all
+        """, scope=scope, year=year, order="kind, level")
+
+
+def events_per_month(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd.DataFrame:
+    """Events counted per month and kind over every year (the trend; no event rows leave DuckDB)."""
+    return _q(conn, """
+        select date_trunc('month', event_date) as month, kind, count(*) as events
+        from stg_events
+        where org_code in (select org_code from scope_orgs)
+        group by all
+        """, scope=scope, order="month, kind")
+
+
+def regional_practices(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, *,
+                       limit: int | None = None) -> pd.DataFrame:
+    """Item 9: practices presented at the regional or federal level in the year."""
+    return _q(conn, """
+        select org_code, event_date, title, level, result, url, row_no
+        from stg_events
+        where year = $year and kind = 'представление практики' and level in ('региональный', 'федеральный')
+              and org_code in (select org_code from scope_orgs)
+        """, scope=scope, year=year, order="event_date, org_code, row_no", limit=limit)
+
+
+def contest_events(conn: duckdb.DuckDBPyConnection, scope: Collection[str], *, limit: int | None = None
+                   ) -> pd.DataFrame:
+    """Item 8: participation in contests (the municipal «Педагог-наставник» in 2026 and 2028), every year."""
+    return _q(conn, """
+        select year, org_code, event_date, title, level, participants, result, row_no
+        from stg_events
+        where kind = 'конкурс' and org_code in (select org_code from scope_orgs)
+        """, scope=scope, order="event_date, org_code, row_no", limit=limit)

@@ -3,7 +3,8 @@ the current pointer, restore.
 
 An accepted upload inserts its rows into ``raw_<dataset>`` under a new upload id and points
 ``snapshots`` at it, in one transaction. Older versions stay in ``raw_<dataset>``; restoring one
-only moves the pointer (and is logged as an upload with outcome ``restored``).
+only moves the pointer (and is logged as an upload with outcome ``restored``). Both recompute the
+(organization, year)'s fact tables in the same transaction (``warehouse.facts``).
 
 Writers take turns. The app has one DuckDB connection and a cursor per session; DuckDB's
 transactions are optimistic, so two sessions writing the same snapshot at once would fail at commit
@@ -24,6 +25,8 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 import pyarrow as pa
+
+from warehouse import facts
 
 # The datasets with a raw_<name> table. Table names are built only from this set (identifiers
 # cannot be bound as parameters).
@@ -178,6 +181,7 @@ def write(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str, year: in
         conn.execute(f"insert into {target} by name select {upload_id}::bigint as upload_id, * from rows")
         _store_issues(conn, upload_id, issues)
         _point(conn, dataset, org_code, year, upload_id, at=at)
+        facts.refresh(conn, org_code, year)
     return upload_id, version
 
 
@@ -208,6 +212,7 @@ def restore(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str, year: 
              rows=rows, replaced_upload_id=snap.upload_id if snap else None, restored_from=target,
              message=f"восстановлена версия {version}")
         _point(conn, dataset, org_code, year, target)
+        facts.refresh(conn, org_code, year)
     return target, log_id
 
 

@@ -1,0 +1,169 @@
+-- The counts behind every figure, per (organization, year), materialized as fact_* tables.
+--
+-- Each calc_<name>(org, yr) table macro computes one fact table for one organization and year (or for all
+-- of them, given nulls). warehouse/facts.py keeps the tables equal to the macros: an upload or a restore
+-- recomputes its (organization, year) in the same transaction, and a change of this file (its digest in
+-- settings) rebuilds them all when the warehouse is opened for writing. The figures (views.sql) read the
+-- tables, so a page at national scale reads 42,000 rows per year instead of 1.3 million teachers.
+--
+-- A fact depends only on its organization's own snapshots and upload log: never on the registry (the
+-- organization's type, name) or on today's date, which the views join and judge at query time.
+
+-- One row per (organization, year) with at least one current snapshot.
+-- Roadmap statuses are bit masks: bit (item - 1) is set when the item was reported with that status.
+create or replace macro calc_org_year(org, yr) as table
+with snaps as (
+    select org_code, year, dataset, upload_id from snapshots
+    where org_code <> '*' and (org is null or org_code = org) and (yr is null or year = yr)
+),
+files as (
+    select org_code, year, count(*) as datasets_uploaded,
+           bit_or((1 << (d.sort - 1))::integer) as uploaded_mask,   -- bit (datasets.sort - 1) per dataset
+           bool_or(dataset = 'roadmap') as has_roadmap, bool_or(dataset = 'staff') as has_staff,
+           bool_or(dataset = 'mentors') as has_mentors, bool_or(dataset = 'mentorships') as has_pairs,
+           bool_or(dataset = 'partners') as has_partners, bool_or(dataset = 'events') as has_events,
+           bool_or(dataset = 'students') as has_students
+    from snaps join datasets d using (dataset) group by all
+),
+roadmap as (
+    select s.org_code, s.year,
+           coalesce(bit_or((1 << (r.item - 1))::integer) filter (where r.status = 'выполнено'), 0) as rm_done,
+           coalesce(bit_or((1 << (r.item - 1))::integer) filter (where r.status = 'в работе'), 0) as rm_started,
+           coalesce(bit_or((1 << (r.item - 1))::integer) filter (where r.status = 'не начато'), 0) as rm_not_started,
+           coalesce(bit_or((1 << (r.item - 1))::integer) filter (where r.status = 'не требуется'), 0) as rm_not_needed
+    from raw_roadmap r join snaps s using (upload_id) group by all
+),
+teacher_mentees as (   -- teachers who are mentees of a pair in work or completed: «covered»
+    select distinct s.org_code, s.year, m.mentee_id as teacher_id
+    from raw_mentorships m join snaps s using (upload_id)
+    where m.mentee_type = 'педагог' and m.status in ('в работе', 'завершена')
+),
+staff as (
+    select s.org_code, s.year, count(*) as teachers,
+           count(*) filter (where t.age < 35 and t.years_in_org <= 3) as young_teachers,
+           count(*) filter (where t.has_difficulties) as teachers_with_difficulties,
+           count(*) filter (where t.age < 35 and t.years_in_org <= 3 and c.teacher_id is not null) as young_covered,
+           count(*) filter (where t.has_difficulties and c.teacher_id is not null) as difficulties_covered
+    from raw_staff t join snaps s using (upload_id)
+    left join teacher_mentees c on c.org_code = s.org_code and c.year = s.year and c.teacher_id = t.teacher_id
+    group by all
+),
+mentors as (
+    select org_code, year, count(*) as mentors,
+           count(*) filter (where mentor_type = 'педагог') as mentors_teachers,
+           count(*) filter (where mentor_type = 'обучающийся') as mentors_students,
+           count(*) filter (where mentor_type = 'студент') as mentors_university_students,
+           count(*) filter (where mentor_type = 'представитель работодателя') as mentors_employers,
+           count(*) filter (where mentor_type = 'другое') as mentors_other,
+           count(*) filter (where mentors_whom in ('педагогов', 'педагогов и обучающихся')) as mentors_of_teachers,
+           count(*) filter (where mentors_whom in ('обучающихся', 'педагогов и обучающихся')) as mentors_of_students,
+           count(distinct teacher_id) filter (where mentor_type = 'педагог') as teachers_who_mentor,
+           count(*) filter (where trained) as mentors_trained,
+           count(*) filter (where overloaded) as mentors_overloaded,
+           sum(active_mentees)::integer as active_mentees
+    from calc_mentor(org, yr) group by all
+),
+pairs as (
+    select s.org_code, s.year, count(*) as pairs,
+           count(*) filter (where m.status = 'в работе') as pairs_active,
+           count(*) filter (where m.status = 'завершена') as pairs_completed,
+           count(*) filter (where m.has_program) as pairs_with_programme
+    from raw_mentorships m join snaps s using (upload_id) group by all
+),
+partners as (
+    select s.org_code, s.year, count(*) as partners,
+           count(*) filter (where p.mentors_count > 0) as partners_with_mentors,
+           sum(p.mentors_count)::integer as mentors_from_partners
+    from raw_partners p join snaps s using (upload_id) group by all
+),
+events as (
+    select s.org_code, s.year, count(*) as events,
+           count(*) filter (where e.kind = 'для наставников и наставляемых') as events_item5,
+           count(*) filter (where e.kind = 'для педагогов с затруднениями') as events_item6,
+           count(*) filter (where e.kind = 'представление практики') as practices,
+           count(*) filter (where e.kind = 'представление практики' and e.level in ('региональный', 'федеральный'))
+               as practices_regional_federal,
+           count(*) filter (where e.kind = 'конкурс' and e.result in ('призёр', 'победитель')) as contest_awards
+    from raw_events e join snaps s using (upload_id) group by all
+),
+students as (
+    select s.org_code, s.year, st.students_total, st.students_10_18, st.mentee_students, st.mentor_students
+    from raw_students st join snaps s using (upload_id)
+),
+mentors_arrival as (   -- item 4: when the year's mentors file first arrived
+    select org_code, year, min(uploaded_at) as mentors_first_loaded_at
+    from uploads
+    where dataset = 'mentors' and outcome = 'loaded' and (org is null or org_code = org) and (yr is null or year = yr)
+    group by all
+)
+select f.org_code, f.year, f.datasets_uploaded, f.uploaded_mask, f.has_roadmap, f.has_staff, f.has_mentors, f.has_pairs,
+       f.has_partners, f.has_events, f.has_students,
+       coalesce(r.rm_done, 0) as rm_done, coalesce(r.rm_started, 0) as rm_started,
+       coalesce(r.rm_not_started, 0) as rm_not_started, coalesce(r.rm_not_needed, 0) as rm_not_needed,
+       s.* exclude (org_code, year), m.* exclude (org_code, year), pr.* exclude (org_code, year),
+       p.* exclude (org_code, year), e.* exclude (org_code, year), st.* exclude (org_code, year),
+       ma.mentors_first_loaded_at
+from files f
+left join roadmap r using (org_code, year)
+left join staff s using (org_code, year)
+left join mentors m using (org_code, year)
+left join pairs pr using (org_code, year)
+left join partners p using (org_code, year)
+left join events e using (org_code, year)
+left join students st using (org_code, year)
+left join mentors_arrival ma using (org_code, year);
+
+-- One row per mentor of a current mentors snapshot with their load (pairs «в работе»).
+create or replace macro calc_mentor(org, yr) as table
+with snaps as (
+    select org_code, year, dataset, upload_id from snapshots
+    where dataset in ('mentors', 'mentorships') and (org is null or org_code = org) and (yr is null or year = yr)
+),
+load as (
+    select s.org_code, s.year, p.mentor_id, count(*) filter (where p.status = 'в работе') as active_mentees,
+           count(*) as pairs
+    from raw_mentorships p join snaps s using (upload_id) group by all
+)
+select s.org_code, s.year, m.mentor_id, m.full_name, m.mentor_type, m.teacher_id, m.mentors_whom, m.workplace,
+       m.trained, m.order_date, coalesce(l.active_mentees, 0) as active_mentees, coalesce(l.pairs, 0) as pairs,
+       coalesce(l.active_mentees, 0) > 3 as overloaded
+from raw_mentors m join snaps s using (upload_id)
+left join load l on l.org_code = s.org_code and l.year = s.year and l.mentor_id = m.mentor_id;
+
+-- One row per young teacher (younger than 35, at most 3 full years in the organization) of a current staff
+-- snapshot, with whether a mentorship in work or completed covers them.
+create or replace macro calc_young_teacher(org, yr) as table
+with snaps as (
+    select org_code, year, dataset, upload_id from snapshots
+    where dataset in ('staff', 'mentorships') and (org is null or org_code = org) and (yr is null or year = yr)
+),
+covered as (
+    select distinct s.org_code, s.year, m.mentee_id as teacher_id
+    from raw_mentorships m join snaps s using (upload_id)
+    where m.mentee_type = 'педагог' and m.status in ('в работе', 'завершена')
+),
+has_pairs as (
+    select org_code, year from snaps where dataset = 'mentorships'
+)
+select s.org_code, s.year, t.teacher_id, t.position, t.age, t.years_in_org, t.has_difficulties,
+       h.org_code is not null as pairs_reported,
+       c.teacher_id is not null as covered
+from raw_staff t join snaps s using (upload_id)
+left join covered c on c.org_code = s.org_code and c.year = s.year and c.teacher_id = t.teacher_id
+left join has_pairs h on h.org_code = s.org_code and h.year = s.year
+where s.dataset = 'staff' and t.age < 35 and t.years_in_org <= 3;
+
+-- One row per current snapshot of an organization: when it and its first version arrived, how many versions.
+create or replace macro calc_upload(org, yr) as table
+with loaded as (
+    select dataset, org_code, year, min(uploaded_at) as first_loaded_at, count(*) as versions
+    from uploads
+    where outcome = 'loaded' and (org is null or org_code = org) and (yr is null or year = yr)
+    group by all
+)
+select s.org_code, s.year, s.dataset, u.uploaded_at as current_since, u.rows, u.version, u.file_name,
+       u.uploaded_by, l.first_loaded_at, coalesce(l.versions, 0) as versions
+from snapshots s
+join uploads u using (upload_id)
+left join loaded l on l.dataset = s.dataset and l.org_code = s.org_code and l.year = s.year
+where s.org_code <> '*' and (org is null or s.org_code = org) and (yr is null or s.year = yr);
