@@ -54,7 +54,8 @@ def fetch(name: str, scope, *args, **kwargs):
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _allowed(db_file: str, version: tuple, role: str, org_code: str | None) -> Scope:
     with connection(db_file).cursor() as cur:
-        return Scope(accounts.scope(cur, accounts.User(login="", full_name="", role=role, org_code=org_code)))
+        # accounts.scope returns the codes sorted by the key (``order by org_code``): not sorted again.
+        return Scope.of_sorted(accounts.scope(cur, accounts.User(login="", full_name="", role=role, org_code=org_code)))
 
 
 def allowed(user: accounts.User) -> Scope:
@@ -62,27 +63,45 @@ def allowed(user: accounts.User) -> Scope:
     return _allowed(_db(), data_version(), user.role, user.org_code)
 
 
+ORG_CHOICES_MAX = 2000   # more organizations than this: choose a municipality (or a type) first
+
+
 @dataclass(frozen=True)
 class Pool:
-    """The organizations left by the sidebar's municipality and type filters, within the user's scope."""
+    """The organizations left by the sidebar's municipality and type filters, within the user's scope.
+
+    ``names`` (org_code -> short name) is filled only when the pool is small enough to be offered as a
+    list (``ORG_CHOICES_MAX``): the nation's 42,000 names are never loaded for the sidebar.
+    """
     scope: Scope
-    names: dict          # org_code -> short name
-    orgs: pd.DataFrame   # org_code, short_name, org_type, municipality; shared by sessions: never modify
+    names: dict          # shared by sessions: never modify
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _facets(db_file: str, version: tuple, allowed_key: str, _allowed: Scope) -> pd.DataFrame:
+    with connection(db_file).cursor() as cur:
+        return queries.org_facets(cur, _allowed)
+
+
+def facets(allowed_scope: Scope) -> pd.DataFrame:
+    """Organizations the user may read counted per (municipality, org_type): what the filters offer."""
+    return _facets(_db(), data_version(), allowed_scope.key, allowed_scope)
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
 def _pool(db_file: str, version: tuple, allowed_key: str, _allowed: Scope, municipality: str | None,
           org_type: str | None) -> Pool:
-    # A resource, not data: the same objects for every session (no copy of 42,000 rows per rerun).
+    # A resource, not data: the same objects for every session (no copy of a large scope per rerun).
     with connection(db_file).cursor() as cur:
-        orgs = queries.organizations(cur, _allowed)[["org_code", "short_name", "org_type", "municipality"]]
-    if municipality is not None:
-        orgs = orgs[orgs["municipality"] == municipality]
-    if org_type is not None:
-        orgs = orgs[orgs["org_type"] == org_type]
-    orgs = orgs.reset_index(drop=True)
-    scope = _allowed if len(orgs) == len(_allowed) else Scope(orgs["org_code"])
-    return Pool(scope=scope, names=dict(zip(orgs["org_code"], orgs["short_name"], strict=True)), orgs=orgs)
+        if municipality is None and org_type is None:
+            scope = _allowed
+        else:
+            scope = queries.org_codes(cur, _allowed, municipality, org_type)
+        names = {}
+        if len(scope) <= ORG_CHOICES_MAX:
+            orgs = queries.organizations(cur, scope)
+            names = dict(zip(orgs["org_code"], orgs["short_name"], strict=True))
+    return Pool(scope=scope, names=names)
 
 
 def pool(allowed_scope: Scope, municipality: str | None = None, org_type: str | None = None) -> Pool:

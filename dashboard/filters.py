@@ -18,9 +18,6 @@ from warehouse.queries import Scope
 ALL = "Все"
 
 
-ORG_CHOICES_MAX = 2000   # more organizations than this: choose a municipality (or a type) first
-
-
 @dataclass(frozen=True)
 class Filters:
     year: int
@@ -38,7 +35,7 @@ class Filters:
         if self.org_code:
             parts.append(self.names.get(self.org_code, self.org_code))
         else:
-            parts += [p for p in (self.municipality, self.org_type) if p]
+            parts += [p for p in (self.municipality, ORG_TYPE_SHORT.get(self.org_type, self.org_type)) if p]
         return ", ".join(parts)
 
 
@@ -47,33 +44,34 @@ def sidebar(allowed: Scope) -> Filters:
 
     A municipality filter appears when the registry holds more than one municipality (the real city
     has one, a region or the nation thousands). The organization list is offered once the other
-    filters leave at most ``ORG_CHOICES_MAX`` organizations: a list of 42,000 cannot be read, and
+    filters leave at most ``data.ORG_CHOICES_MAX`` organizations: a list of 42,000 cannot be read, and
     sending it to the browser on every rerun cost more than the page itself.
     """
-    everyone = data.pool(allowed)
     years = data.reporting_years()
     today = data.today()
     default_year = today.year if today.year in years else years[-1]
     if len(allowed) == 1:  # a coordinator: their organization, nothing to choose
         with st.sidebar:
             year = st.selectbox("Отчётный год", years, index=years.index(default_year), key="flt_year")
-            st.caption(f"Организация: **{everyone.names.get(allowed[0], allowed[0])}**")
-        return Filters(year=year, scope=allowed, org_type=None, org_code=allowed[0], as_of=today,
-                       names=everyone.names)
+            names = data.pool(allowed).names
+            st.caption(f"Организация: **{names.get(allowed[0], allowed[0])}**")
+        return Filters(year=year, scope=allowed, org_type=None, org_code=allowed[0], as_of=today, names=names)
     with st.sidebar:
         year = st.selectbox("Отчётный год", years, index=years.index(default_year), key="flt_year")
-        municipalities = sorted(everyone.orgs["municipality"].unique())
+        facets = data.facets(allowed)
+        municipalities = sorted(facets["municipality"].unique())
         municipality = ALL
         if len(municipalities) > 1:
             municipality = _choice("Муниципалитет", [ALL, *municipalities], "flt_muni")
         muni = None if municipality == ALL else municipality
-        types = [ALL, *sorted(data.pool(allowed, muni).orgs["org_type"].unique())]
+        types = [ALL, *sorted(facets.loc[facets["municipality"] == muni, "org_type"].unique()
+                              if muni else facets["org_type"].unique())]
         org_type = _choice("Тип организации", types, "flt_type",
                            format_func=lambda t: t if t == ALL else ORG_TYPE_SHORT.get(t, t))
         kind = None if org_type == ALL else org_type
         pool = data.pool(allowed, muni, kind)
-        if len(pool.scope) <= ORG_CHOICES_MAX:
-            org = _choice("Организация", [ALL, *pool.orgs["org_code"]], "flt_org",
+        if len(pool.scope) <= data.ORG_CHOICES_MAX:
+            org = _choice("Организация", [ALL, *pool.scope], "flt_org",
                           format_func=lambda c: c if c == ALL else f"{pool.names[c]} ({c})")
         else:
             st.session_state["flt_org"] = ALL

@@ -149,6 +149,8 @@ def test_query_layer_with_the_coordinators_scope_returns_only_their_rows(demo_db
                     if col in result.columns:
                         assert set(result[col].dropna()) <= own_names(demo_db), (name, col)
                 assert nothing.empty or (name == "coverage_trend" and (nothing["young_teachers"] == 0).all()), name
+            elif isinstance(result, queries.Scope):   # organization codes
+                assert set(result) <= set(scope) and nothing == (), name
             else:   # a dict of figures: the organizations it counts
                 assert result.get("organizations") in (1, None), name
                 assert not nothing.get("organizations"), name

@@ -113,3 +113,56 @@ def test_mentors_and_partners_tiles(app, demo_db):
     shown = metrics(app("partners", year=2026))
     assert shown["Партнёров"] == num(city["partners"]) == num(len(partners))
     assert shown["Партнёров, дающих наставников"] == num((partners["mentors_count"] > 0).sum())
+
+
+REGION = """Код ОО;Полное наименование;Краткое наименование;Тип ОО;Муниципалитет
+К1;Школа 1 Когалыма;Когалым СОШ1;общеобразовательная;Когалым
+К2;Детский сад 2 Когалыма;Когалым ДС2;дошкольная;Когалым
+Л1;Школа 1 Лангепаса;Лангепас СОШ1;общеобразовательная;Лангепас
+Л2;Школа 2 Лангепаса;Лангепас СОШ2;общеобразовательная;Лангепас
+Л3;Детский сад 3 Лангепаса;Лангепас ДС3;дошкольная;Лангепас
+"""
+
+
+def test_municipality_and_type_narrow_the_organization_list(tmp_path, monkeypatch):
+    """A registry of two municipalities: the municipality filter appears, and the type and organization
+    lists hold what is left; above ``ORG_CHOICES_MAX`` the organization list is closed with a hint."""
+    from dashboard import data
+    from ingest.load import load_file
+    from tests.apptest_login import fresh_caches, log_in, start
+    from warehouse import accounts
+
+    path = tmp_path / "region.duckdb"
+    conn = db.connect(path)
+    assert load_file(conn, REGION.encode(), "organizations.csv", "organizations", user="test").outcome == "loaded"
+    accounts.create_user(conn, "head", "Руководитель", accounts.HEAD, "head-password-1")
+    conn.close()
+    fresh_caches()
+    at = log_in(start(path, monkeypatch), "head", "head-password-1")
+    assert not at.exception
+    assert at.selectbox(key="flt_muni").options == ["Все", "Когалым", "Лангепас"]
+    assert len(at.selectbox(key="flt_org").options) == 6                 # «Все» and five organizations
+    at.selectbox(key="flt_muni").select("Лангепас").run()
+    assert at.selectbox(key="flt_type").options == ["Все", "детский сад", "школа"]
+    assert at.selectbox(key="flt_org").options == ["Все", "Лангепас СОШ1 (Л1)", "Лангепас СОШ2 (Л2)", "Лангепас ДС3 (Л3)"]
+    at.selectbox(key="flt_type").select("общеобразовательная").run()
+    assert at.selectbox(key="flt_org").options == ["Все", "Лангепас СОШ1 (Л1)", "Лангепас СОШ2 (Л2)"]
+    at.selectbox(key="flt_org").select("Л2").run()
+    f = at.session_state["filters"]
+    assert f.scope == ("Л2",) and f.label == f"{f.year} год, Лангепас СОШ2"
+    at.selectbox(key="flt_muni").select("Когалым").run()                 # Л2 is not in Когалым: back to «Все»
+    f = at.session_state["filters"]
+    assert f.org_code is None and f.scope == ("К1",)                     # Когалым has no second school
+    assert f.label == f"{f.year} год, Когалым, школа"
+    assert not at.exception
+
+    monkeypatch.setattr(data, "ORG_CHOICES_MAX", 3)
+    fresh_caches()
+    at.selectbox(key="flt_muni").select("Все")
+    at.selectbox(key="flt_type").select("Все").run()
+    org = at.selectbox(key="flt_org")
+    assert org.disabled and org.options == ["Все"] and "Организаций: 5" in org.help
+    assert at.session_state["filters"].scope == ("К1", "К2", "Л1", "Л2", "Л3")
+    at.selectbox(key="flt_muni").select("Лангепас").run()
+    assert not at.selectbox(key="flt_org").disabled                     # three are few enough to list
+    fresh_caches()

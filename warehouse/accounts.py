@@ -53,9 +53,9 @@ class User:
 
 
 def scope(conn: duckdb.DuckDBPyConnection, user: User) -> tuple[str, ...]:
-    """The organization codes a user may read: all for the department, one for a coordinator."""
+    """The organization codes a user may read, sorted: all for the department, one for a coordinator."""
     if user.role in (ADMIN, HEAD):
-        return tuple(sorted(registry.org_codes(conn)))
+        return tuple(r[0] for r in conn.execute("select org_code from organizations order by org_code").fetchall())
     return (user.org_code,) if user.org_code else ()
 
 

@@ -32,6 +32,11 @@ class Scope(tuple):
     def __new__(cls, codes=()):
         return super().__new__(cls, sorted(set(codes)))
 
+    @classmethod
+    def of_sorted(cls, codes) -> Scope:
+        """A Scope of codes already sorted and without repeats (``order by`` of a key): not sorted again."""
+        return tuple.__new__(cls, codes)
+
     @cached_property
     def key(self) -> str:
         """A digest of the codes: what a cache keys on instead of the codes themselves."""
@@ -79,12 +84,26 @@ def _q(conn: duckdb.DuckDBPyConnection, sql: str, *, scope: Collection[str] | No
     elif order:
         sql = f"select * from ({sql}) order by {order}"
     with _scoped(conn, scope):
-        result = conn.execute(sql, params)
-        # DuckDB suggests con.sql(query) to spare one copy of the Arrow rows; but .sql() refuses to run while
-        # the caller's connection holds an unfinished result, which .execute() simply replaces.
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
-            return _frame(result.to_arrow_table())
+        return _frame(_arrow(conn, sql, params))
+
+
+def _arrow(conn: duckdb.DuckDBPyConnection, sql: str, params: dict) -> pa.Table:
+    result = conn.execute(sql, params)
+    # DuckDB suggests con.sql(query) to spare one copy of the Arrow rows; but .sql() refuses to run while
+    # the caller's connection holds an unfinished result, which .execute() simply replaces.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
+        return result.to_arrow_table()
+
+
+def _first(sql: str, order: str, limit: int | None) -> tuple[str, str]:
+    """For a list whose rows are costly to complete (a wide figure row, a join for a comment): the CTEs
+    ``rows`` (``sql``: the keys and sort columns of every row) and ``picked`` (the first ``limit`` of
+    them, or all), and the ``total_rows`` column to select beside the completed rows of ``picked``.
+    Completing only the rows shown keeps a national list as fast as the city's."""
+    top = "" if limit is None else f"order by {order} limit {int(limit)}"
+    total = "" if limit is None else ", (select count(*) from rows) as total_rows"
+    return f"rows as ({sql}), picked as (select * from rows {top})", total
 
 
 def _one(conn: duckdb.DuckDBPyConnection, sql: str, *, scope: Collection[str] | None = None, **params) -> dict:
@@ -144,6 +163,29 @@ def organizations(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd
         """, scope=scope, order="org_code")
 
 
+def org_codes(conn: duckdb.DuckDBPyConnection, scope: Collection[str], municipality: str | None = None,
+              org_type: str | None = None) -> Scope:
+    """The codes of the organizations in scope of one municipality and/or type (None: any)."""
+    with _scoped(conn, scope):
+        table = _arrow(conn, """
+            select org_code from organizations
+            where org_code in (select org_code from scope_orgs)
+                  and ($municipality is null or coalesce(municipality, 'Когалым') = $municipality)
+                  and ($org_type is null or org_type = $org_type)
+            order by org_code
+            """, {"municipality": municipality, "org_type": org_type})
+    return Scope.of_sorted(table.column(0).to_pylist())
+
+
+def org_facets(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd.DataFrame:
+    """Organizations in scope counted per (municipality, type): what the sidebar's filters offer."""
+    return _q(conn, """
+        select coalesce(municipality, 'Когалым') as municipality, org_type, count(*) as organizations
+        from organizations where org_code in (select org_code from scope_orgs)
+        group by all
+        """, scope=scope, order="municipality, org_type")
+
+
 # ---------------------------------------------------------------------------------------------
 # Figures per organization and for the scope
 
@@ -151,10 +193,15 @@ def organizations(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd
 def org_kpi(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None, *,
             limit: int | None = None) -> pd.DataFrame:
     """One row per organization in scope: every figure of DOMAIN.md for the year (NULL = no data)."""
-    return _q(conn, """
-        select * from mart_org_kpi($as_of::date)
+    ctes, total = _first("""
+        select org_code, org_type from org_years
         where year = $year and org_code in (select org_code from scope_orgs)
-        """, scope=scope, year=year, as_of=as_of, order="org_type, org_code", limit=limit)
+        """, "org_type, org_code", limit)
+    return _q(conn, f"""
+        with {ctes}
+        select k.* {total} from mart_org_kpi($as_of::date) k semi join picked p using (org_code)
+        where k.year = $year
+        """, scope=scope, year=year, as_of=as_of, order="org_type, org_code")
 
 
 def lowest_coverage(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None, *,
@@ -300,12 +347,17 @@ def roadmap_items(conn: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
 
 def overdue_items(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None, *,
                   limit: int | None = None) -> pd.DataFrame:
-    return _q(conn, """
-        select s.org_code, s.short_name, s.item, s.short_title, s.due_date, s.reported_status, r.comment
-        from roadmap_status($as_of::date) s
-        left join stg_roadmap r using (org_code, year, item)
-        where s.year = $year and s.overdue and s.org_code in (select org_code from scope_orgs)
-        """, scope=scope, year=year, as_of=as_of, order="due_date, org_code, item", limit=limit)
+    """Items reported as not done whose due date has passed, with the organization's comment."""
+    ctes, total = _first("""
+        select org_code, short_name, year, item, short_title, due_date, reported_status
+        from roadmap_status($as_of::date)
+        where year = $year and overdue and org_code in (select org_code from scope_orgs)
+        """, "due_date, org_code, item", limit)
+    return _q(conn, f"""
+        with {ctes}
+        select p.org_code, p.short_name, p.item, p.short_title, p.due_date, p.reported_status, r.comment {total}
+        from picked p left join stg_roadmap r using (org_code, year, item)
+        """, scope=scope, year=year, as_of=as_of, order="due_date, org_code, item")
 
 
 def roadmap_wide(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None
@@ -329,13 +381,18 @@ def completeness(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: 
                  relevant: bool = False, limit: int | None = None) -> pd.DataFrame:
     """One row per (organization, dataset): uploaded or not, when, which version. ``relevant``: only
     the datasets the organization owes or has uploaded anyway."""
-    return _q(conn, """
-        select org_code, short_name, org_type, dataset, dataset_title, sort, expected, uploaded, state,
-               current_since, first_loaded_at, version, rows, file_name, uploaded_by
-        from mart_completeness
+    ctes, total = _first("""
+        select org_code, short_name, org_type, year, dataset, dataset_title, sort, expected, uploaded, state
+        from completeness_state
         where year = $year and ($relevant = false or expected or uploaded)
               and org_code in (select org_code from scope_orgs)
-        """, scope=scope, year=year, relevant=relevant, order="org_type, org_code, sort", limit=limit)
+        """, "org_type, org_code, sort", limit)
+    return _q(conn, f"""
+        with {ctes}
+        select p.* exclude (year), u.current_since, u.first_loaded_at, u.version, u.rows, u.file_name,
+               u.uploaded_by {total}
+        from picked p left join fact_upload u using (org_code, year, dataset)
+        """, scope=scope, year=year, relevant=relevant, order="org_type, org_code, sort")
 
 
 def completeness_counts(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
