@@ -71,11 +71,14 @@ def show(df: pd.DataFrame, columns: list[str] | None = None, *, name: str | None
 
 
 def listing(query: str, scope, *args, columns: list[str], name: str, height: int | str = "auto",
-            **kwargs) -> pd.DataFrame:
+            empty: str | None = None, **kwargs) -> pd.DataFrame:
     """Show the list ``queries.<query>(scope, *args, **kwargs)``: its first :data:`ROWS` rows on screen
     (a national list has hundreds of thousands), all of them in the export, fetched when clicked.
-    Returns the rows shown, with ``total_rows``."""
+    ``empty``: the message shown instead of an empty table. Returns the rows shown, with ``total_rows``."""
     df = data.get(query, scope, *args, limit=ROWS, **kwargs)
+    if df.empty and empty is not None:
+        st.info(empty)
+        return df
     total = int(df["total_rows"].iloc[0]) if len(df) else 0
     full = partial(data.fetch, query, scope, *args, **kwargs) if total > len(df) else None
     show(df, columns, name=name, height=height, total=total, full=full)

@@ -28,11 +28,8 @@ else:
         st.altair_chart(charts.events_by_kind(by_kind), width="stretch")
 
 st.subheader("Конкурс «Педагог-наставник» (пункт 8: 2026 и 2028 годы)")
-if data.get("contest_events", f.scope, limit=1).empty:
-    st.info("Участие в конкурсах не отмечено.")
-else:
-    tables.listing("contest_events", f.scope, name="Конкурсы",
-                   columns=["year", "org_code", "event_date", "title", "level", "participants", "result"])
+tables.listing("contest_events", f.scope, name="Конкурсы", empty="Участие в конкурсах не отмечено.",
+               columns=["year", "org_code", "event_date", "title", "level", "participants", "result"])
 
 st.subheader("Практики на региональном и федеральном уровне (пункт 9)")
 tables.listing("regional_practices", f.scope, f.year, name="Практики регионального и федерального уровня",

@@ -66,34 +66,43 @@ select org_type, year,
        coalesce(bit_or((1 << (item - 1))::integer) filter (where applicable and past_due), 0) as overdue_mask
 from frame group by all;
 
--- One row per (organization, year, roadmap item 1-11), reported or not: the status rule, once.
+-- The status rule, once, as scalar macros over the bit masks (bit item - 1) of fact_org_year and
+-- roadmap_masks: roadmap_status applies them per organization, queries.roadmap_status_counts per group
+-- of organizations with the same masks.
+create or replace macro item_bit(mask, item) as (mask >> (item - 1)) & 1 = 1;
+create or replace macro reported_status(item, done, started, not_started, not_needed) as
+    case when item_bit(done, item) then 'выполнено'
+         when item_bit(started, item) then 'в работе'
+         when item_bit(not_started, item) then 'не начато'
+         when item_bit(not_needed, item) then 'не требуется' end;
 -- status_shown: не требуется (item does not apply) | нет отчёта | просрочено | the reported status.
+create or replace macro status_shown(applicable, past_due, reported) as
+    case
+        when not applicable then 'не требуется'
+        when reported is null then 'нет отчёта'
+        when reported in ('выполнено', 'не требуется') then reported
+        when past_due then 'просрочено'
+        else reported
+    end;
+
+-- One row per (organization, year, roadmap item 1-11), reported or not.
+-- overdue: applies, reported as not done (в работе, не начато) and past its due date.
 create or replace macro roadmap_status(as_of) as table
 with frame as (
     select oy.org_code, oy.short_name, oy.org_type, oy.municipality, oy.year, i.item, i.short_title, i.title,
            make_date(oy.year, i.due_month, i.due_day) as due_date,
-           (m.applicable_mask >> (i.item - 1)) & 1 = 1 as applicable,
-           (m.overdue_mask >> (i.item - 1)) & 1 = 1 as past_due,
+           item_bit(m.applicable_mask, i.item) as applicable,
+           item_bit(m.overdue_mask, i.item) as past_due,
            coalesce(f.has_roadmap, false) as has_report,
-           case when (f.rm_done >> (i.item - 1)) & 1 = 1 then 'выполнено'
-                when (f.rm_started >> (i.item - 1)) & 1 = 1 then 'в работе'
-                when (f.rm_not_started >> (i.item - 1)) & 1 = 1 then 'не начато'
-                when (f.rm_not_needed >> (i.item - 1)) & 1 = 1 then 'не требуется' end as reported_status
+           reported_status(i.item, f.rm_done, f.rm_started, f.rm_not_started, f.rm_not_needed) as reported_status
     from org_years oy
     cross join roadmap_items i
     join roadmap_masks(as_of) m using (org_type, year)
     left join fact_org_year f using (org_code, year)
 )
 select * exclude (past_due),
-       case
-           when not applicable then 'не требуется'
-           when reported_status is null then 'нет отчёта'
-           when reported_status in ('выполнено', 'не требуется') then reported_status
-           when past_due then 'просрочено'
-           else reported_status
-       end as status_shown,
-       applicable and reported_status is not null and reported_status not in ('выполнено', 'не требуется')
-           and past_due as overdue
+       status_shown(applicable, past_due, reported_status) as status_shown,
+       status_shown(applicable, past_due, reported_status) = 'просрочено' as overdue
 from frame;
 
 -- roadmap_status with what the organization reported beside the status: done date, evidence, comment.
