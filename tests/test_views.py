@@ -172,6 +172,20 @@ def test_roadmap_status_shown_per_item(conn):
     assert str(rm.loc[4, "due_date"].date()) == "2025-10-31"
 
 
+@pytest.mark.parametrize("as_of", [date(2025, 3, 1), date(2025, 11, 15), date(2026, 1, 10), date(2026, 11, 1)])
+def test_overdue_items_are_the_overdue_rows_of_roadmap_status(conn, as_of):
+    """overdue_items expands bit masks; roadmap_status judges row by row; mart_org_kpi counts bits."""
+    for year in (2025, 2026):
+        rm = queries.roadmap(conn, ALL, year, as_of)
+        listed = queries.overdue_items(conn, ALL, year, as_of)
+        assert sorted(zip(listed["org_code"], listed["item"], strict=True)) == sorted(
+            zip(rm.loc[rm["overdue"], "org_code"], rm.loc[rm["overdue"], "item"], strict=True))
+        assert (rm.loc[rm["overdue"], "status_shown"] == "просрочено").all()
+        assert queries.org_kpi(conn, ALL, year, as_of)["items_overdue"].fillna(0).sum() == len(listed)
+    late = queries.overdue_items(conn, ALL, 2025, date(2026, 1, 10))
+    assert late["item"].tolist() == [4, 2, 3, 7]          # SCH, by due date: 31.10, then 31.12
+
+
 def test_item_8_applies_in_contest_years_and_is_overdue_after_october(conn):
     rm = queries.roadmap(conn, {"SCH"}, 2026, date(2026, 11, 24)).set_index("item")
     assert bool(rm.loc[8, "applicable"]) and rm.loc[8, "status_shown"] == "просрочено"
@@ -323,6 +337,15 @@ def test_a_limited_list_says_how_many_rows_there_are(conn):
     assert len(first) == 5 and (first["total_rows"] == len(full)).all()
     assert first.drop(columns="total_rows").equals(full.head(5))
     assert len(queries.completeness(conn, ALL, 2025, limit=500)) == len(full)
+    relevant = queries.completeness(conn, ALL, 2025, relevant=True)
+    first = queries.completeness(conn, ALL, 2025, relevant=True, limit=9)
+    assert len(relevant) < len(full) and (first["total_rows"] == len(relevant)).all()
+    assert first.drop(columns="total_rows").equals(relevant.head(9))
+    late = date(2026, 1, 10)
+    overdue = queries.overdue_items(conn, ALL, 2025, late)
+    first = queries.overdue_items(conn, ALL, 2025, late, limit=3)
+    assert len(first) == 3 and len(overdue) == 4 and (first["total_rows"] == 4).all()
+    assert first.drop(columns="total_rows").equals(overdue.head(3))
     assert queries.uncovered_young_teachers(conn, set(), 2025, limit=5).empty
 
 

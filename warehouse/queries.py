@@ -104,7 +104,7 @@ def _first(sql: str, order: str, limit: int | None) -> tuple[str, str]:
     top = "" if limit is None else f"order by {order} limit {int(limit)}"
     total = "" if limit is None else ", (select count(*) from rows) as total_rows"
     # ``rows`` is read twice (the first rows, the count): materialized, it is computed once.
-    return f"rows as materialized ({sql}), picked as (select * from rows {top})", total
+    return f"rows as ({sql}), picked as (select * from rows {top})", total
 
 
 def _one(conn: duckdb.DuckDBPyConnection, sql: str, *, scope: Collection[str] | None = None, **params) -> dict:
@@ -338,7 +338,7 @@ def roadmap_status_counts(conn: duckdb.DuckDBPyConnection, scope: Collection[str
             group by all
         )
         select i.item, i.short_title,
-               status_shown(item_bit(m.applicable_mask, i.item), item_bit(m.overdue_mask, i.item),
+               status_shown(bit_at(m.applicable_mask, i.item), bit_at(m.overdue_mask, i.item),
                             reported_status(i.item, g.rm_done, g.rm_started, g.rm_not_started, g.rm_not_needed))
                    as status_shown,
                sum(g.organizations)::bigint as organizations
@@ -360,14 +360,24 @@ def roadmap_items(conn: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
 
 def overdue_items(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None, *,
                   limit: int | None = None) -> pd.DataFrame:
-    """Items reported as not done whose due date has passed, with the organization's comment."""
-    ctes, total = _first("""
-        select org_code, short_name, year, item, short_title, due_date, reported_status
-        from roadmap_status($as_of::date)
-        where year = $year and overdue and org_code in (select org_code from scope_orgs)
-        """, "due_date, org_code, item", limit)
+    """Items reported as not done whose due date has passed, with the organization's comment. Expanded
+    from ``overdue_masks``: only the organizations and items that are overdue become rows, and the
+    count of all of them (``total_rows``, with ``limit``) is a sum of bits."""
+    top = "" if limit is None else f"order by due_date, org_code, item limit {int(limit)}"
+    total = "" if limit is None else ", (select sum(bit_count(overdue_mask)) from o) as total_rows"
     return _q(conn, f"""
-        with {ctes}
+        with o as (
+            select * from overdue_masks($as_of::date)
+            where year = $year and overdue_mask != 0 and org_code in (select org_code from scope_orgs)
+        ),
+        picked as (
+            select o.org_code, o.short_name, o.year, i.item, i.short_title,
+                   make_date(o.year, i.due_month, i.due_day) as due_date,
+                   reported_status(i.item, o.rm_done, o.rm_started, o.rm_not_started, o.rm_not_needed)
+                       as reported_status
+            from o join roadmap_items i on bit_at(o.overdue_mask, i.item)
+            {top}
+        )
         select p.org_code, p.short_name, p.item, p.short_title, p.due_date, p.reported_status, r.comment {total}
         from picked p left join stg_roadmap r using (org_code, year, item)
         """, scope=scope, year=year, as_of=as_of, order="due_date, org_code, item")
@@ -393,27 +403,45 @@ def roadmap_wide(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: 
 def completeness(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, *,
                  relevant: bool = False, limit: int | None = None) -> pd.DataFrame:
     """One row per (organization, dataset): uploaded or not, when, which version. ``relevant``: only
-    the datasets the organization owes or has uploaded anyway."""
-    ctes, total = _first("""
-        select org_code, short_name, org_type, year, dataset, dataset_title, sort, expected, uploaded, state
-        from completeness_state
-        where year = $year and ($relevant = false or expected or uploaded)
-              and org_code in (select org_code from scope_orgs)
-        """, "org_type, org_code, sort", limit)
+    the datasets the organization owes or has uploaded anyway.
+
+    With ``limit``: an organization has at most 7 rows, so the first ``limit`` rows are among the first
+    ``limit`` organizations; only theirs are expanded, and ``total_rows`` is counted from the masks."""
+    top = "" if limit is None else f"order by org_type, org_code limit {int(limit)}"
+    total = "" if limit is None else """, (
+            select sum(case when $relevant then relevant_datasets else (select count(*) from datasets) end)
+            from completeness_masks where year = $year and org_code in (select org_code from scope_orgs)
+        ) as total_rows"""
     return _q(conn, f"""
-        with {ctes}
-        select p.* exclude (year), u.current_since, u.first_loaded_at, u.version, u.rows, u.file_name,
-               u.uploaded_by {total}
-        from picked p left join fact_upload u using (org_code, year, dataset)
-        """, scope=scope, year=year, relevant=relevant, order="org_type, org_code, sort")
+        with orgs as (
+            select org_code from completeness_masks
+            where year = $year and ($relevant = false or relevant_datasets > 0)
+                  and org_code in (select org_code from scope_orgs)
+            {top}
+        )
+        select c.org_code, c.short_name, c.org_type, c.dataset, c.dataset_title, c.sort, c.expected, c.uploaded,
+               c.state, u.current_since, u.first_loaded_at, u.version, u.rows, u.file_name, u.uploaded_by {total}
+        from completeness_state c semi join orgs using (org_code)
+        left join fact_upload u using (org_code, year, dataset)
+        where c.year = $year and ($relevant = false or c.expected or c.uploaded)
+        order by c.org_type, c.org_code, c.sort {"" if limit is None else f"limit {int(limit)}"}
+        """, scope=scope, year=year, relevant=relevant)
 
 
 def completeness_counts(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
-    """Organizations per (dataset, state): the completeness of many organizations at a glance."""
+    """Organizations per (dataset, state): the completeness of many organizations at a glance, counted per
+    group of organizations with the same masks (not per row of completeness_state)."""
     return _q(conn, """
-        select dataset, dataset_title, sort, state, count(*) as organizations
-        from completeness_state
-        where year = $year and org_code in (select org_code from scope_orgs)
+        with groups as (
+            select expected_mask, uploaded_mask, count(*) as organizations
+            from completeness_masks
+            where year = $year and org_code in (select org_code from scope_orgs)
+            group by all
+        )
+        select d.dataset, d.title as dataset_title, d.sort,
+               upload_state(bit_at(g.expected_mask, d.sort), bit_at(g.uploaded_mask, d.sort)) as state,
+               sum(g.organizations)::bigint as organizations
+        from groups g cross join datasets d
         group by all
         """, scope=scope, year=year, order="sort, state")
 
