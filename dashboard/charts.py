@@ -62,7 +62,10 @@ def roadmap_matrix(df: pd.DataFrame, selectable: bool = True) -> alt.Chart:
     picked = alt.selection_point(name="org", fields=["org_code"], on="click")
     chart = alt.Chart(df).mark_rect(stroke="white", strokeWidth=1.5).encode(
         x=alt.X("item_label:O", title="Пункт дорожной карты · срок", sort=columns,
-                axis=alt.Axis(labelAngle=0, orient="top")),
+                # Two lines («4» over «31.10»): one line per column no longer fits and Vega drops every
+                # other label.
+                axis=alt.Axis(labelAngle=0, orient="top", labelOverlap=False,
+                              labelExpr="split(datum.label, ' · ')")),
         y=alt.Y("short_name:N", title=None, sort=order, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
         color=color,
         tooltip=[alt.Tooltip("short_name:N", title="Организация"), alt.Tooltip("item:O", title="Пункт"),
@@ -81,11 +84,11 @@ def coverage_bars(df: pd.DataFrame, of_total: int | None = None) -> alt.Chart:
     the lowest. ``of_total``: how many organizations have the figure, when ``df`` holds only the lowest.
     """
     d = df.dropna(subset=["young_coverage_pct"]).sort_values(["young_coverage_pct", "short_name"])
-    title = "Охват молодых педагогов наставничеством"
+    title: str | list[str] = "Охват молодых педагогов наставничеством"
     total = max(len(d), of_total or 0)
     if total > TOP_N:
         d = d.head(TOP_N)
-        title += f" — {TOP_N} из {_n(total)} организаций, с самым низким охватом"
+        title = [title, f"{TOP_N} из {_n(total)} организаций, с самым низким охватом"]
     d = d.assign(pct_text=d["young_coverage_pct"].map(_pct_text),
                  band=pd.cut(d["young_coverage_pct"], [-1, BENCHMARK_PCT - 1e-9, GOAL_PCT - 1e-9, 101],
                              labels=["ниже 70 %", "70–99 %", "100 %"]).astype(str))
@@ -98,7 +101,10 @@ def coverage_bars(df: pd.DataFrame, of_total: int | None = None) -> alt.Chart:
                  alt.Tooltip("young_covered:Q", title="С наставником"),
                  alt.Tooltip("young_teachers:Q", title="Молодых педагогов")],
     )
-    return (bars + _goal_rules()).properties(height=alt.Step(ROW_PX), title=title)
+    # The value beside each bar: a 0 % bar has no length, and the row must not look empty.
+    values = bars.mark_text(align="left", dx=3, fontSize=11, color="#333").encode(
+        text="pct_text:N", color=alt.value("#333"))
+    return (bars + values + _goal_rules()).properties(height=alt.Step(ROW_PX), title=title)
 
 
 def _goal_rules() -> alt.LayerChart:

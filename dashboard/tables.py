@@ -116,7 +116,7 @@ def audited_export(sheet: export.Sheet, fmt: str, file: str, login: str, org: st
     return data_
 
 
-NAMES = 50   # organizations named in a sentence («Без партнёров: ...»); the rest are counted
+NAMES = 12   # organizations named in a sentence («Без партнёров: ...»); the rest are counted
 
 
 def names(df: pd.DataFrame) -> str:

@@ -6,27 +6,28 @@ from dashboard import charts, data, filters, tables
 
 f = filters.current()
 st.title("Обзор")
-st.caption(f"{f.label}. Организаций в выборке: {len(f.scope)}.")
+st.caption(f"{f.label}. Организаций в выборке: {tables.num(len(f.scope))}.")
 
 city = data.get("city_summary", f.scope, f.year, as_of=f.as_of)
 c1, c2, c3, c4, c5 = st.columns(5)
-c1.metric("Дорожная карта выполнена", tables.pct(city["done_pct"]),
-          help="Пункты «выполнено» из всех отчётных пунктов, кроме «не требуется». "
+c1.metric("Дорожная карта", tables.pct(city["done_pct"]),
+          help="Выполнено: пункты «выполнено» из всех отчётных пунктов, кроме «не требуется». "
                f"Отчитались {city['roadmap_reported']} из {city['organizations']} организаций.")
-c1.caption(f"Просрочено пунктов: **{tables.num(city['items_overdue'])}** "
+c1.caption(f"выполнено; просрочено пунктов: **{tables.num(city['items_overdue'])}** "
            f"в {tables.num(city['orgs_with_overdue'])} организациях")
 c2.metric("Наставников", tables.num(city["mentors"]),
           help=f"По данным {city['mentors_reported']} из {city['organizations']} организаций.")
 c2.caption(f"Педагогов-наставников: {tables.pct(city['teachers_mentor_pct'])} педагогов")
 cov = city["young_coverage_pct"]
-c3.metric("Охват молодых педагогов", tables.pct(cov),
+c3.metric("Охват молодых", tables.pct(cov),
           delta=None if cov is None else f"{cov - charts.BENCHMARK_PCT:+.1f}".replace(".", ",") + " п. п. к 70 %",
           delta_color="normal", help="Цель приказа — каждый молодой педагог (100 %); ориентир проекта "
                                      "«Учитель будущего» — не менее 70 %; стрелка — разница с ориентиром.")
 c3.caption(f"С наставником {tables.num(city['young_covered'])} из {tables.num(city['young_teachers'])}")
-c4.metric("Организаций с партнёрами", f"{tables.num(city['orgs_with_partners'])} из {city['organizations']}",
-          help=f"Файл партнёров загрузили {city['partners_reported']} организаций.")
-c4.caption(f"Партнёров всего: {tables.num(city['partners'])}")
+c4.metric("С партнёрами", tables.num(city["orgs_with_partners"]),
+          help=f"Организаций, у которых есть партнёры. Файл партнёров загрузили "
+               f"{tables.num(city['partners_reported'])} организаций.")
+c4.caption(f"организаций из {tables.num(city['organizations'])}; партнёров всего: {tables.num(city['partners'])}")
 c5.metric("Мероприятий", tables.num(city["events"]))
 c5.caption(f"Практик на региональном и федеральном уровне: {tables.num(city['practices_regional_federal'])}")
 
