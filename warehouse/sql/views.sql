@@ -143,6 +143,9 @@ create or replace view mart_young_teachers as select * from fact_young_teacher;
 -- One row per mentor of a current mentors snapshot with their load (pairs «в работе»).
 create or replace view mart_mentor_load as select * from fact_mentor;
 
+-- A count of a file that was uploaded (0 when it holds no such rows), NULL when the file is missing.
+create or replace macro if_reported(has_file, n) as case when has_file then coalesce(n, 0) end;
+
 -- One row per (organization, year): every figure of DOMAIN.md for that organization.
 -- A figure whose file is missing is NULL ("нет данных"), never 0. The counts come from fact_org_year;
 -- the roadmap items are judged here against the organization's type and as_of.
@@ -174,31 +177,31 @@ final as (
                as items_overdue,
            bit_count(f.applicable_mask & ~coalesce(f.rm_due | f.rm_not_needed, 0))::bigint as items_unreported,
            -- staff and young teachers
-           case when f.has_staff then coalesce(f.teachers, 0) end as teachers,
-           case when f.has_staff then coalesce(f.young_teachers, 0) end as young_teachers,
-           case when f.has_staff then coalesce(f.teachers_with_difficulties, 0) end as teachers_with_difficulties,
-           case when f.has_staff and f.has_pairs then coalesce(f.young_covered, 0) end as young_covered,
+           if_reported(f.has_staff, f.teachers) as teachers,
+           if_reported(f.has_staff, f.young_teachers) as young_teachers,
+           if_reported(f.has_staff, f.teachers_with_difficulties) as teachers_with_difficulties,
+           if_reported(f.has_staff and f.has_pairs, f.young_covered) as young_covered,
            case when f.has_staff and f.has_pairs and f.young_teachers > 0
                 then round(100.0 * coalesce(f.young_covered, 0) / f.young_teachers, 1) end as young_coverage_pct,
-           case when f.has_staff and f.has_pairs then coalesce(f.difficulties_covered, 0) end
+           if_reported(f.has_staff and f.has_pairs, f.difficulties_covered)
                as difficulties_covered,
            -- mentors and pairs
-           case when f.has_mentors then coalesce(f.mentors, 0) end as mentors,
-           case when f.has_mentors then coalesce(f.mentors_teachers, 0) end as mentors_teachers,
-           case when f.has_mentors then coalesce(f.mentors_students, 0) end as mentors_students,
-           case when f.has_mentors then coalesce(f.mentors_university_students, 0) end as mentors_university_students,
-           case when f.has_mentors then coalesce(f.mentors_employers, 0) end as mentors_employers,
-           case when f.has_mentors then coalesce(f.mentors_other, 0) end as mentors_other,
-           case when f.has_mentors then coalesce(f.mentors_of_teachers, 0) end as mentors_of_teachers,
-           case when f.has_mentors then coalesce(f.mentors_of_students, 0) end as mentors_of_students,
-           case when f.has_mentors then coalesce(f.mentors_trained, 0) end as mentors_trained,
+           if_reported(f.has_mentors, f.mentors) as mentors,
+           if_reported(f.has_mentors, f.mentors_teachers) as mentors_teachers,
+           if_reported(f.has_mentors, f.mentors_students) as mentors_students,
+           if_reported(f.has_mentors, f.mentors_university_students) as mentors_university_students,
+           if_reported(f.has_mentors, f.mentors_employers) as mentors_employers,
+           if_reported(f.has_mentors, f.mentors_other) as mentors_other,
+           if_reported(f.has_mentors, f.mentors_of_teachers) as mentors_of_teachers,
+           if_reported(f.has_mentors, f.mentors_of_students) as mentors_of_students,
+           if_reported(f.has_mentors, f.mentors_trained) as mentors_trained,
            case when f.has_mentors and f.has_staff and f.teachers > 0
                 then round(100.0 * coalesce(f.teachers_who_mentor, 0) / f.teachers, 1) end as teachers_mentor_pct,
-           case when f.has_mentors and f.has_pairs then coalesce(f.mentors_overloaded, 0) end as mentors_overloaded,
-           case when f.has_pairs then coalesce(f.pairs, 0) end as pairs,
-           case when f.has_pairs then coalesce(f.pairs_active, 0) end as pairs_active,
-           case when f.has_pairs then coalesce(f.pairs_completed, 0) end as pairs_completed,
-           case when f.has_pairs then coalesce(f.pairs_with_programme, 0) end as pairs_with_programme,
+           if_reported(f.has_mentors and f.has_pairs, f.mentors_overloaded) as mentors_overloaded,
+           if_reported(f.has_pairs, f.pairs) as pairs,
+           if_reported(f.has_pairs, f.pairs_active) as pairs_active,
+           if_reported(f.has_pairs, f.pairs_completed) as pairs_completed,
+           if_reported(f.has_pairs, f.pairs_with_programme) as pairs_with_programme,
            case when f.has_pairs and f.mentors > 0
                 then round(1.0 * coalesce(f.pairs_active, 0) / f.mentors, 2) end as mentor_load_avg,
            -- students (federal indicator); the file is one row of totals
@@ -206,15 +209,15 @@ final as (
            case when f.students_10_18 > 0 then round(100.0 * f.mentee_students / f.students_10_18, 1) end
                as mentee_students_pct,
            -- partners and events
-           case when f.has_partners then coalesce(f.partners, 0) end as partners,
-           case when f.has_partners then coalesce(f.partners_with_mentors, 0) end as partners_with_mentors,
-           case when f.has_partners then coalesce(f.mentors_from_partners, 0) end as mentors_from_partners,
-           case when f.has_events then coalesce(f.events, 0) end as events,
-           case when f.has_events then coalesce(f.events_item5, 0) end as events_item5,
-           case when f.has_events then coalesce(f.events_item6, 0) end as events_item6,
-           case when f.has_events then coalesce(f.practices, 0) end as practices,
-           case when f.has_events then coalesce(f.practices_regional_federal, 0) end as practices_regional_federal,
-           case when f.has_events then coalesce(f.contest_awards, 0) end as contest_awards,
+           if_reported(f.has_partners, f.partners) as partners,
+           if_reported(f.has_partners, f.partners_with_mentors) as partners_with_mentors,
+           if_reported(f.has_partners, f.mentors_from_partners) as mentors_from_partners,
+           if_reported(f.has_events, f.events) as events,
+           if_reported(f.has_events, f.events_item5) as events_item5,
+           if_reported(f.has_events, f.events_item6) as events_item6,
+           if_reported(f.has_events, f.practices) as practices,
+           if_reported(f.has_events, f.practices_regional_federal) as practices_regional_federal,
+           if_reported(f.has_events, f.contest_awards) as contest_awards,
            -- item 4: the mentors file of year Y arrived by 31.10.Y
            f.mentors_first_loaded_at,
            case when f.mentors_first_loaded_at is not null
