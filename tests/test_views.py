@@ -346,6 +346,10 @@ def test_a_limited_list_says_how_many_rows_there_are(conn):
     first = queries.overdue_items(conn, ALL, 2025, late, limit=3)
     assert len(first) == 3 and len(overdue) == 4 and (first["total_rows"] == 4).all()
     assert first.drop(columns="total_rows").equals(overdue.head(3))
+    kpis = queries.org_kpi(conn, ALL, 2025, late)
+    first = queries.org_kpi(conn, ALL, 2025, late, limit=2)
+    assert len(first) == 2 and len(kpis) == 4 and (first["total_rows"] == 4).all()
+    assert first.drop(columns="total_rows").equals(kpis.head(2))
     assert queries.uncovered_young_teachers(conn, set(), 2025, limit=5).empty
 
 

@@ -96,17 +96,6 @@ def _arrow(conn: duckdb.DuckDBPyConnection, sql: str, params: dict) -> pa.Table:
         return result.to_arrow_table()
 
 
-def _first(sql: str, order: str, limit: int | None) -> tuple[str, str]:
-    """For a list whose rows are costly to complete (a wide figure row, a join for a comment): the CTEs
-    ``rows`` (``sql``: the keys and sort columns of every row) and ``picked`` (the first ``limit`` of
-    them, or all), and the ``total_rows`` column to select beside the completed rows of ``picked``.
-    Completing only the rows shown keeps a national list as fast as the city's."""
-    top = "" if limit is None else f"order by {order} limit {int(limit)}"
-    total = "" if limit is None else ", (select count(*) from rows) as total_rows"
-    # ``rows`` is read twice (the first rows, the count): materialized, it is computed once.
-    return f"rows as ({sql}), picked as (select * from rows {top})", total
-
-
 def _one(conn: duckdb.DuckDBPyConnection, sql: str, *, scope: Collection[str] | None = None, **params) -> dict:
     """The one row of an aggregate query, as a dict of plain Python values."""
     if "as_of" in params and params["as_of"] is None:
@@ -194,12 +183,15 @@ def org_facets(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd.Da
 def org_kpi(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None, *,
             limit: int | None = None) -> pd.DataFrame:
     """One row per organization in scope: every figure of DOMAIN.md for the year (NULL = no data)."""
-    ctes, total = _first("""
-        select org_code, org_type from org_years
-        where year = $year and org_code in (select org_code from scope_orgs)
-        """, "org_type, org_code", limit)
+    # The figure row is wide: only the organizations shown are completed; ``total_rows`` counts them all.
+    top = "" if limit is None else f"order by org_type, org_code limit {int(limit)}"
+    total = "" if limit is None else ", (select count(*) from orgs) as total_rows"
     return _q(conn, f"""
-        with {ctes}
+        with orgs as (
+            select org_code, org_type from org_years
+            where year = $year and org_code in (select org_code from scope_orgs)
+        ),
+        picked as (select * from orgs {top})
         select k.* {total} from mart_org_kpi($as_of::date) k semi join picked p using (org_code)
         where k.year = $year
         """, scope=scope, year=year, as_of=as_of, order="org_type, org_code")
