@@ -25,14 +25,6 @@ MB = 1024 * 1024
 CLI_MAX_BYTES = 200 * MB   # the command line takes national-scale files
 APP_MAX_BYTES = 10 * MB    # the app refuses larger uploads (issue: accounts and uploads)
 
-# Which other datasets of the same organization and year a dataset refers to, and through what:
-# (other dataset, its column, our column). Used both ways: a new file must point at existing
-# rows, and a new file of the referred dataset is warned about rows it would orphan.
-REFERENCES = {
-    "mentors": [("staff", "teacher_id", "teacher_id")],
-    "mentorships": [("mentors", "mentor_id", "mentor_id"), ("staff", "teacher_id", "mentee_id")],
-}
-
 
 @dataclass
 class Prepared:
@@ -109,12 +101,12 @@ def resolve_target(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str 
 
 
 def _context(conn, ds: Dataset, org_code: str, year: int) -> Context:
+    """The reporting year and the current IDs of every dataset the declaration refers to."""
     if ds.registry:
         return Context()
-    ids = {}
-    for other, column, _ in REFERENCES.get(ds.name, []):
-        ids[other] = snapshots.current_values(conn, other, column, org_code, year)
-    return Context(year=year, org_code=org_code, teacher_ids=ids.get("staff"), mentor_ids=ids.get("mentors"))
+    known = {ref.dataset: snapshots.current_values(conn, ref.dataset, ref.target, org_code, year)
+             for ref in ds.references}
+    return Context(year=year, org_code=org_code, known=known)
 
 
 def _orphan_warnings(conn, ds: Dataset, org_code: str, year: int, prepared: Prepared) -> None:
@@ -130,16 +122,18 @@ def _orphan_warnings(conn, ds: Dataset, org_code: str, year: int, prepared: Prep
                 expected="все организации, которые уже загружали файлы; их данные сохранятся, но не будут "
                          "видны в отчётах, пока их нет в реестре"))
         return
-    for referrer, refs in REFERENCES.items():
-        for other, column, ref_column in refs:
-            if other != ds.name or column not in table.column_names:
+    # The declared references read the other way: which datasets point at this one's IDs.
+    for referrer in DATASETS.values():
+        for ref in referrer.references:
+            column = ref.target
+            if ref.dataset != ds.name or column not in table.column_names:
                 continue
-            used = snapshots.current_values(conn, referrer, ref_column, org_code, year)
+            used = snapshots.current_values(conn, referrer.name, ref.column, org_code, year)
             if not used:
                 continue
             gone = sorted(used - set(table.column(column).to_pylist()))
             if gone:
-                title = DATASETS[referrer].title
+                title = referrer.title
                 shown = ", ".join(gone[:10]) + ("…" if len(gone) > 10 else "")
                 prepared.report.add(Issue(
                     WARNING, f"На эти ID ссылается загруженный файл «{title}»", column=ds.field(column).title,

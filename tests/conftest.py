@@ -23,7 +23,8 @@ from pathlib import Path
 import pytest
 
 from ingest import load
-from warehouse import db, snapshots
+from ingest.schemas import DATASETS
+from warehouse import db
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -45,7 +46,7 @@ ORGANIZATIONS_CSV = (
 ).encode("cp1251")
 
 # Tables whose row counts prove that a refused upload changed nothing.
-DATA_TABLES = tuple(f"raw_{d}" for d in snapshots.DATASETS) + ("snapshots",)
+DATA_TABLES = tuple(d.table for d in DATASETS.values()) + ("snapshots",)
 
 
 @pytest.fixture

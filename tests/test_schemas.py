@@ -42,8 +42,8 @@ def check(make_csv):
     def run(dataset: str, rows: list[list], year: int | None = YEAR, teachers=None, mentors=None) -> Validated:
         ds = DATASETS[dataset]
         ctx = Context(year=year, org_code="СОШ1",
-                      teacher_ids=None if teachers is None else frozenset(teachers),
-                      mentor_ids=None if mentors is None else frozenset(mentors))
+                      known={"staff": None if teachers is None else frozenset(teachers),
+                             "mentors": None if mentors is None else frozenset(mentors)})
         return validate(read_table(make_csv(rows), ds), ds, ctx)
     return run
 

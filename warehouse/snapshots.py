@@ -16,6 +16,7 @@ that lock serializes every writer. Uploads are rare and short; readers are never
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,11 +29,9 @@ import pyarrow as pa
 
 from warehouse import facts
 
-# The datasets with a raw_<name> table. Table names are built only from this set (identifiers
-# cannot be bound as parameters).
-DATASETS = ("organizations", "roadmap", "staff", "mentors", "mentorships", "partners", "events", "students")
 REGISTRY_ORG, REGISTRY_YEAR = "*", 0   # where the organizations registry is kept
 MAX_STORED_ISSUES = 1000
+_IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,40}")
 _WRITE_LOCK = threading.Lock()         # see the module docstring: one write transaction at a time
 
 
@@ -70,7 +69,10 @@ def _rollback(conn: duckdb.DuckDBPyConnection) -> None:
 
 
 def _table(dataset: str) -> str:
-    if dataset not in DATASETS:
+    """``raw_<dataset>``. The datasets are declared in ``ingest/schemas`` and created by migrations; the
+    warehouse knows them by their tables. Identifiers cannot be bound as parameters, so a name is
+    used in SQL only when it is a plain snake_case word (and the table must then exist)."""
+    if not _IDENTIFIER.fullmatch(dataset):
         raise ValueError(f"unknown dataset {dataset!r}")
     return f"raw_{dataset}"
 

@@ -1,9 +1,19 @@
-"""The building blocks of dataset schemas: fields, rules, the validation context.
+"""The building blocks of dataset declarations: fields, references, rules, the validation context.
 
-A :class:`Dataset` knows its fields (the Russian template titles, English snake_case names,
-aliases, types, allowed values) and its row-level rules; :meth:`Dataset.schema` turns them into a
-pandera ``DataFrameSchema`` for one upload (the context carries the reporting year and the IDs of
-the organization's other datasets for the cross-dataset rules).
+A :class:`Dataset` is the one declaration of a dataset (one module of ``ingest/schemas`` each): its
+fields (the Russian template titles, English snake_case names, aliases, types, allowed values), its
+grain and key, its references to other datasets of the same organization and year, which types of
+organization owe it, whether a header-only file means «none», and its own row rules. Everything
+else derives from it:
+
+- :meth:`Dataset.schema` — the pandera ``DataFrameSchema`` of one upload (the context carries the
+  reporting year and the IDs of the datasets it refers to);
+- :meth:`Dataset.all_rules` — its own rules plus the cross-dataset rules made from ``references``;
+  ``ingest.load`` makes the orphan warnings from the same references, read the other way;
+- :meth:`Dataset.ddl` — the ``raw_*`` table, the ``stg_*`` view and the reference rows
+  (``datasets``, ``expected_datasets``) its migration creates (``python -m ingest ddl NAME`` prints
+  them; ``tests/test_catalog.py`` checks the migrated warehouse equals them);
+- the templates (``ingest.templates``), the titles (``DATASET_TITLES``), the demo's columns.
 
 Type coercion (text to number, date, yes/no) happens before pandera, in :mod:`ingest.parse`,
 because pandera reports only the coercion failure of a column and none of its value checks.
@@ -12,7 +22,7 @@ because pandera reports only the coercion failure of a column and none of its va
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -25,7 +35,19 @@ TEXT, INT, DATE, BOOL, ENUM = "text", "int", "date", "bool", "enum"
 # pandas dtypes of the typed frame that pandera validates.
 DTYPES = {TEXT: "str", ENUM: "str", INT: "Int64", DATE: "datetime64[s]", BOOL: "boolean"}
 
+# Warehouse column types of the kinds (the ``raw_*`` tables).
+SQL_TYPES = {TEXT: "varchar", ENUM: "varchar", INT: "integer", DATE: "date", BOOL: "boolean"}
+
 URL_RE = r"(?i)^https?://[^\s/$.?#][^\s]*\.[^\s]+$"
+
+# The types of organization of the registry (DOMAIN.md); a dataset declares which of them owe it.
+ORG_TYPES = (
+    "общеобразовательная",
+    "дошкольная",
+    "дополнительного образования",
+    "орган управления образованием",
+)
+SCHOOL, KINDERGARTEN, ADDITIONAL, DEPARTMENT = ORG_TYPES
 
 
 @dataclass(frozen=True)
@@ -64,13 +86,31 @@ class Field:
 
 
 @dataclass(frozen=True)
+class Reference:
+    """A column whose values must be IDs of another dataset of the same organization and year.
+
+    Checked both ways: a new file must point at rows that exist (:meth:`Dataset.all_rules`), and a
+    new file of the referred dataset is warned about the rows it would orphan (``ingest.load``).
+    """
+
+    column: str                          # our column
+    dataset: str                         # the dataset referred to
+    target: str                          # its column (its key)
+    when: tuple[str, str] | None = None  # only in rows where this (column, value) holds
+
+
+@dataclass(frozen=True)
 class Context:
-    """What a schema needs to know beyond the file itself."""
+    """What a schema needs to know beyond the file itself.
+
+    ``known`` maps each referred dataset (``Dataset.references``) to the values of its referred
+    column in the organization's current snapshot for the year; a dataset that is absent or None
+    has not been uploaded.
+    """
 
     year: int | None = None
     org_code: str | None = None
-    teacher_ids: frozenset[str] | None = None   # the organization's staff for the year; None: not uploaded
-    mentor_ids: frozenset[str] | None = None    # the organization's mentors for the year; None: not uploaded
+    known: Mapping[str, frozenset[str] | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -87,11 +127,17 @@ class Rule:
 
 @dataclass(frozen=True)
 class Dataset:
-    name: str
-    title: str                                    # Russian name: «Педагоги»
+    name: str                                     # snake_case: the CLI's name, ``raw_<name>``, ``stg_<name>``
+    title: str                                    # Russian name: «Педагоги» (also the template's sheet)
     grain: str                                    # one row per ...
     fields: tuple[Field, ...]
+    # Where it stands in every list of datasets, 0 for the registry; for the others also its bit in
+    # the warehouse's integer masks of datasets (``datasets.sort``, bit sort - 1): 1 to 31.
+    order: int = 31
+    owed_by: tuple[str, ...] = ()                 # the types of organization that upload it every year
     key: tuple[str, ...] = ()                     # unique within a file
+    references: tuple[Reference, ...] = ()        # IDs that must exist in another dataset's current file
+    objects: str = ""                             # what a person uploads, accusative: «затем наставников»
     registry: bool = False                        # the organizations registry: no org and year
     single_row: bool = False
     # A file with a header and no rows says "we have none" (no partners, no events); for these
@@ -105,6 +151,56 @@ class Dataset:
     @property
     def required(self) -> list[Field]:
         return [f for f in self.fields if f.required]
+
+    @property
+    def table(self) -> str:
+        """The warehouse table of every accepted version's rows."""
+        return f"raw_{self.name}"
+
+    @property
+    def view(self) -> str:
+        """The view of the current rows (``organizations`` for the registry)."""
+        return self.name if self.registry else f"stg_{self.name}"
+
+    def all_rules(self, ctx: Context) -> list[Rule]:
+        """The dataset's own rules, then one rule per reference (the referred file must be uploaded
+        and must hold the ID). Their order numbers the checks: never filter this list."""
+        return list(self.rules(ctx)) + [rule for ref in self.references for rule in self._reference_rules(ref, ctx)]
+
+    def _reference_rules(self, ref: Reference, ctx: Context) -> list[Rule]:
+        from ingest.schemas import DATASETS  # the registry imports this module
+
+        other = DATASETS[ref.dataset]
+        def applies(d: pd.DataFrame) -> pd.Series:
+            return d[ref.when[0]] == ref.when[1] if ref.when else pd.Series(True, index=d.index)
+
+        uses = (ref.when[0], ref.column) if ref.when else (ref.column,)
+        known = ctx.known.get(ref.dataset)
+        if known is None:
+            return [Rule(ref.column, f"Файл «{other.title}» за этот год ещё не загружен",
+                         f"сначала загрузите файл «{other.title}» за {ctx.year} год, затем {self.objects}",
+                         lambda d: ~applies(d) | d[ref.column].isna(), uses=uses)]
+        return [Rule(ref.column, f"{self.field(ref.column).title} не найден в файле «{other.title}»",
+                     f"ID из загруженного файла «{other.title}» за {ctx.year} год",
+                     lambda d: ~applies(d) | d[ref.column].isna() | d[ref.column].isin(known), uses=uses)]
+
+    def ddl(self) -> str:
+        """The SQL that creates the dataset in the warehouse: what its migration holds.
+
+        The ``raw_*`` table (every accepted version's typed rows under their upload id and spreadsheet
+        row number), the view of the current rows (joined to this dataset's snapshots only), and the
+        reference rows: the dataset in ``datasets`` and the types that owe it in ``expected_datasets``.
+        """
+        columns = ", ".join(f"{f.name} {SQL_TYPES[f.kind]}" for f in self.fields)
+        create = f"create table {self.table} (upload_id bigint not null, row_no integer not null, {columns});"
+        if self.registry:
+            return (f"{create}\ncreate view {self.view} as select r.* exclude (upload_id, row_no) from {self.table} r "
+                    f"join (select upload_id from snapshots where dataset = '{self.name}') s using (upload_id);")
+        owed = "".join(f"\ninsert into expected_datasets values ('{t}', '{self.name}');" for t in self.owed_by)
+        return (f"{create}\ncreate view {self.view} as select s.org_code, s.year, r.* exclude (upload_id) "
+                f"from {self.table} r join (select upload_id, org_code, year from snapshots "
+                f"where dataset = '{self.name}') s using (upload_id);"
+                f"\ninsert into datasets values ('{self.name}', '{self.title}', {self.order});{owed}")
 
     def schema(self, ctx: Context, present: set[str], severity: str = ERROR) -> pa.DataFrameSchema:
         """The pandera schema of the checks of one severity, for the columns present in the file.
@@ -127,7 +223,7 @@ class Dataset:
                 )
         checks = [
             pa.Check(rule.test, name=f"rule|{i}", error=f"rule|{i}")
-            for i, rule in enumerate(self.rules(ctx))
+            for i, rule in enumerate(self.all_rules(ctx))
             if rule.severity == severity and set(rule.uses or (rule.column,)) <= present
         ]
         return pa.DataFrameSchema(columns, checks=checks, strict=False, coerce=False)
@@ -136,7 +232,7 @@ class Dataset:
         """(field, problem, expected) of a check name produced by :meth:`schema`."""
         kind, idx = check.split("|")
         if kind == "rule":
-            rule = self.rules(ctx)[int(idx)]
+            rule = self.all_rules(ctx)[int(idx)]
             return rule.column, rule.problem, rule.expected
         f = self.field(kind)
         problem, expected, _ = self._column_checks(f)[int(idx)]

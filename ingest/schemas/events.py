@@ -1,6 +1,18 @@
 """events: one row per event the organization ran or took part in (roadmap items 1, 5, 6, 8, 9)."""
 
-from ingest.schemas.base import DATE, ENUM, INT, TEXT, Context, Dataset, Field, Rule, url_field, year_rule
+from ingest.schemas.base import (
+    DATE,
+    ENUM,
+    INT,
+    ORG_TYPES,
+    TEXT,
+    Context,
+    Dataset,
+    Field,
+    Rule,
+    url_field,
+    year_rule,
+)
 
 LEVELS = ("ОО", "муниципальный", "региональный", "федеральный")
 KINDS = (
@@ -22,6 +34,8 @@ EVENTS = Dataset(
     name="events",
     title="Мероприятия",
     grain="одна строка — одно мероприятие",
+    order=6,
+    owed_by=ORG_TYPES,          # the department runs the city's events (items 5, 6, 8)
     allow_empty=True,
     fields=(
         Field("event_date", "Дата", DATE, required=True, aliases=("дата проведения",), example="15.10.2025"),

@@ -1,6 +1,19 @@
 """mentors: one row per mentor of the organization (the mentor base of roadmap item 4)."""
 
-from ingest.schemas.base import BOOL, DATE, ENUM, TEXT, Context, Dataset, Field, Rule
+from ingest.schemas.base import (
+    ADDITIONAL,
+    BOOL,
+    DATE,
+    ENUM,
+    KINDERGARTEN,
+    SCHOOL,
+    TEXT,
+    Context,
+    Dataset,
+    Field,
+    Reference,
+    Rule,
+)
 
 MENTOR_TYPES = ("педагог", "обучающийся", "студент", "представитель работодателя", "другое")
 MENTORS_WHOM = ("педагогов", "обучающихся", "педагогов и обучающихся")
@@ -8,31 +21,24 @@ MENTORS_WHOM = ("педагогов", "обучающихся", "педагог�
 
 def _rules(ctx: Context) -> list[Rule]:
     is_teacher = lambda d: d["mentor_type"] == "педагог"  # noqa: E731
-    rules = [
+    return [
         Rule("teacher_id", "Не указан ID педагога у наставника-педагога",
              "ID педагога из файла «Педагоги», если тип наставника «педагог»",
              lambda d: ~is_teacher(d) | d["teacher_id"].notna(), uses=("mentor_type", "teacher_id")),
     ]
-    if ctx.teacher_ids is None:
-        rules.append(Rule(
-            "teacher_id", "Файл «Педагоги» за этот год ещё не загружен",
-            f"сначала загрузите файл «Педагоги» за {ctx.year} год, затем наставников",
-            lambda d: d["teacher_id"].isna(), uses=("teacher_id",)))
-    else:
-        known = ctx.teacher_ids
-        rules.append(Rule(
-            "teacher_id", "ID педагога не найден в файле «Педагоги»",
-            f"ID из загруженного файла «Педагоги» за {ctx.year} год",
-            lambda d: d["teacher_id"].isna() | d["teacher_id"].isin(known), uses=("teacher_id",)))
-    return rules
 
 
 MENTORS = Dataset(
     name="mentors",
     title="Наставники",
     grain="одна строка — один наставник",
+    order=3,
+    owed_by=(SCHOOL, KINDERGARTEN, ADDITIONAL),
     allow_empty=True,
     key=("mentor_id",),
+    # A teacher mentor is a teacher of the staff file (DOMAIN.md, «ID педагога ... must exist in staff»).
+    references=(Reference("teacher_id", "staff", "teacher_id"),),
+    objects="наставников",
     fields=(
         Field("mentor_id", "ID наставника", TEXT, required=True, aliases=("id", "код наставника"), example="Н-01"),
         Field("full_name", "ФИО", TEXT, required=True, aliases=("фио наставника", "name"),

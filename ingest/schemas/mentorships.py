@@ -3,7 +3,22 @@
 import pandas as pd
 
 from ingest.errors import WARNING
-from ingest.schemas.base import BOOL, DATE, ENUM, INT, TEXT, Context, Dataset, Field, Rule, url_field
+from ingest.schemas.base import (
+    ADDITIONAL,
+    BOOL,
+    DATE,
+    ENUM,
+    INT,
+    KINDERGARTEN,
+    SCHOOL,
+    TEXT,
+    Context,
+    Dataset,
+    Field,
+    Reference,
+    Rule,
+    url_field,
+)
 
 MENTEE_TYPES = ("педагог", "обучающийся")
 MENTEE_CATEGORIES = (
@@ -65,25 +80,6 @@ def _rules(ctx: Context) -> list[Rule]:
         y = ctx.year
         rules.append(Rule("start_date", "Пара начинается после отчётного года", f"дата начала не позже 31.12.{y}",
                           lambda d: d["start_date"].isna() | (d["start_date"].dt.year <= y), uses=("start_date",)))
-    if ctx.mentor_ids is None:
-        rules.append(Rule("mentor_id", "Файл «Наставники» за этот год ещё не загружен",
-                          f"сначала загрузите файл «Наставники» за {ctx.year} год, затем пары",
-                          lambda d: d["mentor_id"].isna(), uses=("mentor_id",)))
-    else:
-        mentors = ctx.mentor_ids
-        rules.append(Rule("mentor_id", "ID наставника не найден в файле «Наставники»",
-                          f"ID из загруженного файла «Наставники» за {ctx.year} год",
-                          lambda d: d["mentor_id"].isna() | d["mentor_id"].isin(mentors), uses=("mentor_id",)))
-    if ctx.teacher_ids is None:
-        rules.append(Rule("mentee_id", "Файл «Педагоги» за этот год ещё не загружен",
-                          f"сначала загрузите файл «Педагоги» за {ctx.year} год, затем пары",
-                          lambda d: ~teacher(d) | d["mentee_id"].isna(), uses=("mentee_type", "mentee_id")))
-    else:
-        staff = ctx.teacher_ids
-        rules.append(Rule("mentee_id", "ID наставляемого не найден в файле «Педагоги»",
-                          f"ID из загруженного файла «Педагоги» за {ctx.year} год",
-                          lambda d: ~teacher(d) | d["mentee_id"].isna() | d["mentee_id"].isin(staff),
-                          uses=("mentee_type", "mentee_id")))
     return rules
 
 
@@ -91,8 +87,14 @@ MENTORSHIPS = Dataset(
     name="mentorships",
     title="Наставнические пары",
     grain="одна строка — одна наставническая пара или группа",
+    order=4,
+    owed_by=(SCHOOL, KINDERGARTEN, ADDITIONAL),
     allow_empty=True,
     key=("pair_id",),
+    # A pair's mentor is in the mentors file; a teacher mentee is a teacher of the staff file.
+    references=(Reference("mentor_id", "mentors", "mentor_id"),
+                Reference("mentee_id", "staff", "teacher_id", when=("mentee_type", "педагог"))),
+    objects="пары",
     fields=(
         Field("pair_id", "ID пары", TEXT, required=True, aliases=("id", "код пары"), example="ПАРА-01"),
         Field("mentor_id", "ID наставника", TEXT, required=True, aliases=("код наставника",), example="Н-01"),

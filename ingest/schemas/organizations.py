@@ -1,18 +1,12 @@
 """organizations: the department's registry. One row per organization (and the department itself)."""
 
-from ingest.schemas.base import ENUM, TEXT, Dataset, Field, inn_rule, url_field
-
-ORG_TYPES = (
-    "общеобразовательная",
-    "дошкольная",
-    "дополнительного образования",
-    "орган управления образованием",
-)
+from ingest.schemas.base import ENUM, ORG_TYPES, TEXT, Dataset, Field, inn_rule, url_field
 
 ORGANIZATIONS = Dataset(
     name="organizations",
     title="Организации",
     grain="одна строка — одна организация",
+    order=0,
     registry=True,
     key=("org_code",),
     fields=(

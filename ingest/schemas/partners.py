@@ -1,6 +1,17 @@
 """partners: one row per partner organization involved in the mentorship programmes (roadmap item 10)."""
 
-from ingest.schemas.base import DATE, ENUM, INT, TEXT, Dataset, Field, inn_rule
+from ingest.schemas.base import (
+    ADDITIONAL,
+    DATE,
+    ENUM,
+    INT,
+    KINDERGARTEN,
+    SCHOOL,
+    TEXT,
+    Dataset,
+    Field,
+    inn_rule,
+)
 
 PARTNER_TYPES = (
     "вуз",
@@ -16,6 +27,8 @@ PARTNERS = Dataset(
     name="partners",
     title="Партнёры",
     grain="одна строка — одна организация-партнёр",
+    order=5,
+    owed_by=(SCHOOL, KINDERGARTEN, ADDITIONAL),   # item 10 is the organizations' alone
     allow_empty=True,
     key=("name",),
     fields=(

@@ -1,6 +1,18 @@
 """roadmap: one row per roadmap item (1-11) of order No. 11-Пр-267, the organization's status for the year."""
 
-from ingest.schemas.base import DATE, ENUM, INT, TEXT, Context, Dataset, Field, Rule, url_field, year_rule
+from ingest.schemas.base import (
+    DATE,
+    ENUM,
+    INT,
+    ORG_TYPES,
+    TEXT,
+    Context,
+    Dataset,
+    Field,
+    Rule,
+    url_field,
+    year_rule,
+)
 
 STATUSES = ("не начато", "в работе", "выполнено", "не требуется")
 
@@ -36,6 +48,8 @@ ROADMAP = Dataset(
     name="roadmap",
     title="Дорожная карта",
     grain="одна строка — один пункт дорожной карты (1–11)",
+    order=1,
+    owed_by=ORG_TYPES,          # the department reports on the items it runs too
     key=("item",),
     fields=(
         Field("item", "Пункт", INT, required=True, min=1, max=11, aliases=("№", "номер пункта", "№ пункта"),

@@ -1,7 +1,7 @@
 """students: one row with the organization's totals of students (no personal data)."""
 
 from ingest.errors import WARNING
-from ingest.schemas.base import INT, Dataset, Field, Rule
+from ingest.schemas.base import ADDITIONAL, INT, SCHOOL, Dataset, Field, Rule
 
 
 def _not_above(part: str, total: str, title_total: str, severity: str = "error") -> Rule:
@@ -14,6 +14,8 @@ STUDENTS = Dataset(
     name="students",
     title="Обучающиеся",
     grain="одна строка — итоги организации",
+    order=7,
+    owed_by=(SCHOOL, ADDITIONAL),   # kindergartens have no students aged 10-18
     single_row=True,
     fields=(
         Field("students_total", "Обучающихся всего", INT, required=True, min=0, aliases=("всего обучающихся",),
