@@ -48,6 +48,7 @@ ORG_TYPES = (
     "орган управления образованием",
 )
 SCHOOL, KINDERGARTEN, ADDITIONAL, DEPARTMENT = ORG_TYPES
+WITH_STAFF = (SCHOOL, KINDERGARTEN, ADDITIONAL)   # all but the department: organizations with teachers
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class Field:
     pattern_hint: str = ""            # what the pattern means, in Russian
     aliases: tuple[str, ...] = ()     # other headers people write for this column
     example: str = ""                 # the value in the template's example row
+    in_year: bool = False             # a DATE that must fall inside the reporting year
     note: str = ""                    # a short hint for the template
 
     @property
@@ -163,9 +165,11 @@ class Dataset:
         return self.name if self.registry else f"stg_{self.name}"
 
     def all_rules(self, ctx: Context) -> list[Rule]:
-        """The dataset's own rules, then one rule per reference (the referred file must be uploaded
+        """The dataset's own rules, the dates that must fall inside the year, then one rule per reference (the referred file must be uploaded
         and must hold the ID). Their order numbers the checks: never filter this list."""
-        return list(self.rules(ctx)) + [rule for ref in self.references for rule in self._reference_rules(ref, ctx)]
+        in_year = [year_rule(f.name, ctx) for f in self.fields if f.in_year] if ctx.year is not None else []
+        references = [rule for ref in self.references for rule in self._reference_rules(ref, ctx)]
+        return [*self.rules(ctx), *in_year, *references]
 
     def _reference_rules(self, ref: Reference, ctx: Context) -> list[Rule]:
         from ingest.schemas import DATASETS  # the registry imports this module

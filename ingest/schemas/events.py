@@ -1,18 +1,6 @@
 """events: one row per event the organization ran or took part in (roadmap items 1, 5, 6, 8, 9)."""
 
-from ingest.schemas.base import (
-    DATE,
-    ENUM,
-    INT,
-    ORG_TYPES,
-    TEXT,
-    Context,
-    Dataset,
-    Field,
-    Rule,
-    url_field,
-    year_rule,
-)
+from ingest.schemas.base import DATE, ENUM, INT, ORG_TYPES, TEXT, Dataset, Field, url_field
 
 LEVELS = ("ОО", "муниципальный", "региональный", "федеральный")
 KINDS = (
@@ -26,10 +14,6 @@ ROLES = ("организатор", "участник")
 RESULTS = ("участие", "призёр", "победитель")
 
 
-def _rules(ctx: Context) -> list[Rule]:
-    return [year_rule("event_date", ctx)] if ctx.year is not None else []
-
-
 EVENTS = Dataset(
     name="events",
     title="Мероприятия",
@@ -38,7 +22,8 @@ EVENTS = Dataset(
     owed_by=ORG_TYPES,          # the department runs the city's events (items 5, 6, 8)
     allow_empty=True,
     fields=(
-        Field("event_date", "Дата", DATE, required=True, aliases=("дата проведения",), example="15.10.2025"),
+        Field("event_date", "Дата", DATE, required=True, aliases=("дата проведения",), example="15.10.2025",
+              in_year=True),
         Field("title", "Название", TEXT, required=True, aliases=("наименование", "мероприятие"),
               example="Городской семинар «Наставничество в школе»"),
         Field("level", "Уровень", ENUM, required=True, choices=LEVELS, example="муниципальный"),
@@ -49,5 +34,4 @@ EVENTS = Dataset(
         Field("result", "Результат", ENUM, choices=RESULTS, example="участие"),
         url_field("url", "Ссылка", aliases=("ссылка на итоги",), example="https://school1.example.ru/news/15"),
     ),
-    rules=_rules,
 )

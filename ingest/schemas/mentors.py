@@ -1,19 +1,6 @@
 """mentors: one row per mentor of the organization (the mentor base of roadmap item 4)."""
 
-from ingest.schemas.base import (
-    ADDITIONAL,
-    BOOL,
-    DATE,
-    ENUM,
-    KINDERGARTEN,
-    SCHOOL,
-    TEXT,
-    Context,
-    Dataset,
-    Field,
-    Reference,
-    Rule,
-)
+from ingest.schemas.base import BOOL, DATE, ENUM, TEXT, WITH_STAFF, Context, Dataset, Field, Reference, Rule
 
 MENTOR_TYPES = ("педагог", "обучающийся", "студент", "представитель работодателя", "другое")
 MENTORS_WHOM = ("педагогов", "обучающихся", "педагогов и обучающихся")
@@ -33,7 +20,7 @@ MENTORS = Dataset(
     title="Наставники",
     grain="одна строка — один наставник",
     order=3,
-    owed_by=(SCHOOL, KINDERGARTEN, ADDITIONAL),
+    owed_by=WITH_STAFF,
     allow_empty=True,
     key=("mentor_id",),
     # A teacher mentor is a teacher of the staff file (DOMAIN.md, «ID педагога ... must exist in staff»).

@@ -4,14 +4,12 @@ import pandas as pd
 
 from ingest.errors import WARNING
 from ingest.schemas.base import (
-    ADDITIONAL,
     BOOL,
     DATE,
     ENUM,
     INT,
-    KINDERGARTEN,
-    SCHOOL,
     TEXT,
+    WITH_STAFF,
     Context,
     Dataset,
     Field,
@@ -88,7 +86,7 @@ MENTORSHIPS = Dataset(
     title="Наставнические пары",
     grain="одна строка — одна наставническая пара или группа",
     order=4,
-    owed_by=(SCHOOL, KINDERGARTEN, ADDITIONAL),
+    owed_by=WITH_STAFF,
     allow_empty=True,
     key=("pair_id",),
     # A pair's mentor is in the mentors file; a teacher mentee is a teacher of the staff file.

@@ -1,17 +1,6 @@
 """partners: one row per partner organization involved in the mentorship programmes (roadmap item 10)."""
 
-from ingest.schemas.base import (
-    ADDITIONAL,
-    DATE,
-    ENUM,
-    INT,
-    KINDERGARTEN,
-    SCHOOL,
-    TEXT,
-    Dataset,
-    Field,
-    inn_rule,
-)
+from ingest.schemas.base import DATE, ENUM, INT, TEXT, WITH_STAFF, Dataset, Field, inn_rule
 
 PARTNER_TYPES = (
     "вуз",
@@ -28,7 +17,7 @@ PARTNERS = Dataset(
     title="Партнёры",
     grain="одна строка — одна организация-партнёр",
     order=5,
-    owed_by=(SCHOOL, KINDERGARTEN, ADDITIONAL),   # item 10 is the organizations' alone
+    owed_by=WITH_STAFF,   # item 10 is the organizations' alone
     allow_empty=True,
     key=("name",),
     fields=(

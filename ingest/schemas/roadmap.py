@@ -1,18 +1,6 @@
 """roadmap: one row per roadmap item (1-11) of order No. 11-Пр-267, the organization's status for the year."""
 
-from ingest.schemas.base import (
-    DATE,
-    ENUM,
-    INT,
-    ORG_TYPES,
-    TEXT,
-    Context,
-    Dataset,
-    Field,
-    Rule,
-    url_field,
-    year_rule,
-)
+from ingest.schemas.base import DATE, ENUM, INT, ORG_TYPES, TEXT, Context, Dataset, Field, Rule, url_field
 
 STATUSES = ("не начато", "в работе", "выполнено", "не требуется")
 
@@ -33,14 +21,12 @@ def _rules(ctx: Context) -> list[Rule]:
              lambda d: (d["status"] == "выполнено") | d["done_date"].isna(),
              uses=("status", "done_date"), severity="warning"),
     ]
-    if ctx.year is not None:
-        rules.append(year_rule("done_date", ctx))
-        if ctx.year not in CONTEST_YEARS:
-            rules.append(Rule(
-                "status", "Пункт 8 (конкурс «Педагог-наставник») в этом году не проводится",
-                f"статус «не требуется»: конкурс проводится в {' и '.join(map(str, CONTEST_YEARS))} годах",
-                lambda d: (d["item"] != 8) | (d["status"] == "не требуется"),
-                uses=("item", "status"), severity="warning"))
+    if ctx.year is not None and ctx.year not in CONTEST_YEARS:
+        rules.append(Rule(
+            "status", "Пункт 8 (конкурс «Педагог-наставник») в этом году не проводится",
+            f"статус «не требуется»: конкурс проводится в {' и '.join(map(str, CONTEST_YEARS))} годах",
+            lambda d: (d["item"] != 8) | (d["status"] == "не требуется"),
+            uses=("item", "status"), severity="warning"))
     return rules
 
 
@@ -55,7 +41,7 @@ ROADMAP = Dataset(
         Field("item", "Пункт", INT, required=True, min=1, max=11, aliases=("№", "номер пункта", "№ пункта"),
               example="1"),
         Field("status", "Статус", ENUM, required=True, choices=STATUSES, example="выполнено"),
-        Field("done_date", "Дата выполнения", DATE, aliases=("дата",), example="14.03.2025"),
+        Field("done_date", "Дата выполнения", DATE, aliases=("дата",), example="14.03.2025", in_year=True),
         url_field("result_url", "Ссылка на результат", aliases=("ссылка", "url"),
                   example="https://school1.example.ru/nastavnichestvo"),
         Field("comment", "Комментарий", TEXT, aliases=("примечание",), example="Информационное письмо № 12"),

@@ -1,6 +1,6 @@
 """staff: one row per pedagogical worker of the organization (no names: the organization's own ID)."""
 
-from ingest.schemas.base import ADDITIONAL, BOOL, ENUM, INT, KINDERGARTEN, SCHOOL, TEXT, Dataset, Field, Rule
+from ingest.schemas.base import BOOL, ENUM, INT, TEXT, WITH_STAFF, Dataset, Field, Rule
 
 QUALIFICATIONS = ("без категории", "первая", "высшая", "педагог-методист", "педагог-наставник")
 
@@ -9,7 +9,7 @@ STAFF = Dataset(
     title="Педагоги",
     grain="одна строка — один педагогический работник",
     order=2,
-    owed_by=(SCHOOL, KINDERGARTEN, ADDITIONAL),
+    owed_by=WITH_STAFF,
     key=("teacher_id",),
     fields=(
         Field("teacher_id", "ID педагога", TEXT, required=True, aliases=("id", "код педагога", "табельный номер"),
