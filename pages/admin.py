@@ -42,6 +42,18 @@ def done(message: str) -> None:
     st.rerun()
 
 
+def change(write, message) -> None:
+    """Run one change of the accounts (``write(cursor)``); show its refusal, or say what was done
+    (``message``: the text, or a function of what ``write`` returned)."""
+    try:
+        with cursor() as cur:
+            result = write(cur)
+    except AccountError as exc:
+        st.error(str(exc))
+    else:
+        done(message(result) if callable(message) else message)
+
+
 # --- The registry ---------------------------------------------------------------------------------
 st.subheader(f"Реестр организаций: {len(orgs)}")
 st.caption("Реестр меняется загрузкой набора «Организации (реестр)» на странице «Загрузка данных»: новый файл "
@@ -86,14 +98,9 @@ with create, st.form(f"admin_create_{nonce}"):
         if pw1 != pw2:
             st.error("Пароли не совпадают.")
         else:
-            try:
-                with cursor() as cur:
-                    made = accounts.create_user(cur, login, full_name, role, pw1, org, by=user.login)
-            except AccountError as exc:
-                st.error(str(exc))
-            else:
-                done(f"Учётная запись создана: {made.login} ({made.role_title}"
-                     f"{', ' + org_label(made.org_code) if made.org_code else ''}).")
+            change(lambda cur: accounts.create_user(cur, login, full_name, role, pw1, org, by=user.login),
+                   lambda made: f"Учётная запись создана: {made.login} ({made.role_title}"
+                                f"{', ' + org_label(made.org_code) if made.org_code else ''}).")
 
 with manage:
     if people.empty:
@@ -113,23 +120,13 @@ with manage:
     with left:
         if row["active"]:
             if st.button("Отключить учётную запись", key=f"disable_{who}", icon=":material/block:"):
-                try:
-                    with cursor() as cur:
-                        accounts.set_active(cur, who, False, by=user.login)
-                except AccountError as exc:
-                    st.error(str(exc))
-                else:
-                    done(f"Учётная запись {who} отключена: войти с ней нельзя.")
+                change(lambda cur: accounts.set_active(cur, who, False, by=user.login),
+                       f"Учётная запись {who} отключена: войти с ней нельзя.")
         if not row["active"] or locked:
             label = "Включить учётную запись" if not row["active"] else "Снять блокировку входа"
             if st.button(label, key=f"enable_{who}", icon=":material/check_circle:"):
-                try:
-                    with cursor() as cur:
-                        accounts.set_active(cur, who, True, by=user.login)
-                except AccountError as exc:
-                    st.error(str(exc))
-                else:
-                    done(f"Учётная запись {who} включена, блокировка входа снята.")
+                change(lambda cur: accounts.set_active(cur, who, True, by=user.login),
+                       f"Учётная запись {who} включена, блокировка входа снята.")
 
         with st.form(f"admin_password_{who}_{nonce}"):
             st.markdown("**Новый пароль**")
@@ -139,14 +136,9 @@ with manage:
                 if npw1 != npw2:
                     st.error("Пароли не совпадают.")
                 else:
-                    try:
-                        with cursor() as cur:
-                            accounts.set_password(cur, who, npw1, by=user.login)
-                    except AccountError as exc:
-                        st.error(str(exc))
-                    else:
-                        done(f"Пароль пользователя {who} изменён; блокировка входа снята. Передайте новый пароль "
-                             "лично, не по открытой почте.")
+                    change(lambda cur: accounts.set_password(cur, who, npw1, by=user.login),
+                           f"Пароль пользователя {who} изменён; блокировка входа снята. Передайте новый пароль "
+                           "лично, не по открытой почте.")
 
     with right, st.form(f"admin_role_{who}_{nonce}"):
         st.markdown("**Роль и организация**")
@@ -161,11 +153,6 @@ with manage:
             if who == user.login and new_role != row["role"]:
                 st.error("Нельзя изменить роль собственной учётной записи: попросите другого администратора.")
             else:
-                try:
-                    with cursor() as cur:
-                        accounts.set_role(cur, who, new_role, new_org, by=user.login)
-                except AccountError as exc:
-                    st.error(str(exc))
-                else:
-                    done(f"Пользователь {who}: {ROLES[new_role]}"
-                         f"{', ' + org_label(new_org) if new_role == COORDINATOR else ''}.")
+                change(lambda cur: accounts.set_role(cur, who, new_role, new_org, by=user.login),
+                       f"Пользователь {who}: {ROLES[new_role]}"
+                       f"{', ' + org_label(new_org) if new_role == COORDINATOR else ''}.")
