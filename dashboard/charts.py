@@ -10,6 +10,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from warehouse import russian
+
 STATUS_ORDER = ["выполнено", "в работе", "не начато", "просрочено", "нет отчёта", "не требуется"]
 STATUS_COLORS = ["#2e7d32", "#4a90d9", "#b0b0b0", "#d62728", "#f2b84b", "#eeeeee"]
 GOAL_PCT = 100        # the order: every young teacher has a mentor
@@ -18,10 +20,6 @@ MATRIX_MAX_ORGS = 60
 TOP_N = 30
 ROW_PX = 22
 LABEL_LIMIT = 280
-
-
-def _pct_text(v) -> str:
-    return "нет данных" if pd.isna(v) else f"{v:.1f}".replace(".", ",") + " %"
 
 
 def _status_color() -> alt.Color:
@@ -42,11 +40,7 @@ def roadmap_shares(counts: pd.DataFrame, n_orgs: int) -> alt.Chart:
                  alt.Tooltip("sum(organizations):Q", title="Организаций", format=",")],
     ).transform_calculate(
         status_rank=f"indexof({STATUS_ORDER!r}, datum.status_shown)"
-    ).properties(height=360, title=f"Статусы пунктов у {_n(n_orgs)} организаций")
-
-
-def _n(v: int) -> str:
-    return f"{int(v):,}".replace(",", "\u00a0")
+    ).properties(height=360, title=f"Статусы пунктов у {russian.number(n_orgs, sep=russian.NBSP)} организаций")
 
 
 def roadmap_matrix(df: pd.DataFrame, selectable: bool = True) -> alt.Chart:
@@ -88,8 +82,8 @@ def coverage_bars(df: pd.DataFrame, of_total: int | None = None) -> alt.Chart:
     total = max(len(d), of_total or 0)
     if total > TOP_N:
         d = d.head(TOP_N)
-        title = [title, f"{TOP_N} из {_n(total)} организаций, с самым низким охватом"]
-    d = d.assign(pct_text=d["young_coverage_pct"].map(_pct_text),
+        title = [title, f"{TOP_N} из {russian.number(total, sep=russian.NBSP)} организаций, с самым низким охватом"]
+    d = d.assign(pct_text=d["young_coverage_pct"].map(russian.pct),
                  band=pd.cut(d["young_coverage_pct"], [-1, BENCHMARK_PCT - 1e-9, GOAL_PCT - 1e-9, 101],
                              labels=["ниже 70 %", "70–99 %", "100 %"]).astype(str))
     bars = alt.Chart(d).mark_bar().encode(
@@ -117,7 +111,7 @@ def _goal_rules() -> alt.LayerChart:
 
 def coverage_trend(df: pd.DataFrame) -> alt.Chart:
     """Coverage per year (queries.coverage_trend) with the goal and the benchmark."""
-    d = df.assign(pct_text=df["coverage_pct"].map(_pct_text), year_label=df["year"].astype(str))
+    d = df.assign(pct_text=df["coverage_pct"].map(russian.pct), year_label=df["year"].astype(str))
     base = alt.Chart(d).encode(
         x=alt.X("year_label:O", title="Год", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("coverage_pct:Q", title="Охват, %", scale=alt.Scale(domain=[0, 100])),
@@ -148,7 +142,7 @@ def count_bars(df: pd.DataFrame, category: str, value: str | None, title: str, c
         df = df[df[category].isin(keep)]
         order = order[:TOP_N]
     if total > len(order):
-        title += f" (первые {len(order)} из {_n(total)})"
+        title += f" (первые {len(order)} из {russian.number(total, sep=russian.NBSP)})"
     enc = {
         "x": alt.X(f"sum({value}):Q", title="Количество", axis=alt.Axis(tickMinStep=1, format="d")),
         "y": alt.Y(f"{category}:N", title=category_title, sort=order, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
@@ -206,7 +200,7 @@ def completeness_shares(counts: pd.DataFrame, n_orgs: int) -> alt.Chart:
         y=alt.Y("dataset_title:N", title=None, sort=titles), color=_state_color(),
         tooltip=[alt.Tooltip("dataset_title:N", title="Набор"), alt.Tooltip("state:N", title="Состояние"),
                  alt.Tooltip("sum(organizations):Q", title="Организаций", format=",")],
-    ).properties(height=alt.Step(30), title=f"Загрузки {_n(n_orgs)} организаций")
+    ).properties(height=alt.Step(30), title=f"Загрузки {russian.number(n_orgs, sep=russian.NBSP)} организаций")
 
 
 def completeness_matrix(df: pd.DataFrame) -> alt.Chart:

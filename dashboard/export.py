@@ -21,7 +21,8 @@ from datetime import date, datetime
 import pandas as pd
 import xlsxwriter
 
-from warehouse.labels import COLUMNS, NO_DATA
+from warehouse import russian
+from warehouse.labels import COLUMNS
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_WIDTH = 60
@@ -127,14 +128,14 @@ def xlsx(sheets: list[Sheet], images: list[tuple[str, bytes]] | None = None, ima
                 kind = kinds[col]
                 if value is None or (not isinstance(value, str) and pd.isna(value)):
                     if kind in ("int", "float"):
-                        ws.write_string(i, j, NO_DATA, f_missing)
+                        ws.write_string(i, j, russian.NO_DATA, f_missing)
                     continue
                 if kind == "datetime":
                     value = pd.Timestamp(value).to_pydatetime()
                     has_time = col.endswith("_at") or col == "current_since"
                     ws.write_datetime(i, j, value, f_datetime if has_time else f_date)
                 elif kind == "bool":
-                    ws.write_string(i, j, "да" if value else "нет")
+                    ws.write_string(i, j, russian.yes_no(value))
                 elif kind in ("int", "float"):
                     if is_pct(col):
                         ws.write_number(i, j, float(value) / 100, f_pct)
@@ -175,7 +176,7 @@ def _sheet_name(text: str, used: set[str]) -> str:
 
 def _shown(value, kind: str) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return NO_DATA if kind in ("int", "float") else ""
+        return russian.NO_DATA if kind in ("int", "float") else ""
     if kind == "datetime":
         return "00.00.0000 00:00"
     return str(value)
@@ -198,14 +199,13 @@ def _csv_cell(value, kind: str, column: str) -> str:
         return ""
     if kind == "datetime":
         ts = pd.Timestamp(value)
-        return ts.strftime("%d.%m.%Y %H:%M") if column.endswith("_at") or column == "current_since" \
-            else ts.strftime("%d.%m.%Y")
+        return russian.moment(ts) if column.endswith("_at") or column == "current_since" else russian.day(ts)
     if kind == "bool":
-        return "да" if value else "нет"
+        return russian.yes_no(value)
     if kind == "int":
         return str(int(value))
     if kind == "float":
-        return f"{float(value):g}".replace(".", ",")
+        return russian.short(value)  # 1234567.5 -> «1234567,5», never «1,23457e+06»
     return neutralize(str(value))
 
 

@@ -12,6 +12,7 @@ from datetime import date
 import streamlit as st
 
 from dashboard import data
+from warehouse import russian
 from warehouse.labels import ORG_TYPE_SHORT
 from warehouse.queries import Scope
 
@@ -76,7 +77,7 @@ def sidebar(allowed: Scope) -> Filters:
         else:
             st.session_state["flt_org"] = ALL
             org = st.selectbox("Организация", [ALL], key="flt_org", disabled=True,
-                               help=f"Организаций: {len(pool.scope):,}".replace(",", " ")
+                               help=f"Организаций: {russian.number(len(pool.scope))}"
                                     + ". Выберите муниципалитет или тип, чтобы выбрать одну.")
     scope = pool.scope if org == ALL else Scope([org])
     return Filters(year=year, scope=scope, org_type=kind, org_code=None if org == ALL else org, as_of=today,

@@ -18,6 +18,8 @@ from dashboard import auth, data, export, filters
 from dashboard.state import cursor
 from warehouse import accounts
 from warehouse.labels import COLUMNS, NO_DATA
+from warehouse.russian import number as num  # «1 204» or «нет данных»; pages call tables.num
+from warehouse.russian import pct as pct  # «85,3 %» or «нет данных»; pages call tables.pct
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -124,13 +126,3 @@ def names(df: pd.DataFrame) -> str:
     text = ", ".join(df["short_name"])
     total = int(df["total_rows"].iloc[0]) if len(df) and "total_rows" in df else len(df)
     return text + (f" и ещё {num(total - len(df))}" if total > len(df) else "")
-
-
-def num(v) -> str:
-    """A count for a tile: «1 204», or «нет данных»."""
-    return NO_DATA if v is None or pd.isna(v) else f"{int(v):,}".replace(",", " ")
-
-
-def pct(v) -> str:
-    """A percentage for a tile: «85,3 %», or «нет данных»."""
-    return NO_DATA if v is None or pd.isna(v) else f"{v:.1f}".replace(".", ",") + " %"

@@ -20,6 +20,7 @@ from ingest.report import Report, plural
 from ingest.schemas import DATASETS, Context, Dataset
 from ingest.validate import validate
 from warehouse import registry, settings, snapshots
+from warehouse.russian import number as fmt_int  # 1234567 -> «1 234 567»; pages and demo call load.fmt_int
 
 MB = 1024 * 1024
 CLI_MAX_BYTES = 200 * MB   # the command line takes national-scale files
@@ -237,8 +238,3 @@ def summary(result: LoadResult) -> str:
     if p.report.groups:
         lines.append(p.report.to_text())
     return "\n".join(lines)
-
-
-def fmt_int(n: int) -> str:
-    """1234567 -> '1 234 567' (Russian digit grouping)."""
-    return f"{n:,}".replace(",", " ")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ingest.errors import ERROR, WARNING, Issue
+from warehouse.russian import plural as plural  # the callers of ingest.report.plural keep working
 
 SEVERITY_TITLES = {ERROR: "Ошибка", WARNING: "Предупреждение"}
 EXAMPLES_IN_TEXT = 5
@@ -105,13 +106,3 @@ class Report:
                 if g.count > examples:
                     lines.append(f"    … и ещё {g.count - examples}")
         return "\n".join(lines)
-
-
-def plural(n: int, one: str, few: str, many: str) -> str:
-    """Russian plural form for a count: 1 строка, 2 строки, 5 строк."""
-    n = abs(n)
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return few
-    return many

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import charts, data, filters, tables
+from warehouse import russian
 
 f = filters.current()
 st.title("Обзор")
@@ -20,7 +21,7 @@ c2.metric("Наставников", tables.num(city["mentors"]),
 c2.caption(f"Педагогов-наставников: {tables.pct(city['teachers_mentor_pct'])} педагогов")
 cov = city["young_coverage_pct"]
 c3.metric("Охват молодых", tables.pct(cov),
-          delta=None if cov is None else f"{cov - charts.BENCHMARK_PCT:+.1f}".replace(".", ",") + " п. п. к 70 %",
+          delta=None if cov is None else russian.points(cov - charts.BENCHMARK_PCT) + " к 70 %",
           delta_color="normal", help="Цель приказа — каждый молодой педагог (100 %); ориентир проекта "
                                      "«Учитель будущего» — не менее 70 %; стрелка — разница с ориентиром.")
 c3.caption(f"С наставником {tables.num(city['young_covered'])} из {tables.num(city['young_teachers'])}")

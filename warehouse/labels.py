@@ -4,6 +4,9 @@ Both the command line (``python -m warehouse kpi``) and the app use these, so a 
 name on screen, in an export and in a terminal.
 """
 
+from warehouse import russian
+from warehouse.russian import NO_DATA  # also imported from here by pages and exports
+
 DATASET_TITLES = {
     "organizations": "Организации",
     "roadmap": "Дорожная карта",
@@ -85,8 +88,6 @@ KPI_MAIN = [
     "mentor_base_on_time",
 ]
 
-NO_DATA = "нет данных"
-
 
 def humanize(frame):
     """A copy of a figures table for people: да/нет for booleans, decimal comma, «нет данных» for NULL.
@@ -99,13 +100,13 @@ def humanize(frame):
     for col in frame.columns:
         s = frame[col]
         if pd.api.types.is_bool_dtype(s) or s.dtype == "boolean":
-            out[col] = s.map({True: "да", False: "нет"}).astype(object).where(s.notna(), NO_DATA)
+            out[col] = s.map(russian.yes_no)
         elif pd.api.types.is_float_dtype(s):
-            out[col] = s.map(lambda v: NO_DATA if pd.isna(v) else f"{v:g}".replace(".", ","))
+            out[col] = s.map(russian.short)  # 1234567.5 -> «1234567,5», never «1,23457e+06»
         elif pd.api.types.is_integer_dtype(s):
             out[col] = s.astype(object).where(s.notna(), NO_DATA)
         elif pd.api.types.is_datetime64_any_dtype(s):
-            out[col] = s.dt.strftime("%d.%m.%Y").astype(object).where(s.notna(), NO_DATA)
+            out[col] = s.map(russian.day)
         else:
             out[col] = s.astype(object).where(s.notna(), "")
     return out
