@@ -13,8 +13,8 @@ the benchmarks and tests that set up a warehouse call it directly, as the system
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import duckdb

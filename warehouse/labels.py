@@ -213,4 +213,5 @@ AUDIT_ACTIONS = {
     "export": "выгрузка", "view_personal": "просмотр персональных данных", "user_created": "создан пользователь",
     "password_reset": "смена пароля", "user_enabled": "пользователь включён", "user_disabled": "пользователь отключён",
     "role_changed": "изменена роль",
+    "upload_denied": "загрузка запрещена", "restore_denied": "восстановление запрещено",
 }
