@@ -3,6 +3,7 @@
     preview(conn, user, data, file_name, dataset, org_code, year, *, max_bytes, page=None) -> Prepared
     confirm(conn, user, preview, *, page=None) -> LoadResult
     log_refusal(conn, user, preview, *, page=None) -> LoadResult
+    current(conn, dataset, org_code, year) -> Snapshot | None
     is_stale(conn, preview) -> bool
     restore(conn, user, dataset, org_code, year, version, *, page=None) -> (upload_id, log_id)
     command_line_user(login=None) -> User
@@ -138,6 +139,15 @@ def log_refusal(conn: duckdb.DuckDBPyConnection, user: User, preview: load.Prepa
     if preview.accepted:
         raise ValueError("an accepted preview is written by confirm(), not logged as a refusal")
     return confirm(conn, user, preview, page=page)
+
+
+def current(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str | None, year: int | None
+            ) -> snapshots.Snapshot | None:
+    """The current snapshot of a target named as preview() takes it (the registry without organization
+    and year), or None when nothing was loaded."""
+    if DATASETS[dataset].registry:
+        org_code, year = snapshots.REGISTRY_ORG, snapshots.REGISTRY_YEAR
+    return snapshots.current(conn, dataset, org_code, year)
 
 
 def is_stale(conn: duckdb.DuckDBPyConnection, preview: load.Prepared) -> bool:

@@ -1,12 +1,7 @@
 """Загрузка данных: choose what to upload, take the template, upload a file, see what was found in it
-and what it would change, confirm.
-
-The page chooses and draws; :mod:`ingest.service` decides. ``service.preview`` checks the user's
-permission and reads the file without writing; ``service.confirm`` writes exactly the preview kept in
-the session, with its audit line, or refuses when the target changed meanwhile; a refused or
-unchanged file is logged once per (file, target). The widgets offer a coordinator their own
-organization only, and the service refuses any other whatever the widgets say.
-"""
+and what it would change, confirm. The page chooses and draws; :mod:`ingest.service` checks the
+user's permission, previews, writes exactly the preview kept in the session with its audit line, and
+refuses a stale preview. A refused or unchanged file is logged once per (file, target)."""
 
 import hashlib
 
@@ -18,7 +13,7 @@ from dashboard.state import cursor
 from ingest import load, service
 from ingest.errors import IngestError, StalePreview
 from ingest.schemas import DATASETS
-from warehouse import registry, russian, snapshots
+from warehouse import registry, russian
 
 PAGE = "Загрузка данных"
 LIMIT = russian.megabytes(load.APP_MAX_BYTES, 0)
@@ -33,29 +28,25 @@ state = st.session_state
 if flash := state.pop("upload_flash", None):
     st.success(flash)
 
-# --- 1. What is uploaded: dataset, organization, year -------------------------------------------
+# --- 1. What is uploaded: dataset, organization (a coordinator's own, shown), year ---------------
 choices = [n for n, d in DATASETS.items() if user.is_admin or not d.registry]
 c_ds, c_org, c_year = st.columns([2, 3, 1])
 dataset = c_ds.selectbox("Набор данных", choices, key="upload_dataset",
                          format_func=lambda n: DATASETS[n].title + (" (реестр)" if DATASETS[n].registry else ""))
-ds = DATASETS[dataset]
-org: str | None = None
-year: int | None = None
-names: dict = f.names
+ds, org, year, names = DATASETS[dataset], None, None, f.names
 if ds.registry:
     c_org.text_input("Организация", value="все организации (реестр)", disabled=True, key="upload_org_registry")
 elif user.is_admin:
     with cursor() as cur:
         orgs = registry.organizations(cur)
-    names = dict(zip(orgs["org_code"], orgs["short_name"], strict=True))
-    codes = list(orgs["org_code"])
+    names, codes = dict(zip(orgs["org_code"], orgs["short_name"], strict=True)), list(orgs["org_code"])
     if not codes:
         st.warning("Реестр организаций пуст: сначала загрузите набор «Организации (реестр)».")
         st.stop()
     org = c_org.selectbox("Организация", codes, key="upload_org", format_func=lambda c: f"{names[c]} ({c})",
                           index=codes.index(f.org_code) if f.org_code in codes else 0)
 else:
-    org = user.org_code                      # a coordinator's uploads are their organization's
+    org = user.org_code
     c_org.text_input("Организация", value=f"{names.get(org, org)} ({org})", disabled=True, key="upload_org_fixed")
 if not ds.registry:
     years = list(data.reporting_years())
@@ -64,14 +55,10 @@ if not ds.registry:
                             index=years.index(f.year) if f.year in years else len(years) - 1)
 target = "реестр организаций" if ds.registry else f"«{ds.title}», {names.get(org, org)} ({org}), {year} год"
 with cursor() as cur:
-    current = snapshots.current(cur, dataset, *((snapshots.REGISTRY_ORG, snapshots.REGISTRY_YEAR) if ds.registry
-                                               else (org, year)))
-view.current_caption(current, ds, target)
-
-# --- 2. The template ------------------------------------------------------------------------------
+    view.current_caption(service.current(cur, dataset, org, year), ds, target)
 view.template(ds)
 
-# --- 3. The file ----------------------------------------------------------------------------------
+# --- 2. The file, its preview, the confirmation ---------------------------------------------------
 nonce = state.setdefault("upload_nonce", 0)
 uploaded = st.file_uploader(
     f"Файл для загрузки: {target}", type=["csv", "txt", "xlsx"], key=f"upload_file_{nonce}",
@@ -81,14 +68,12 @@ if uploaded is None:
     st.caption(f"CSV или книга Excel (.xlsx), не больше {LIMIT}. Ничего не записывается, пока вы не посмотрите "
                "результат проверки и не нажмёте «Загрузить».")
     st.stop()
-
 content = uploaded.getvalue()
 key = (hashlib.sha256(content).hexdigest(), dataset, org, year)
 kept = state.get("upload_prepared")
-# Another session may have loaded or restored this target since the preview: check it again.
-with cursor() as cur:
-    stale = state.pop("upload_stale", False) or (
-        kept is not None and kept["key"] == key and service.is_stale(cur, kept["prepared"]))
+with cursor() as cur:                        # another session may have changed the target since the preview
+    stale = state.pop("upload_stale", False) or (kept is not None and kept["key"] == key
+                                                 and service.is_stale(cur, kept["prepared"]))
 if kept is None or kept["key"] != key or stale:
     with st.spinner(f"Читаем и проверяем «{view.plain(uploaded.name)}» ({russian.megabytes(len(content))})…"), \
             cursor() as cur:
@@ -102,10 +87,8 @@ if kept is None or kept["key"] != key or stale:
     if stale:
         st.warning(f"{StalePreview().message} Файл проверен заново: посмотрите, что изменится теперь.")
 p: load.Prepared = kept["prepared"]
-
-# A refused or unchanged file is an attempt too: logged once per file and target, not on every rerun.
 logged = state.setdefault("upload_logged", set())
-if not p.accepted and key not in logged:
+if not p.accepted and key not in logged:     # an attempt too, but not one per rerun
     with cursor() as cur:
         service.log_refusal(cur, user, p, page=PAGE)
     logged.add(key)
@@ -124,6 +107,6 @@ if p.accepted:
             st.rerun()
         state["upload_flash"] = (f"Загружено: {target} — версия {result.version}, {russian.rows(p.rows)}. "
                                  "Показатели на страницах уже учитывают новый файл.")
-        state["upload_nonce"] = nonce + 1        # a fresh, empty uploader
+        state["upload_nonce"] = nonce + 1    # a fresh, empty uploader
         state.pop("upload_prepared", None)
         st.rerun()
