@@ -103,7 +103,8 @@ def found(p: load.Prepared, ds: Dataset) -> None:
     with st.expander(f"Что найдено в файле «{plain(p.file_name)}»", expanded=bool(r.missing),
                      icon=":material/find_in_page:"):
         if r.file_format == "csv":
-            how = f"CSV, кодировка {ENCODINGS.get(r.encoding, r.encoding)}, разделитель — {delimiter_name(r.delimiter)}"
+            how = (f"CSV, кодировка {ENCODINGS.get(r.encoding, r.encoding)}, разделитель — "
+                   f"{delimiter_name(r.delimiter)}")
         else:
             how = "книга Excel (XLSX), первый лист"
         facts = [f"**Формат:** {how}", f"**Строка заголовка:** {r.header_row}",

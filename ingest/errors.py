@@ -58,7 +58,8 @@ class FileTooLarge(UploadError):
 
     def __init__(self, size_bytes: int, max_bytes: int) -> None:
         super().__init__(
-            f"Файл слишком большой: {russian.megabytes(size_bytes)} при допустимых {russian.megabytes(max_bytes, 0)}. "
+            f"Файл слишком большой: {russian.megabytes(size_bytes)} при допустимых "
+            f"{russian.megabytes(max_bytes, 0)}. "
             "Проверьте, что это нужный файл: уберите лишние листы, столбцы и строки или сохраните его как CSV.")
         self.size_bytes, self.max_bytes = size_bytes, max_bytes
 

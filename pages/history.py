@@ -55,7 +55,8 @@ if user.is_admin:
         if st.button("Сделать эту версию текущей", disabled=version == current, type="primary"):
             try:
                 with cursor() as cur:
-                    service.restore(cur, user, target.dataset, org, int(target.year), version, page="История загрузок")
+                    service.restore(cur, user, target.dataset, org, int(target.year), version,
+                                    page="История загрузок")
             except IngestError as exc:      # permission-denied, version-not-found: said as they are
                 st.error(exc.message)
             else:

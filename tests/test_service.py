@@ -41,6 +41,10 @@ def everything(conn) -> dict[str, int]:
     return {**count_tables(conn), "audit_log": conn.execute("select count(*) from audit_log").fetchone()[0]}
 
 
+def without_audit(counts: dict[str, int]) -> dict[str, int]:
+    return {t: n for t, n in counts.items() if t != "audit_log"}
+
+
 def upload(conn, user: User, data: bytes, dataset: str = "staff", org: str | None = SCHOOL, year: int | None = YEAR,
            name: str = "педагоги.csv") -> load.LoadResult:
     return service.confirm(conn, user, service.preview(conn, user, data, name, dataset, org, year,
@@ -68,7 +72,7 @@ def test_refused_upload_writes_nothing_but_its_audit_line(warehouse, make_csv, u
                         max_bytes=load.APP_MAX_BYTES, page=PAGE)
     assert exc.value.code == "permission-denied" and words in exc.value.message
     after = everything(warehouse)
-    assert {t: n for t, n in after.items() if t != "audit_log"} == {t: n for t, n in before.items() if t != "audit_log"}
+    assert without_audit(after) == without_audit(before)
     assert after["audit_log"] == before["audit_log"] + 1
     login, action, page, org_code, detail = audit_rows(warehouse)[-1]
     assert (login, action, page, org_code) == (user.login, "upload_denied", PAGE, org)
@@ -218,10 +222,11 @@ def test_restore_as_coordinator_is_refused_and_audited(warehouse, make_csv):
         with pytest.raises(PermissionDenied, match="Восстановить версию может администратор"):
             service.restore(warehouse, user, "staff", SCHOOL, YEAR, 1, page="История загрузок")
     after = everything(warehouse)
-    assert {t: n for t, n in after.items() if t != "audit_log"} == {t: n for t, n in before.items() if t != "audit_log"}
+    assert without_audit(after) == without_audit(before)
     assert after["audit_log"] == before["audit_log"] + 2
     assert [r[:4] for r in audit_rows(warehouse, "restore_denied")] == [
-        ("sosh1", "restore_denied", "История загрузок", SCHOOL), ("head", "restore_denied", "История загрузок", SCHOOL)]
+        ("sosh1", "restore_denied", "История загрузок", SCHOOL),
+        ("head", "restore_denied", "История загрузок", SCHOOL)]
     assert snapshots.current(warehouse, "staff", SCHOOL, YEAR).version == 2
 
 
