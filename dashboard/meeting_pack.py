@@ -9,8 +9,8 @@ import pandas as pd
 import vl_convert
 
 from dashboard import charts, export
+from ingest.schemas import DATASET_TITLES
 from warehouse import queries
-from warehouse.labels import DATASET_TITLES
 
 SUMMARY_ROWS = [
     ("organizations", "Организаций"),

@@ -2,20 +2,25 @@
 
     python -m ingest load FILE --dataset NAME --org CODE --year YEAR [--db PATH] [--dry-run]
     python -m ingest template NAME [--format csv|xlsx] [-o FILE]
+    python -m ingest ddl NAME
     python -m ingest versions --dataset NAME --org CODE --year YEAR [--db PATH]
     python -m ingest restore --dataset NAME --org CODE --year YEAR --version N [--db PATH]
 
 Exit codes: 0 done, 1 rejected (the warehouse is unchanged), 2 wrong usage.
+
+Loads and restores go through :mod:`ingest.service`, as the app's do, acting as the administrator
+named by ``--user`` (default ``cli:<system user>``): each is audited in the transaction of its data.
+A refusal of the service (``permission-denied``, ``stale-preview``) exits 1, like a rejected file; a
+usage error (``usage-error``, ``version-not-found``) exits 2.
 """
 
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from pathlib import Path
 
-from ingest.errors import UsageError
+from ingest.errors import IngestError, UsageError, VersionNotFound
 from ingest.schemas import DATASETS
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
@@ -42,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     tpl.add_argument("--format", choices=("csv", "xlsx"), default="xlsx")
     tpl.add_argument("-o", "--output", type=Path)
 
+    ddl = sub.add_parser("ddl", help="SQL миграции нового набора: таблица, представление, справочники")
+    ddl.add_argument("name", help="набор данных: " + ", ".join(DATASETS))
+
     ver = sub.add_parser("versions", help="версии снимка (организация, набор, год)")
     target(ver)
 
@@ -65,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
         out.write_bytes(template(args.name, args.format))
         print(f"Шаблон «{DATASETS[args.name].title}» записан: {out}")
         return EXIT_OK
+    if args.command == "ddl":   # what a new dataset's migration holds (ingest/schemas/base.py, Dataset.ddl)
+        print(DATASETS[args.name].ddl())
+        return EXIT_OK
 
     from warehouse.db import WarehouseLocked, connect
 
@@ -75,23 +86,30 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_REJECTED
     try:
         return _run(conn, args)
-    except UsageError as exc:
-        print(f"Ошибка: {exc}", file=sys.stderr)
+    except VersionNotFound as exc:
+        print(f"Ошибка: {exc.message}; список версий: python -m ingest versions ...", file=sys.stderr)
         return EXIT_USAGE
+    except UsageError as exc:
+        print(f"Ошибка: {exc.message}", file=sys.stderr)
+        return EXIT_USAGE
+    except IngestError as exc:           # permission-denied, stale-preview: refused, nothing written
+        print(f"Ошибка: {exc.message}", file=sys.stderr)
+        return EXIT_REJECTED
     finally:
         conn.close()
 
 
 def _run(conn, args) -> int:
-    from ingest import load
+    from ingest import load, service
     from warehouse import snapshots
 
-    user = getattr(args, "user", None) or f"cli:{getpass.getuser()}"
+    user = service.command_line_user(getattr(args, "user", None))
     if args.command == "load":
         if not args.file.is_file():
             raise UsageError(f"Файл не найден: {args.file}")
-        result = load.load_file(conn, args.file.read_bytes(), args.file.name, args.dataset, args.org, args.year,
-                                user=user, dry_run=args.dry_run)
+        preview = service.preview(conn, user, args.file.read_bytes(), args.file.name, args.dataset, args.org,
+                                  args.year, max_bytes=load.CLI_MAX_BYTES)
+        result = load.LoadResult(preview.verdict, preview) if args.dry_run else service.confirm(conn, user, preview)
         print(load.summary(result), file=sys.stdout if result.outcome != "rejected" else sys.stderr)
         return EXIT_REJECTED if result.outcome == "rejected" else EXIT_OK
 
@@ -105,11 +123,7 @@ def _run(conn, args) -> int:
             print(f"версия {r.version}: {r.file_name}, строк {r.rows}, {r.uploaded_at:%d.%m.%Y %H:%M}, "
                   f"{r.uploaded_by}{mark}")
         return EXIT_OK
-    try:
-        snapshots.restore(conn, ds.name, org, year, args.version, user=user)
-    except LookupError:
-        raise UsageError(f"Версии {args.version} набора «{ds.title}» ({org}, {year}) нет; "
-                         "список версий: python -m ingest versions ...") from None
+    service.restore(conn, user, ds.name, org, year, args.version)
     print(f"Восстановлена версия {args.version}: {ds.title}, {org}, {year}.")
     return EXIT_OK
 

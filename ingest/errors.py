@@ -3,34 +3,107 @@
 File-level problems that stop reading (empty file, binary junk, unknown encoding, too large) are
 exceptions of the :class:`UploadError` family. Everything found inside a readable table is an
 :class:`Issue`, so that a person sees all problems of a file at once.
+
+Every exception here has a stable ``code`` (a class attribute, as frictionless-py's errors do) and a
+Russian ``message``: programs branch on the code, people read the message. The exceptions travel
+as they are up to the upload page and the command line, which render each kind in their own way;
+nothing turns them into strings on the way. Codes are part of the interface: never rename one.
+
+    ingest-error            IngestError        the base; never raised itself
+    upload-error            UploadError        a file that cannot be read at all
+      file-too-large        FileTooLarge       larger than the caller's limit, refused before reading
+      unreadable-file       UnreadableFile     not a table (PDF, archive, binary, empty, damaged)
+      encoding-error        EncodingError      text in an encoding that cannot be decoded
+    usage-error             UsageError         wrong arguments: dataset, organization, year
+      version-not-found     VersionNotFound    restoring a version that was never loaded
+    permission-denied       PermissionDenied   the user may not do this (ingest.service)
+    stale-preview           StalePreview       the target changed between preview and confirm
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
+
+from warehouse import russian
 
 ERROR = "error"
 WARNING = "warning"
 
 
-class UploadError(Exception):
+class IngestError(Exception):
+    """An error for a person to read: a stable ``code`` and a Russian ``message``."""
+
+    code: ClassVar[str] = "ingest-error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class UploadError(IngestError):
     """A file that cannot be read at all. The message is Russian and says what to do."""
+
+    code = "upload-error"
 
 
 class FileTooLarge(UploadError):
-    pass
+    """A file over the caller's size limit (the app's 10 MB, the command line's 200 MB), refused
+    before it is read."""
+
+    code = "file-too-large"
+
+    def __init__(self, size_bytes: int, max_bytes: int) -> None:
+        super().__init__(
+            f"Файл слишком большой: {russian.megabytes(size_bytes)} при допустимых "
+            f"{russian.megabytes(max_bytes, 0)}. "
+            "Проверьте, что это нужный файл: уберите лишние листы, столбцы и строки или сохраните его как CSV.")
+        self.size_bytes, self.max_bytes = size_bytes, max_bytes
 
 
 class UnreadableFile(UploadError):
-    pass
+    code = "unreadable-file"
 
 
 class EncodingError(UploadError):
-    pass
+    code = "encoding-error"
 
 
-class UsageError(Exception):
+class UsageError(IngestError):
     """Wrong arguments (unknown dataset, year outside the allowed range, unknown organization)."""
+
+    code = "usage-error"
+
+
+class VersionNotFound(UsageError):
+    """A restore of a version that the snapshot never had."""
+
+    code = "version-not-found"
+
+    def __init__(self, dataset_title: str, org_code: str, year: int, version: int) -> None:
+        super().__init__(f"Версии {version} набора «{dataset_title}» ({org_code}, {year}) нет")
+        self.version = version
+
+
+class PermissionDenied(IngestError):
+    """The user may not upload or restore this target; nothing was written but the audit line of
+    the refusal."""
+
+    code = "permission-denied"
+
+
+class StalePreview(IngestError):
+    """Another session loaded or restored a version of the target after the preview was made, so the
+    preview no longer says what the upload would change; nothing was written."""
+
+    code = "stale-preview"
+
+    def __init__(self, message: str = "Пока вы смотрели проверку, этот набор изменили (загрузили или восстановили "
+                                      "другую версию).") -> None:
+        super().__init__(message)
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,18 @@
 
 Two steps so that the app can show what an upload will change before anything is written:
 :func:`prepare` reads and validates and computes the difference to the current snapshot;
-:func:`commit` writes it as the new snapshot in one transaction. :func:`load_file` does both, as
-the command line does. Every attempt, accepted or not, ends up in the upload log.
+:func:`commit` writes it as the new snapshot in one transaction. :func:`load_file` does both.
+Every attempt, accepted or not, ends up in the upload log.
+
+This module checks no permission: it is the engine under :mod:`ingest.service`, which the app and
+the command line call for a person (permission, audit line, stale previews). The demo generator,
+the benchmarks and tests that set up a warehouse call it directly, as the system.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -19,7 +24,7 @@ from ingest.reader import RawTable, delimiter_name, read_table
 from ingest.report import Report, plural
 from ingest.schemas import DATASETS, Context, Dataset
 from ingest.validate import validate
-from warehouse import registry, settings, snapshots
+from warehouse import accounts, registry, settings, snapshots
 from warehouse.russian import number as fmt_int  # 1234567 -> «1 234 567»; pages and demo call load.fmt_int
 
 MB = 1024 * 1024
@@ -42,15 +47,26 @@ class Prepared:
     table: object = None                     # pyarrow.Table of typed rows when readable
     previous: snapshots.Snapshot | None = None
     diff: dict = field(default_factory=dict)
-    file_error: str | None = None            # the message when the file could not be read at all
+    error: UploadError | None = None          # why the file could not be read at all, as raised
+    result: LoadResult | None = None          # what ingest.service wrote or logged for it, once
 
     @property
     def ok(self) -> bool:
-        return self.file_error is None and self.report.ok
+        return self.error is None and self.report.ok
 
     @property
     def unchanged(self) -> bool:
         return self.previous is not None and self.previous.sha256 == self.sha256
+
+    @property
+    def accepted(self) -> bool:
+        """Readable, valid and different from the current snapshot: there is something to confirm."""
+        return self.ok and not self.unchanged
+
+    @property
+    def verdict(self) -> str:
+        """What committing it would do: ``unchanged``, ``rejected``, or ``checked`` (it would load)."""
+        return "unchanged" if self.unchanged else ("checked" if self.ok else "rejected")
 
     @property
     def rows(self) -> int:
@@ -62,7 +78,7 @@ class Prepared:
             "encoding": self.raw.encoding if self.raw else None,
             "delimiter": self.raw.delimiter if self.raw else None,
             "error_count": self.report.error_count,  # a file-level error is already one issue of the report
-            "warning_count": self.report.warning_count, "message": self.file_error,
+            "warning_count": self.report.warning_count, "message": self.error.message if self.error else None,
         }
 
 
@@ -151,16 +167,13 @@ def prepare(conn: duckdb.DuckDBPyConnection, data: bytes, file_name: str, datase
                         previous=snapshots.current(conn, ds.name, org, yr))
     try:
         if len(data) > max_bytes:
-            raise FileTooLarge(
-                f"Файл слишком большой: {len(data) / MB:.1f} МБ при допустимых {max_bytes / MB:.0f} МБ. "
-                "Проверьте, что это нужный файл: уберите лишние листы, столбцы и строки или сохраните его как CSV."
-                .replace(".", ",", 1))
+            raise FileTooLarge(len(data), max_bytes)
         if prepared.unchanged:
             return prepared
         prepared.raw = read_table(data, ds)
     except UploadError as exc:
-        prepared.file_error = str(exc)
-        prepared.report.add(Issue(ERROR, str(exc)))
+        prepared.error = exc
+        prepared.report.add(Issue(ERROR, exc.message))
         return prepared
     validated = validate(prepared.raw, ds, _context(conn, ds, org, yr))
     prepared.report, prepared.table = validated.report, validated.table
@@ -171,24 +184,33 @@ def prepare(conn: duckdb.DuckDBPyConnection, data: bytes, file_name: str, datase
     return prepared
 
 
-def commit(conn: duckdb.DuckDBPyConnection, prepared: Prepared, *, user: str, at: datetime | None = None
-           ) -> LoadResult:
+# An audit line for an outcome (loaded, rejected, unchanged) and the version it made, or None.
+Auditor = Callable[[str, int | None], "accounts.AuditEntry | None"]
+
+
+def commit(conn: duckdb.DuckDBPyConnection, prepared: Prepared, *, user: str, at: datetime | None = None,
+           check_current: bool = False, audit: Auditor | None = None) -> LoadResult:
     """Write a prepared upload (or log why it was not written). ``at``: the time to log (default now;
     the demo generator back-dates its uploads so that deadlines such as item 4's 31 October mean
-    something in demo data)."""
+    something in demo data). ``check_current``: write only if the snapshot the preview was compared
+    with is still current (else ``snapshots.SnapshotMoved``). ``audit``: the audit line of the
+    outcome, written in the same transaction as the upload."""
     p = prepared
+    entry: Auditor = audit or (lambda outcome, version: None)
     if p.unchanged:
         uid = snapshots.log_attempt(conn, p.dataset.name, p.org_code, p.year, "unchanged", meta=p.meta(), user=user,
-                                    rows=p.previous.rows, at=at)
+                                    rows=p.previous.rows, at=at, audit=entry("unchanged", p.previous.version))
         return LoadResult("unchanged", p, upload_id=uid, version=p.previous.version)
     issues = [{"severity": i.severity, "row_no": i.row, "column_title": i.column, "value": i.value,
                "expected": i.expected, "message": i.problem} for i in p.report.issues()]
     if not p.ok:
         uid = snapshots.log_attempt(conn, p.dataset.name, p.org_code, p.year, "rejected", meta=p.meta(), user=user,
-                                    rows=p.rows, issues=issues, at=at)
+                                    rows=p.rows, issues=issues, at=at, audit=entry("rejected", None))
         return LoadResult("rejected", p, upload_id=uid)
+    replaces = (p.previous.upload_id if p.previous else None) if check_current else snapshots.ANY_CURRENT
     uid, version = snapshots.write(conn, p.dataset.name, p.org_code, p.year, p.table, meta=p.meta(), user=user,
-                                   at=at, issues=issues)
+                                   at=at, issues=issues, replaces=replaces,
+                                   audit=(lambda version: entry("loaded", version)) if audit else None)
     return LoadResult("loaded", p, upload_id=uid, version=version)
 
 
@@ -198,8 +220,7 @@ def load_file(conn: duckdb.DuckDBPyConnection, data: bytes, file_name: str, data
     """Read, validate and load one file as the new snapshot of (dataset, org_code, year)."""
     prepared = prepare(conn, data, file_name, dataset, org_code, year, max_bytes=max_bytes)
     if dry_run:
-        outcome = "unchanged" if prepared.unchanged else ("checked" if prepared.ok else "rejected")
-        return LoadResult(outcome, prepared)
+        return LoadResult(prepared.verdict, prepared)
     return commit(conn, prepared, user=user, at=at)
 
 

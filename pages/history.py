@@ -4,8 +4,11 @@ import streamlit as st
 
 from dashboard import auth, filters, tables
 from dashboard.state import cursor
-from warehouse import accounts, snapshots
-from warehouse.labels import DATASET_TITLES, OUTCOMES
+from ingest import service
+from ingest.errors import IngestError
+from ingest.schemas import DATASET_TITLES
+from warehouse import snapshots
+from warehouse.labels import OUTCOMES
 
 f = filters.current()
 user = auth.current()
@@ -51,9 +54,12 @@ if user.is_admin:
         version = st.selectbox("Версия", options, format_func=lambda v: f"версия {v}" + (" (текущая)" if v == current
                                                                                           else ""))
         if st.button("Сделать эту версию текущей", disabled=version == current, type="primary"):
-            with cursor() as cur:
-                snapshots.restore(cur, target.dataset, org, int(target.year), version, user=user.login)
-                accounts.audit(cur, user.login, "restore", page="История загрузок", org_code=org,
-                               detail=f"{target.dataset} {target.year}: версия {version}")
-            st.success(f"Версия {version} снова текущая.")
-            st.rerun()
+            try:
+                with cursor() as cur:
+                    service.restore(cur, user, target.dataset, org, int(target.year), version,
+                                    page="История загрузок")
+            except IngestError as exc:      # permission-denied, version-not-found: said as they are
+                st.error(exc.message)
+            else:
+                st.success(f"Версия {version} снова текущая.")
+                st.rerun()

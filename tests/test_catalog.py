@@ -161,3 +161,12 @@ def test_a_toy_dataset_is_accepted_stored_checked_and_templated(warehouse, load_
         warnings = [(g.problem, [i.value for i in g.issues]) for g in prepared.report.groups]
         assert ("На эти ID ссылается загруженный файл «Книги»", ["1 ID нет в новом файле: П-001"]) in warnings
     assert "toy_books" not in DATASETS and "toy_books" not in DATASET_TITLES
+
+
+def test_the_command_line_prints_a_new_datasets_migration(capsys):
+    from ingest.__main__ import main
+
+    assert main(["ddl", "students"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.strip() == DATASETS["students"].ddl()
+    assert printed.startswith("create table raw_students (upload_id bigint not null, row_no integer not null, ")

@@ -149,7 +149,7 @@ def test_rejection_is_logged_with_its_problems(warehouse, load_bytes, fixture_by
 def test_unreadable_file_is_logged_with_its_message(warehouse, load_bytes, fixture_bytes):
     result = load_bytes("staff", fixture_bytes("old_excel.xls"), file_name="педагоги.xls")
     assert result.outcome == "rejected"
-    assert "Формат .xls (Excel 97–2003) не поддерживается" in result.prepared.file_error
+    assert "Формат .xls (Excel 97–2003) не поддерживается" in result.prepared.error.message
     log = last_upload(warehouse)
     assert (log["outcome"], log["error_count"], log["rows"]) == ("rejected", 1, 0)
     assert log["message"].startswith("Формат .xls")
@@ -164,7 +164,7 @@ def test_file_over_the_size_limit_is_refused_before_reading(warehouse, load_byte
     before = table_counts(warehouse)
     result = load_bytes("staff", data, max_bytes=limit)
     assert result.outcome == "rejected"
-    assert result.prepared.file_error.startswith("Файл слишком большой: 1,0 МБ при допустимых 1 МБ.")
+    assert result.prepared.error.message.startswith("Файл слишком большой: 1,0 МБ при допустимых 1 МБ.")
     assert result.prepared.raw is None                                # not even read
     assert table_counts(warehouse)["raw_staff"] == before["raw_staff"]
     # The same file with a limit it fits is read and loaded.
@@ -179,8 +179,8 @@ def test_app_limit_of_10_mb(warehouse, load_bytes, make_csv):
     assert 10.4 * load.MB < len(data) < 10.6 * load.MB
     result = load_bytes("staff", data, max_bytes=load.APP_MAX_BYTES)
     assert result.outcome == "rejected"
-    assert result.prepared.file_error.startswith("Файл слишком большой: 10,5 МБ при допустимых 10 МБ.")
-    assert "сохраните его как CSV" in result.prepared.file_error
+    assert result.prepared.error.message.startswith("Файл слишком большой: 10,5 МБ при допустимых 10 МБ.")
+    assert "сохраните его как CSV" in result.prepared.error.message
     assert last_upload(warehouse)["size_bytes"] == len(data)
 
 

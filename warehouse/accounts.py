@@ -175,12 +175,31 @@ def has_users(conn: duckdb.DuckDBPyConnection) -> bool:
     return conn.execute("select count(*) from users").fetchone()[0] > 0
 
 
+@dataclass(frozen=True)
+class AuditEntry:
+    """One line of the audit log, made before the write it describes so that the writer can put it in
+    its own transaction (``warehouse.snapshots`` does: an upload and its audit line commit or roll
+    back together, issue 15 «Audit»)."""
+
+    login: str | None
+    action: str
+    page: str | None = None
+    org_code: str | None = None
+    detail: str | None = None
+
+
 def audit(conn: duckdb.DuckDBPyConnection, login: str | None, action: str, *, page: str | None = None,
           org_code: str | None = None, detail: str | None = None, at: datetime | None = None) -> None:
     """Write one line of the audit log."""
+    record(conn, AuditEntry(login, action, page, org_code, detail), at=at)
+
+
+def record(conn: duckdb.DuckDBPyConnection, entry: AuditEntry, *, at: datetime | None = None) -> None:
+    """Write an audit entry on ``conn``: inside the transaction the caller has open, if any (one
+    statement, so on its own it commits at once)."""
     conn.execute(
         "insert into audit_log values (nextval('audit_id_seq'), ?, ?, ?, ?, ?, ?)",
-        [at or datetime.now(), login, action, page, org_code, detail])
+        [at or datetime.now(), entry.login, entry.action, entry.page, entry.org_code, entry.detail])
 
 
 def audit_log(conn: duckdb.DuckDBPyConnection, limit: int = 500, login: str | None = None) -> pd.DataFrame:

@@ -1,4 +1,5 @@
-"""Russian titles of the figures and datasets: the one place where people's words for columns live.
+"""Russian titles of the figures: the one place where people's words for columns live (the datasets' titles are
+in their declarations, ``ingest.schemas.DATASET_TITLES``).
 
 Both the command line (``python -m warehouse kpi``) and the app use these, so a figure has the same
 name on screen, in an export and in a terminal.
@@ -6,17 +7,6 @@ name on screen, in an export and in a terminal.
 
 from warehouse import russian
 from warehouse.russian import NO_DATA  # also imported from here by pages and exports
-
-DATASET_TITLES = {
-    "organizations": "Организации",
-    "roadmap": "Дорожная карта",
-    "staff": "Педагоги",
-    "mentors": "Наставники",
-    "mentorships": "Наставнические пары",
-    "partners": "Партнёры",
-    "events": "Мероприятия",
-    "students": "Обучающиеся",
-}
 
 ORG_TYPE_SHORT = {
     "общеобразовательная": "школа",
@@ -214,4 +204,5 @@ AUDIT_ACTIONS = {
     "export": "выгрузка", "view_personal": "просмотр персональных данных", "user_created": "создан пользователь",
     "password_reset": "смена пароля", "user_enabled": "пользователь включён", "user_disabled": "пользователь отключён",
     "role_changed": "изменена роль",
+    "upload_denied": "загрузка запрещена", "restore_denied": "восстановление запрещено",
 }

@@ -12,13 +12,18 @@ transactions are optimistic, so two sessions writing the same snapshot at once w
 computed the same next version. Every write transaction of this module therefore holds one
 process-wide lock (:func:`_transaction`); one process writes the file (README, "One writer"), so
 that lock serializes every writer. Uploads are rare and short; readers are never blocked.
+
+Each writer takes an optional audit line (``warehouse.accounts.AuditEntry``) and writes it in its own
+transaction, beside the upload log's row: a crash between the data and its audit line cannot leave
+one without the other (issue 15, «Audit»). Who may write is decided before, by ``ingest.service``;
+this module trusts its callers.
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,12 +32,18 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from warehouse import facts
+from warehouse import accounts, facts
 
 REGISTRY_ORG, REGISTRY_YEAR = "*", 0   # where the organizations registry is kept
 MAX_STORED_ISSUES = 1000
 _IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,40}")
 _WRITE_LOCK = threading.Lock()         # see the module docstring: one write transaction at a time
+ANY_CURRENT = object()                 # write()'s default ``replaces``: whatever is current is replaced
+
+
+class SnapshotMoved(Exception):
+    """The target's current snapshot is not the one the caller expected to replace (another session
+    loaded or restored a version meanwhile); nothing was written."""
 
 
 @dataclass(frozen=True)
@@ -168,17 +179,26 @@ def diff(conn: duckdb.DuckDBPyConnection, dataset: str, table: pa.Table, key: tu
 
 
 def write(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str, year: int, table: pa.Table, *,
-          meta: dict, user: str, at: datetime | None = None, issues: list[dict] | None = None) -> tuple[int, int]:
+          meta: dict, user: str, at: datetime | None = None, issues: list[dict] | None = None,
+          replaces: int | None | object = ANY_CURRENT,
+          audit: Callable[[int], accounts.AuditEntry | None] | None = None) -> tuple[int, int]:
     """Insert a validated table as the new current snapshot, in one transaction.
 
     ``table`` holds the dataset's typed columns and ``row_no``; ``issues`` its warnings, kept so that
-    the organization can see later which rows were flagged. Returns (upload_id, version).
+    the organization can see later which rows were flagged. ``replaces``: the upload id the caller
+    saw as current (None: nothing loaded yet); if another one is current by the time the lock is
+    held, raise :class:`SnapshotMoved` and write nothing. ``audit``: the audit line, given the new
+    version, written in the same transaction. Returns (upload_id, version).
     """
     target = _table(dataset)
     with _transaction(conn):
         upload_id, version, replaced = _next_ids(conn, dataset, org_code, year)
+        if replaces is not ANY_CURRENT and replaces != replaced:
+            raise SnapshotMoved(f"{dataset} {org_code} {year}: current {replaced}, expected {replaces}")
         _log(conn, upload_id, dataset, org_code, year, "loaded", meta, user, version=version,
              replaced_upload_id=replaced, rows=table.num_rows, at=at)
+        if audit is not None and (line := audit(version)) is not None:
+            accounts.record(conn, line, at=at)
         rows = table  # noqa: F841 - read by DuckDB's replacement scan
         conn.execute(f"insert into {target} by name select {upload_id}::bigint as upload_id, * from rows")
         _store_issues(conn, upload_id, issues)
@@ -189,18 +209,23 @@ def write(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str, year: in
 
 def log_attempt(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str, year: int, outcome: str, *,
                 meta: dict, user: str, rows: int | None = None, issues: list[dict] | None = None,
-                at: datetime | None = None) -> int:
-    """Log an upload that changed no data (rejected, unchanged); keep its first problems."""
+                at: datetime | None = None, audit: accounts.AuditEntry | None = None) -> int:
+    """Log an upload that changed no data (rejected, unchanged); keep its first problems. ``audit``:
+    an audit line written in the same transaction."""
     with _transaction(conn):
         upload_id = conn.execute("select nextval('upload_id_seq')").fetchone()[0]
         _log(conn, upload_id, dataset, org_code, year, outcome, meta, user, rows=rows, at=at)
+        if audit is not None:
+            accounts.record(conn, audit, at=at)
         _store_issues(conn, upload_id, issues)
     return upload_id
 
 
 def restore(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str, year: int, version: int, *,
-            user: str) -> tuple[int, int]:
-    """Make an earlier version current again. Returns (the restored upload_id, the log entry's id)."""
+            user: str, audit: accounts.AuditEntry | None = None) -> tuple[int, int]:
+    """Make an earlier version current again; ``LookupError`` if the snapshot never had that version.
+    ``audit``: an audit line written in the same transaction. Returns (the restored upload_id, the log
+    entry's id)."""
     with _transaction(conn):
         row = conn.execute(
             "select upload_id, rows, file_name, sha256 from uploads where dataset = ? and org_code = ? and year = ? "
@@ -213,6 +238,8 @@ def restore(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str, year: 
         _log(conn, log_id, dataset, org_code, year, "restored", {"file_name": file_name, "sha256": sha}, user,
              rows=rows, replaced_upload_id=snap.upload_id if snap else None, restored_from=target,
              message=f"восстановлена версия {version}")
+        if audit is not None:
+            accounts.record(conn, audit)
         _point(conn, dataset, org_code, year, target)
         facts.refresh(conn, org_code, year)
     return target, log_id

@@ -1,0 +1,206 @@
+"""Drawing the upload page (``pages/upload.py``): the template, what a preview found in a file, its
+verdict, its problems and their report, what it would change.
+
+Only drawing: who may upload, what is written and when a preview is stale are decided by
+:mod:`ingest.service`. File names came from a person: where Markdown would render them they go
+through :func:`plain` (issue 15: a file named ``[…](http://…)`` must not become a link).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import export, tables
+from dashboard.state import cursor
+from ingest import load, templates
+from ingest.errors import ERROR, IngestError
+from ingest.reader import delimiter_name
+from ingest.schemas import Dataset
+from warehouse import accounts, russian, snapshots
+from warehouse.accounts import User
+
+ROWS_SHOWN = 20                      # rows of each problem group on the page; the report has all
+GROUPS_OPEN = 5                      # the largest groups are open, the rest one click away
+ENCODINGS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 с BOM", "utf-16": "UTF-16 (Текст Юникод)", "cp1251": "Windows-1251",
+             "koi8-r": "KOI8-R", "cp866": "CP866 (DOS)", "mac-cyrillic": "Mac Cyrillic", "iso8859-5": "ISO-8859-5"}
+# Each kind of refusal with its own icon; the message is the error's own (ingest.errors).
+ICONS = {"file-too-large": ":material/scale:", "unreadable-file": ":material/block:",
+         "encoding-error": ":material/translate:", "permission-denied": ":material/lock:",
+         "usage-error": ":material/error:"}
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")   # CommonMark's escapable punctuation that Streamlit reads
+
+
+def plain(text: object) -> str:
+    """Text to show inside Markdown as it is: every character Markdown (or Streamlit's ``:red[]``,
+    ``$…$``) would read is backslash-escaped, which CommonMark renders as the character itself."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
+
+
+def refusal(exc: IngestError) -> None:
+    """An error of the service (usage-error, permission-denied, an unreadable file): its message,
+    with the icon of its kind."""
+    st.error(exc.message, icon=ICONS.get(exc.code, ":material/error:"))
+
+
+def current_caption(current: snapshots.Snapshot | None, ds: Dataset, target: str) -> None:
+    if current:
+        st.caption(f"Сейчас: версия {current.version} от {russian.moment(current.uploaded_at)} — "
+                   f"{russian.rows(current.rows)}, файл «{plain(current.file_name)}», загрузил "
+                   f"{current.uploaded_by}. Новый файл заменит её целиком; прежние версии сохраняются.")
+    else:
+        st.caption(f"Набор {target} ещё не загружался." if not ds.registry else "Реестр ещё не загружался.")
+
+
+def template(ds: Dataset) -> None:
+    """The dataset's required columns and its template as XLSX and CSV."""
+    with st.expander(f"Шаблон набора «{ds.title}»: {ds.grain}", icon=":material/description:"):
+        st.markdown("Обязательные столбцы: " + ", ".join(f"«{x.title}»" for x in ds.required)
+                    + ". Даты — ДД.ММ.ГГГГ, да/нет — словами. Заголовки можно писать и по-английски "
+                      "(`" + "`, `".join(x.name for x in ds.fields[:3]) + "`, …).")
+        if ds.name in ("mentors", "mentorships"):
+            st.caption("Порядок загрузки: «Педагоги», затем «Наставники», затем «Наставнические пары»: "
+                       "наставник-педагог должен быть в файле педагогов, а наставник пары — в файле наставников.")
+        t_xlsx, t_csv, _ = st.columns([1, 1, 2])
+        t_xlsx.download_button("Шаблон Excel (XLSX)", templates.template_xlsx(ds.name), key="template_xlsx",
+                               file_name=templates.template_file_name(ds.name, "xlsx"), mime=tables.XLSX_MIME,
+                               icon=":material/download:", on_click="ignore")
+        t_csv.download_button("Шаблон CSV", templates.template_csv(ds.name), key="template_csv",
+                              file_name=templates.template_file_name(ds.name, "csv"), mime="text/csv",
+                              icon=":material/download:", on_click="ignore")
+
+
+def verdict(p: load.Prepared, target: str) -> None:
+    """Whether the file is taken: unreadable, already loaded, refused with errors, or ready."""
+    errors = [g for g in p.report.sorted_groups() if g.severity == ERROR]
+    if p.error:
+        refusal(p.error)
+        st.caption("Файл не принят, хранилище не изменено. Попытка записана в историю загрузок.")
+    elif p.unchanged:
+        prev = p.previous
+        st.info(f"Этот файл уже загружен: это текущая версия {prev.version} набора {target} от "
+                f"{russian.moment(prev.uploaded_at)} ({prev.uploaded_by}). Ничего не изменится.",
+                icon=":material/check_circle:")
+    elif errors:
+        n = p.report.error_count
+        st.error(f"Файл не принят: {russian.count(n, 'ошибка', 'ошибки', 'ошибок')} в {len(errors)} "
+                 f"{russian.plural(len(errors), 'группе', 'группах', 'группах')}. Хранилище не изменено. Исправьте "
+                 "файл и загрузите его снова; номера строк — как в Excel.")
+    else:
+        warned = f", предупреждений: {russian.number(p.report.warning_count)}" if p.report.groups else ""
+        st.success(f"Файл проверен: ошибок нет{warned}. Посмотрите, что изменится, и нажмите «Загрузить».",
+                   icon=":material/task_alt:")
+
+
+def found(p: load.Prepared, ds: Dataset) -> None:
+    """What the reader found: format, encoding, separator, header row, which columns matched which."""
+    if p.raw is None:
+        return
+    r = p.raw
+    with st.expander(f"Что найдено в файле «{plain(p.file_name)}»", expanded=bool(r.missing),
+                     icon=":material/find_in_page:"):
+        if r.file_format == "csv":
+            how = (f"CSV, кодировка {ENCODINGS.get(r.encoding, r.encoding)}, разделитель — "
+                   f"{delimiter_name(r.delimiter)}")
+        else:
+            how = "книга Excel (XLSX), первый лист"
+        facts = [f"**Формат:** {how}", f"**Строка заголовка:** {r.header_row}",
+                 f"**Строк с данными:** {russian.number(r.n_rows)}"]
+        if r.blank_rows:
+            facts.append(f"**Пустых строк пропущено:** {russian.number(r.blank_rows)}")
+        st.markdown("  \n".join(facts))
+        matched = [{"Столбец в файле": seen, "Столбец шаблона": ds.field(name).title,
+                    "Обязательный": "да" if ds.field(name).required else ""} for name, seen in r.matched.items()]
+        if matched:
+            st.dataframe(matched, hide_index=True, width="stretch")
+        if r.extra:
+            st.caption("Лишние столбцы (пропущены): " + ", ".join(f"«{plain(x)}»" for x in r.extra))
+        if r.missing:
+            st.caption("Нет обязательных столбцов: " + ", ".join(f"«{x.title}»" for x in r.missing))
+
+
+def _groups(groups) -> None:
+    """One block per kind of problem: what, where, how often, what was expected, the first rows."""
+    for n, g in enumerate(groups):
+        where = f"«{g.column}»: " if g.column else ""
+        with st.expander(f"{where}{g.problem} — {russian.count(g.count, 'раз', 'раза', 'раз')}",
+                         expanded=n < GROUPS_OPEN):
+            if g.expected:
+                st.markdown(f"**Ожидалось:** {g.expected}")
+            sample = [i for i in sorted(g.issues, key=lambda i: i.row or 0) if i.row or i.value][:ROWS_SHOWN]
+            if sample:
+                frame = pd.DataFrame({"row_no": pd.array([i.row for i in sample], dtype="Int64"),
+                                      "value": [i.value for i in sample]})
+                # A problem of the whole file has no row: show what was found, not «нет данных».
+                tables.show(frame, ["row_no", "value"] if frame["row_no"].notna().any() else ["value"])
+                if g.count > len(sample):
+                    kept_rows = len(g.issues)     # the reader keeps the first 1 000 cells of a problem
+                    in_report = "остальные — в отчёте" if kept_rows >= g.count else \
+                        f"в отчёте — первые {russian.number(kept_rows)}"
+                    st.caption(f"Показаны первые {len(sample)} из {russian.number(g.count)}; {in_report} "
+                               "(кнопки выше).")
+
+
+def _report_downloads(label: str, kept: dict, user: User, target: str, page: str) -> None:
+    """The full report (every problem kept, one row each) as XLSX and CSV, built once per file and
+    kept beside the preview in ``kept``; a download is an audited export."""
+    p: load.Prepared = kept["prepared"]
+    ds, registry = p.dataset, p.dataset.registry
+    if "report_xlsx" not in kept:
+        sheet = export.Sheet(title=f"Проверка файла «{p.file_name}»: {target}", frame=p.report.to_frame(),
+                             name="Отчёт о проверке",
+                             note=f"Проверено {russian.moment(datetime.now())} пользователем {user.full_name} "
+                                  f"({user.login}). Ошибок: {p.report.error_count}, предупреждений: "
+                                  f"{p.report.warning_count}.")
+        kept["report_xlsx"], kept["report_csv"] = export.xlsx([sheet]), export.csv_bytes(sheet)
+    base = f"proverka_{ds.name}" + ("" if registry else f"_{export.slug(p.org_code)}_{p.year}")
+    detail = f"{ds.name}{'' if registry else f' {p.org_code} {p.year}'}: «{p.file_name}»"
+
+    def log_export(fmt: str) -> None:
+        with cursor() as cur:
+            accounts.audit(cur, user.login, "export", page=page, org_code=None if registry else p.org_code,
+                           detail=f"отчёт о проверке ({fmt}): {detail}")
+
+    d_xlsx, d_csv, _ = st.columns([1, 1, 2])
+    d_xlsx.download_button(f"{label} (Excel)", kept["report_xlsx"], file_name=f"{base}.xlsx", mime=tables.XLSX_MIME,
+                           key="report_xlsx", icon=":material/download:", on_click=log_export, args=("xlsx",))
+    d_csv.download_button(f"{label} (CSV)", kept["report_csv"], file_name=f"{base}.csv", mime="text/csv",
+                          key="report_csv", icon=":material/download:", on_click=log_export, args=("csv",))
+
+
+def problems(kept: dict, user: User, target: str, page: str) -> None:
+    """The errors, then the warnings, each group with its first rows, and the report to download."""
+    p: load.Prepared = kept["prepared"]
+    errors = [g for g in p.report.sorted_groups() if g.severity == ERROR]
+    warnings = [g for g in p.report.sorted_groups() if g.severity != ERROR]
+    if p.error:
+        return
+    if errors:
+        _report_downloads("Отчёт об ошибках", kept, user, target, page)
+        _groups(errors)
+    if warnings and not p.unchanged:
+        st.subheader(f"Предупреждения: {russian.number(p.report.warning_count)}")
+        st.caption("Предупреждения не мешают загрузке, но проверьте, всё ли так, как задумано.")
+        if not errors:
+            _report_downloads("Отчёт о проверке", kept, user, target, page)
+        _groups(warnings)
+
+
+def changes(p: load.Prepared, target: str) -> None:
+    """What confirming would change: rows added, changed, removed, kept; which version it replaces."""
+    st.subheader("Что изменится")
+    d = p.diff
+    m = st.columns(4)
+    m[0].metric("Новых строк", russian.number(d["added"]))
+    m[1].metric("Изменённых", russian.number(d["changed"]))
+    m[2].metric("Удалённых", russian.number(d["removed"]))
+    m[3].metric("Без изменений", russian.number(d["unchanged"]))
+    if prev := p.previous:
+        st.caption(f"Файл «{plain(p.file_name)}» ({russian.rows(p.rows)}) заменит версию {prev.version} от "
+                   f"{russian.moment(prev.uploaded_at)} ({plain(prev.file_name)}, {russian.rows(prev.rows)}); она "
+                   "сохранится, её можно будет восстановить на странице «История загрузок».")
+    else:
+        st.caption(f"Первая загрузка: {target}, {russian.rows(p.rows)}.")

@@ -1,0 +1,180 @@
+"""The upload service: what the upload page, the history page and the command line do for a person.
+
+    preview(conn, user, data, file_name, dataset, org_code, year, *, max_bytes, page=None) -> Prepared
+    confirm(conn, user, preview, *, page=None) -> LoadResult
+    log_refusal(conn, user, preview, *, page=None) -> LoadResult
+    current(conn, dataset, org_code, year) -> Snapshot | None
+    is_stale(conn, preview) -> bool
+    restore(conn, user, dataset, org_code, year, version, *, page=None) -> (upload_id, log_id)
+    command_line_user(login=None) -> User
+
+:mod:`ingest.load` reads, validates and writes; this module decides who may, and records it. The
+decisions, in the order a call meets them:
+
+- **Permission first**, in the function that does the work (as datasette-upload-csvs checks it in
+  its view's first statement), before the file is read or the target looked up. The administrator
+  may upload anything; a coordinator the datasets of their own organization and never the registry;
+  the head, or any other role, nothing. Only the administrator restores a version (the history page
+  offers it to the administrator alone). A refusal raises :class:`PermissionDenied` and writes one
+  audit line (``upload_denied``, ``restore_denied``) and nothing else: no file was taken, so the
+  upload log does not grow. ``confirm`` checks again: a preview is data kept in a session, and it is
+  the user who confirms that is checked.
+- **The audit line goes in the data's transaction**: ``upload`` with the new snapshot,
+  ``upload_rejected`` with the log of a refused file, ``restore`` with the moved pointer
+  (``warehouse.snapshots`` writes them beside the upload log's row). An unchanged file is logged in
+  the upload log without an audit line, as before the service existed.
+- **Exactly what was previewed**: ``confirm`` writes the preview's own typed table, and only if the
+  snapshot the preview was compared with is still current, checked under the write lock; otherwise
+  it raises :class:`StalePreview` and writes nothing. ``is_stale`` lets the page check on every run
+  too and show a fresh preview before anyone clicks.
+- **Once**: ``confirm`` and ``log_refusal`` keep their result on the preview (``Prepared.result``);
+  called again with the same preview (a rerun, a double click) they return it and write nothing.
+- ``page`` is the audit log's page column: the app passes its page title, the command line nothing.
+- Errors are the typed family of :mod:`ingest.errors`, raised as they are; the page and the command
+  line render them.
+"""
+
+from __future__ import annotations
+
+import getpass
+
+import duckdb
+
+from ingest import load
+from ingest.errors import PermissionDenied, StalePreview, UsageError, VersionNotFound
+from ingest.schemas import DATASETS
+from warehouse import accounts, snapshots
+from warehouse.accounts import AuditEntry, User
+
+MAY_UPLOAD = "Загружать файлы могут ответственные организаций и администратор."
+REGISTRY_BY_ADMIN = "Реестр организаций загружает администратор."
+RESTORE_BY_ADMIN = "Восстановить версию может администратор."
+
+
+def command_line_user(login: str | None = None) -> User:
+    """The user the command line acts as: the administrator, since whoever runs it on the server
+    holds the warehouse file anyway (one writer, README). Named ``--user`` or ``cli:<system user>``,
+    as the upload log has always named command-line uploads."""
+    return User(login or f"cli:{getpass.getuser()}", "Командная строка", accounts.ADMIN, None)
+
+
+def _describe(dataset: str, org_code: str | None, year: int | None, registry: bool) -> str:
+    """The target as the audit log's detail names it: «staff СОШ1 2025», «organizations»."""
+    return dataset if registry else f"{dataset} {org_code} {year}"
+
+
+def _upload_refusal(user: User, registry: bool, org_code: str | None) -> str | None:
+    """Why ``user`` may not upload to this target, or None if they may."""
+    if user.role == accounts.ADMIN:
+        return None
+    if user.role != accounts.COORDINATOR:
+        return MAY_UPLOAD
+    if registry:
+        return REGISTRY_BY_ADMIN
+    if not user.org_code or org_code != user.org_code:
+        return f"Ответственный ОО загружает файлы только своей организации ({user.org_code})."
+    return None
+
+
+def _require_upload(conn: duckdb.DuckDBPyConnection, user: User, dataset: str, org_code: str | None,
+                    year: int | None, file_name: str, page: str | None) -> None:
+    ds = DATASETS.get(dataset)
+    registry = bool(ds and ds.registry)
+    reason = _upload_refusal(user, registry, org_code)
+    if reason is not None:
+        accounts.audit(conn, user.login, "upload_denied", page=page, org_code=None if registry else org_code,
+                       detail=f"{_describe(dataset, org_code, year, registry)}: «{file_name}». {reason}")
+        raise PermissionDenied(reason)
+
+
+def preview(conn: duckdb.DuckDBPyConnection, user: User, data: bytes, file_name: str, dataset: str,
+            org_code: str | None, year: int | None, *, max_bytes: int, page: str | None = None) -> load.Prepared:
+    """Check that ``user`` may upload to the target, then read and validate the file and compare it
+    with the current snapshot; nothing is written (but the audit line of a refusal).
+
+    Raises PermissionDenied, then UsageError for a wrong target (for the registry, pass no
+    organization and no year). A file that cannot be read is no exception here: the preview keeps it
+    in ``error`` (an UploadError) and in its report, so that the refusal can be shown and logged."""
+    _require_upload(conn, user, dataset, org_code, year, file_name, page)
+    return load.prepare(conn, data, file_name, dataset, org_code, year, max_bytes=max_bytes)
+
+
+def _auditor(user: User, p: load.Prepared, page: str | None) -> load.Auditor:
+    """The audit line of each outcome of a preview, as the upload page has always written it."""
+    registry = p.dataset.registry
+    org = None if registry else p.org_code
+    detail = f"{_describe(p.dataset.name, p.org_code, p.year, registry)}: «{p.file_name}»"
+
+    def line(outcome: str, version: int | None) -> AuditEntry | None:
+        if outcome == "loaded":
+            return AuditEntry(user.login, "upload", page, org, f"{detail}, версия {version}, строк {p.rows}")
+        if outcome == "rejected":
+            return AuditEntry(user.login, "upload_rejected", page, org, f"{detail}, ошибок {p.report.error_count}")
+        return None
+    return line
+
+
+def confirm(conn: duckdb.DuckDBPyConnection, user: User, preview: load.Prepared, *,
+            page: str | None = None) -> load.LoadResult:
+    """Carry out a preview for ``user``: write an accepted file as the new snapshot (outcome
+    ``loaded``), or log a refused (``rejected``) or unchanged one; each with its audit line in the
+    same transaction. Raises PermissionDenied, or StalePreview when the target changed after the
+    preview (nothing written: preview again)."""
+    p = preview
+    _require_upload(conn, user, p.dataset.name, None if p.dataset.registry else p.org_code,
+                    None if p.dataset.registry else p.year, p.file_name, page)
+    if p.result is not None:
+        return p.result
+    try:
+        p.result = load.commit(conn, p, user=user.login, check_current=True, audit=_auditor(user, p, page))
+    except snapshots.SnapshotMoved:
+        raise StalePreview() from None
+    return p.result
+
+
+def log_refusal(conn: duckdb.DuckDBPyConnection, user: User, preview: load.Prepared, *,
+                page: str | None = None) -> load.LoadResult:
+    """Log a refused or unchanged file as the attempt it is (the upload log; an audit line for a
+    refused one). The page calls it when it shows the verdict, since there is nothing to confirm."""
+    if preview.accepted:
+        raise ValueError("an accepted preview is written by confirm(), not logged as a refusal")
+    return confirm(conn, user, preview, page=page)
+
+
+def current(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str | None, year: int | None
+            ) -> snapshots.Snapshot | None:
+    """The current snapshot of a target named as preview() takes it (the registry without organization
+    and year), or None when nothing was loaded."""
+    if DATASETS[dataset].registry:
+        org_code, year = snapshots.REGISTRY_ORG, snapshots.REGISTRY_YEAR
+    return snapshots.current(conn, dataset, org_code, year)
+
+
+def is_stale(conn: duckdb.DuckDBPyConnection, preview: load.Prepared) -> bool:
+    """Whether another upload or restore made another version of the target current since the
+    preview was made (its diff and «unchanged» verdict then describe the past)."""
+    now = snapshots.current(conn, preview.dataset.name, preview.org_code, preview.year)
+    was = preview.previous
+    return (now.upload_id if now else None) != (was.upload_id if was else None)
+
+
+def restore(conn: duckdb.DuckDBPyConnection, user: User, dataset: str, org_code: str, year: int, version: int,
+            *, page: str | None = None) -> tuple[int, int]:
+    """Make an earlier loaded version of a snapshot current again, for the administrator.
+
+    The target is the snapshot's stored key (``snapshots.REGISTRY_ORG``/``REGISTRY_YEAR`` for the
+    registry), not checked against today's registry or reporting years: an old snapshot can still be
+    restored. Raises PermissionDenied, UsageError for an unknown dataset, VersionNotFound. Returns
+    (the restored upload_id, the upload log's entry id)."""
+    if not user.is_admin:
+        accounts.audit(conn, user.login, "restore_denied", page=page, org_code=org_code,
+                       detail=f"{dataset} {year}: версия {version}. {RESTORE_BY_ADMIN}")
+        raise PermissionDenied(RESTORE_BY_ADMIN)
+    ds = DATASETS.get(dataset)
+    if ds is None:
+        raise UsageError(f"Неизвестный набор данных «{dataset}». Допустимые: {', '.join(DATASETS)}.")
+    line = AuditEntry(user.login, "restore", page, org_code, f"{dataset} {year}: версия {version}")
+    try:
+        return snapshots.restore(conn, dataset, org_code, year, version, user=user.login, audit=line)
+    except LookupError:
+        raise VersionNotFound(ds.title, org_code, year, version) from None
