@@ -106,7 +106,7 @@ def found(p: load.Prepared, ds: Dataset) -> None:
             how = (f"CSV, кодировка {ENCODINGS.get(r.encoding, r.encoding)}, разделитель — "
                    f"{delimiter_name(r.delimiter)}")
         else:
-            how = "книга Excel (XLSX), первый лист"
+            how = f"книга Excel (XLSX), лист «{plain(r.sheet)}»"
         facts = [f"**Формат:** {how}", f"**Строка заголовка:** {r.header_row}",
                  f"**Строк с данными:** {russian.number(r.n_rows)}"]
         if r.blank_rows:

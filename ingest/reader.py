@@ -59,6 +59,7 @@ class RawTable:
     delimiter: str | None = None            # CSV only
     issues: list[Issue] = field(default_factory=list)  # warnings found while reading
     blank_rows: int = 0                     # blank rows skipped
+    sheet: str | None = None                # XLSX only: the sheet that was read
 
     @property
     def n_rows(self) -> int:
@@ -394,33 +395,83 @@ def _assemble(cols: dict[int, pa.Array], header: list, header_idx: int, mapping:
                     issues=issues, blank_rows=int(blank))
 
 
-def _read_xlsx(data: bytes, dataset: Dataset) -> RawTable:
+def _open_xlsx(data: bytes):
     import openpyxl
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken book
         raise UnreadableFile(
             "Файл похож на книгу Excel, но открыть его не удалось (повреждён или защищён паролем). "
             "Откройте его в Excel, сохраните как «Книга Excel (.xlsx)» и загрузите снова."
         ) from exc
+
+
+def _sheet_records(sheet) -> list[list[str | None]]:
+    records: list[list[str | None]] = []
+    for row in sheet.iter_rows():
+        cells = list(row)
+        if not cells:
+            records.append([])
+            continue
+        r = getattr(cells[0], "row", None)
+        while r is not None and len(records) < r - 1:  # rows absent from the file are blank rows
+            records.append([])
+        records.append([_cell_text(c.value) for c in cells])
+    return records
+
+
+def sheet_names(data: bytes) -> list[str]:
+    """The names of the sheets of a workbook, in their order."""
+    book = _open_xlsx(data)
     try:
-        sheet = book.worksheets[0]
-        records: list[list[str | None]] = []
-        for row in sheet.iter_rows():
-            cells = list(row)
-            if not cells:
-                records.append([])
-                continue
-            r = getattr(cells[0], "row", None)
-            while r is not None and len(records) < r - 1:  # rows absent from the file are blank rows
-                records.append([])
-            records.append([_cell_text(c.value) for c in cells])
+        return list(book.sheetnames)
     finally:
         book.close()
-    if not any(any(c is not None for c in r) for r in records):
-        raise UnreadableFile("Первый лист книги пуст: данные должны быть на первом листе, начиная с заголовка.")
-    return _table_from_records(records, dataset, "xlsx")
+
+
+def find_sheet(names: list[str], dataset: Dataset) -> str | None:
+    """The sheet named as the dataset («Педагоги», or «staff»), matched as headers are (case, spaces, «ё»)."""
+    wanted = {normalize_header(dataset.title), normalize_header(dataset.name)}
+    return next((n for n in names if normalize_header(n) in wanted), None)
+
+
+def _quoted(names: list[str]) -> str:
+    return ", ".join(f"«{n}»" for n in names)
+
+
+def _read_xlsx(data: bytes, dataset: Dataset, sheet: str | None = None) -> RawTable:
+    """The sheet ``sheet``; else the sheet named as the dataset; else the only sheet, or the first sheet
+    whose header is the dataset's (a workbook may open with an instructions sheet)."""
+    book = _open_xlsx(data)
+    try:
+        names = list(book.sheetnames)
+        if sheet is not None and sheet not in names:
+            raise UnreadableFile(f"В книге нет листа «{sheet}». Листы книги: {_quoted(names)}.")
+        chosen = sheet or find_sheet(names, dataset)
+        candidates = [chosen] if chosen else names
+        for name in candidates:
+            records = _sheet_records(book[name])
+            if not any(any(c is not None for c in r) for r in records):
+                if len(candidates) == 1:
+                    where = "Первый лист книги" if len(names) == 1 else f"Лист «{name}»"
+                    raise UnreadableFile(f"{where} пуст: данные должны быть на листе «{dataset.title}», начиная "
+                                         "с заголовка.")
+                continue
+            try:
+                table = _table_from_records(records, dataset, "xlsx")
+            except UnreadableFile as exc:
+                if len(candidates) == 1:
+                    raise UnreadableFile(str(exc) if len(names) == 1 else f"Лист «{name}»: {exc}") from None
+                continue
+            table.sheet = name
+            return table
+    finally:
+        book.close()
+    raise UnreadableFile(
+        f"В книге нет листа с данными набора «{dataset.title}»: листы книги — {_quoted(names)}, и ни на одном нет "
+        f"строки заголовка этого набора. Назовите лист с данными «{dataset.title}» (как в шаблоне) или "
+        "поставьте его первым.")
 
 
 def _locate_header(data: bytes, encoding: str, dataset: Dataset) -> tuple | None:
@@ -437,8 +488,10 @@ def _locate_header(data: bytes, encoding: str, dataset: Dataset) -> tuple | None
     return len(mapping), filled, delimiter, head_records, header_idx, mapping
 
 
-def read_table(data: bytes, dataset: Dataset) -> RawTable:
-    """Read an uploaded file (CSV or XLSX, told apart by content, not name) as a :class:`RawTable`."""
+def read_table(data: bytes, dataset: Dataset, *, sheet: str | None = None) -> RawTable:
+    """Read an uploaded file (CSV or XLSX, told apart by content, not name) as a :class:`RawTable`.
+
+    ``sheet``: which sheet of a workbook to read (default: see :func:`_read_xlsx`); ignored for CSV."""
     if re.fullmatch(rb"(\xef\xbb\xbf)?[\s\x00]*", data):
         raise UnreadableFile("Файл пустой: в нём нет ни заголовка, ни строк.")
     if data[:4] == b"PK\x03\x04":
@@ -448,7 +501,7 @@ def read_table(data: bytes, dataset: Dataset) -> RawTable:
             raise UnreadableFile("Файл повреждён: это не книга Excel и не CSV.") from exc
         if not any(n.startswith("xl/") for n in names):
             raise UnreadableFile("Это архив, но не книга Excel (.xlsx). Загрузите файл CSV или XLSX.")
-        return _read_xlsx(data, dataset)
+        return _read_xlsx(data, dataset, sheet)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise UnreadableFile(
             "Формат .xls (Excel 97–2003) не поддерживается. Сохраните файл в Excel как «Книга Excel (.xlsx)» "

@@ -13,7 +13,7 @@ import pytest
 import xlsxwriter
 
 from ingest.errors import EncodingError, UnreadableFile, UploadError
-from ingest.reader import detect_encoding, read_table
+from ingest.reader import detect_encoding, read_table, sheet_names
 from ingest.schemas import DATASETS, Context
 from ingest.validate import validate
 
@@ -402,3 +402,38 @@ def test_large_cp1251_column_of_distinct_values_matches_python_decoding(make_csv
     expected = [t.strip() for t in ids]
     assert cells(table, "teacher_id") == expected
     assert cells(table, "position") == [p or None for p in positions]
+
+
+def _book(sheets: dict[str, list[list]]) -> bytes:
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf, {"in_memory": True})
+    for name, rows in sheets.items():
+        ws = book.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, v in enumerate(row):
+                ws.write(r, c, v)
+    book.close()
+    return buf.getvalue()
+
+
+STAFF_ROWS = [["ID педагога", "Должность", "Возраст", "Стаж в ОО"], ["П-1", "учитель", 30, 2]]
+
+
+def test_a_workbook_that_opens_with_instructions_is_read_from_the_sheet_named_as_the_dataset():
+    data = _book({"Инструкция": [["Заполните лист «Педагоги»"]], "Лист2": [["что-то ещё"]],
+                  " педагоги ": STAFF_ROWS})
+    table = read_table(data, STAFF)
+    assert table.sheet == " педагоги " and table.n_rows == 1 and table.header_row == 1
+    assert sheet_names(data) == ["Инструкция", "Лист2", " педагоги "]
+
+
+def test_a_workbook_without_the_datasets_sheet_says_which_sheets_it_has():
+    data = _book({"Инструкция": [["Заполните лист «Педагоги»"]], "Лист2": [["что-то ещё"]]})
+    with pytest.raises(UnreadableFile) as exc:
+        read_table(data, STAFF)
+    assert "листы книги — «Инструкция», «Лист2»" in str(exc.value)
+    assert "Назовите лист с данными «Педагоги»" in str(exc.value)
+    # Without a sheet of its name, the first sheet that has the dataset's header is read.
+    assert read_table(_book({"Инструкция": [["текст"]], "Данные": STAFF_ROWS}), STAFF).sheet == "Данные"
+    with pytest.raises(UnreadableFile, match="В книге нет листа «Педагоги 2026»"):
+        read_table(data, STAFF, sheet="Педагоги 2026")
