@@ -226,43 +226,10 @@ def org_names(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int
 
 def city_summary(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None
                  ) -> dict:
-    """The city's figures for the year over the organizations in scope (sums of what was reported)."""
+    """The city's figures for the year over the organizations in scope (sums of what was reported):
+    the year's row of ``mart_city_kpi`` (``sql/marts/city_kpi.sql``)."""
     return _one(conn, """
-        with k as (
-            select * from mart_org_kpi($as_of::date)
-            where year = $year and org_code in (select org_code from scope_orgs)
-        )
-        select count(*) as organizations,
-               count(*) filter (where roadmap_reported) as roadmap_reported,
-               sum(items_done) as items_done, sum(items_due) as items_due,
-               round(100.0 * sum(items_done) / nullif(sum(items_due), 0), 1) as done_pct,
-               sum(items_overdue) as items_overdue,
-               count(*) filter (where items_overdue > 0) as orgs_with_overdue,
-               sum(teachers) as teachers,
-               sum(mentors) as mentors,
-               count(*) filter (where mentors is not null) as mentors_reported,
-               sum(mentors_overloaded) as mentors_overloaded,
-               round(100.0 * sum(teachers_mentor_pct * teachers / 100) filter (where teachers_mentor_pct is not null)
-                     / nullif(sum(teachers) filter (where teachers_mentor_pct is not null), 0), 1)
-                   as teachers_mentor_pct,
-               sum(young_teachers) filter (where young_covered is not null) as young_teachers,
-               sum(young_covered) as young_covered,
-               round(100.0 * sum(young_covered) /
-                     nullif(sum(young_teachers) filter (where young_covered is not null), 0), 1)
-                   as young_coverage_pct,
-               count(*) filter (where young_covered is not null) as coverage_reported,
-               sum(teachers_with_difficulties) filter (where difficulties_covered is not null)
-                   as teachers_with_difficulties,
-               sum(difficulties_covered) as difficulties_covered,
-               count(*) filter (where partners > 0) as orgs_with_partners,
-               count(*) filter (where partners is not null) as partners_reported,
-               sum(partners) as partners,
-               sum(partners_with_mentors) as partners_with_mentors,
-               sum(events) as events,
-               sum(practices_regional_federal) as practices_regional_federal,
-               count(*) filter (where datasets_uploaded = 0) as orgs_without_uploads,
-               count(*) filter (where datasets_missing > 0) as orgs_with_missing
-        from k
+        select * exclude (year) from mart_city_kpi($as_of::date, $year::integer)
         """, scope=scope, year=year, as_of=as_of)
 
 
@@ -464,13 +431,13 @@ def uncovered_young_teachers(conn: duckdb.DuckDBPyConnection, scope: Collection[
 
 
 def coverage_trend(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd.DataFrame:
-    """Young-teacher coverage of the scope per reporting year (only organizations that reported pairs)."""
+    """Young-teacher coverage of the scope per reporting year (only organizations that reported pairs):
+    the years of ``mart_city_kpi`` (``sql/marts/city_kpi.sql``) with young teachers, so a year's point is
+    that year's city figure."""
     return _q(conn, """
-        select year, count(*) as young_teachers, count(*) filter (where covered) as covered,
-               round(100.0 * count(*) filter (where covered) / count(*), 1) as coverage_pct
-        from mart_young_teachers
-        where pairs_reported and org_code in (select org_code from scope_orgs)
-        group by year
+        select year, young_teachers, young_covered as covered, young_coverage_pct as coverage_pct
+        from mart_city_kpi(current_date, null)
+        where young_teachers > 0
         """, scope=scope, order="year")
 
 

@@ -30,7 +30,7 @@ FORMS = (
 )
 PAIR_STATUSES = ("планируется", "в работе", "завершена", "прервана")
 
-MAX_ACTIVE_MENTEES = 3      # DOMAIN.md: a mentor load above 3 active mentees is a warning
+from warehouse.thresholds import MENTOR_LOAD_MAX as MAX_ACTIVE_MENTEES  # noqa: E402  (DOMAIN.md: load above it warns)
 MAX_PROGRAMME_MONTHS = 12   # a personalized programme usually lasts 3 to 12 months
 
 
