@@ -30,7 +30,7 @@ FORMS = (
 )
 PAIR_STATUSES = ("планируется", "в работе", "завершена", "прервана")
 
-from warehouse.thresholds import MENTOR_LOAD_MAX as MAX_ACTIVE_MENTEES  # noqa: E402  (DOMAIN.md: load above it warns)
+from warehouse.thresholds import MENTOR_LOAD_MAX as MAX_ACTIVE_MENTEES  # noqa: E402, I001 (load above it warns)
 MAX_PROGRAMME_MONTHS = 12   # a personalized programme usually lasts 3 to 12 months
 
 
