@@ -3,6 +3,10 @@
 ``scope`` is the set of organization codes the caller may see; an empty scope returns nothing (the
 SQL filters on it, there is no "all" shortcut). ``as_of`` is the date against which "overdue" is
 judged (today by default). All aggregation happens in DuckDB; results are small DataFrames.
+
+A figure is defined once, in the SQL file of its mart (``warehouse/sql/marts/``, its grain stated on top);
+each function names that file on its ``SQL:`` line and only picks the scope, the year, the order and the
+first rows. The pages call these functions directly (``dashboard.data.cached(queries.org_kpi, ...)``).
 """
 
 from __future__ import annotations
@@ -146,7 +150,10 @@ def years(conn: duckdb.DuckDBPyConnection) -> list[int]:
 
 
 def organizations(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd.DataFrame:
-    """The registry rows of the organizations in scope, by code."""
+    """The registry rows of the organizations in scope, by code.
+
+    SQL: the registry view ``organizations`` (``warehouse/sql/migrations/004_stg_by_dataset.sql``).
+    """
     return _q(conn, """
         select org_code, short_name, full_name, org_type, coalesce(municipality, 'Когалым') as municipality, website
         from organizations where org_code in (select org_code from scope_orgs)
@@ -155,7 +162,10 @@ def organizations(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd
 
 def org_codes(conn: duckdb.DuckDBPyConnection, scope: Collection[str], municipality: str | None = None,
               org_type: str | None = None) -> Scope:
-    """The codes of the organizations in scope of one municipality and/or type (None: any)."""
+    """The codes of the organizations in scope of one municipality and/or type (None: any).
+
+    SQL: the registry view ``organizations`` (``warehouse/sql/migrations/004_stg_by_dataset.sql``).
+    """
     with _scoped(conn, scope):
         table = _arrow(conn, """
             select org_code from organizations
@@ -168,7 +178,10 @@ def org_codes(conn: duckdb.DuckDBPyConnection, scope: Collection[str], municipal
 
 
 def org_facets(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd.DataFrame:
-    """Organizations in scope counted per (municipality, type): what the sidebar's filters offer."""
+    """Organizations in scope counted per (municipality, type): what the sidebar's filters offer.
+
+    SQL: the registry view ``organizations`` (``warehouse/sql/migrations/004_stg_by_dataset.sql``).
+    """
     return _q(conn, """
         select coalesce(municipality, 'Когалым') as municipality, org_type, count(*) as organizations
         from organizations where org_code in (select org_code from scope_orgs)
@@ -182,7 +195,10 @@ def org_facets(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd.Da
 
 def org_kpi(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None, *,
             limit: int | None = None) -> pd.DataFrame:
-    """One row per organization in scope: every figure of DOMAIN.md for the year (NULL = no data)."""
+    """One row per organization in scope: every figure of DOMAIN.md for the year (NULL = no data).
+
+    SQL: ``mart_org_kpi`` in ``warehouse/sql/marts/org_kpi.sql``.
+    """
     # The figure row is wide: only the organizations shown are completed; ``total_rows`` counts them all.
     top = "" if limit is None else f"order by org_type, org_code limit {int(limit)}"
     total = "" if limit is None else ", (select count(*) from orgs) as total_rows"
@@ -199,7 +215,10 @@ def org_kpi(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, 
 
 def lowest_coverage(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None, *,
                     limit: int = 10) -> pd.DataFrame:
-    """The organizations with the lowest young-teacher coverage (those with the figure), lowest first."""
+    """The organizations with the lowest young-teacher coverage (those with the figure), lowest first.
+
+    SQL: ``mart_org_kpi`` in ``warehouse/sql/marts/org_kpi.sql``.
+    """
     return _q(conn, """
         select org_code, short_name, young_teachers, young_covered, young_coverage_pct
         from mart_org_kpi($as_of::date)
@@ -217,7 +236,10 @@ ORG_LISTS = {
 
 def org_names(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, which: str, *,
               limit: int | None = None) -> pd.DataFrame:
-    """Organizations in scope meeting one of ``ORG_LISTS``' conditions, by name."""
+    """Organizations in scope meeting one of ``ORG_LISTS``' conditions, by name.
+
+    SQL: ``mart_org_kpi`` in ``warehouse/sql/marts/org_kpi.sql``.
+    """
     return _q(conn, f"""
         select org_code, short_name from mart_org_kpi(current_date)
         where year = $year and ({ORG_LISTS[which]}) and org_code in (select org_code from scope_orgs)
@@ -226,8 +248,11 @@ def org_names(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int
 
 def city_summary(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None
                  ) -> dict:
-    """The city's figures for the year over the organizations in scope (sums of what was reported):
-    the year's row of ``mart_city_kpi`` (``sql/marts/city_kpi.sql``)."""
+    """The city's figures for the year over the organizations in scope (sums of what was reported): the
+    year's row of the city mart, whose years are also the trend (:func:`coverage_trend`).
+
+    SQL: ``mart_city_kpi`` in ``warehouse/sql/marts/city_kpi.sql``.
+    """
     return _one(conn, """
         select * exclude (year) from mart_city_kpi($as_of::date, $year::integer)
         """, scope=scope, year=year, as_of=as_of)
@@ -242,7 +267,10 @@ def city_totals(conn: duckdb.DuckDBPyConnection, year: int, as_of: date | None =
 
 def monitoring(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None, *,
                limit: int | None = None) -> pd.DataFrame:
-    """Item 7: the year's figures per organization beside the previous year's."""
+    """Item 7: the year's figures per organization beside the previous year's.
+
+    SQL: ``mart_org_kpi`` in ``warehouse/sql/marts/org_kpi.sql``.
+    """
     return _q(conn, """
         with k as (
             select * from mart_org_kpi($as_of::date)
@@ -274,7 +302,10 @@ def roadmap(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, 
 
     Without the item's full title (``roadmap_items`` has it): at the national scale it is 460,000 copies
     of eleven long strings. Pages ask for it only for a few organizations (the matrix, one organization's
-    items); over many they read :func:`roadmap_status_counts`."""
+    items); over many they read :func:`roadmap_status_counts`.
+
+    SQL: ``mart_roadmap`` in ``warehouse/sql/marts/roadmap.sql``.
+    """
     return _q(conn, """
         select org_code, short_name, org_type, item, short_title, due_date, applicable,
                status_shown, reported_status, done_date, result_url, comment, overdue
@@ -285,7 +316,10 @@ def roadmap(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, 
 
 def roadmap_status_counts(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int,
                           as_of: date | None = None) -> pd.DataFrame:
-    """Organizations per (item, status shown): the roadmap of many organizations at a glance."""
+    """Organizations per (item, status shown): the roadmap of many organizations at a glance.
+
+    SQL: ``status_shown`` and ``reported_status`` in ``warehouse/sql/marts/roadmap.sql``.
+    """
     # roadmap_status's rule applied once per group of organizations with the same type and reported
     # masks, not once per organization: a national count reads 42,000 rows instead of 462,000.
     return _q(conn, """
@@ -321,7 +355,10 @@ def overdue_items(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year:
                   limit: int | None = None) -> pd.DataFrame:
     """Items reported as not done whose due date has passed, with the organization's comment. Expanded
     from ``overdue_masks``: only the organizations and items that are overdue become rows, and the
-    count of all of them (``total_rows``, with ``limit``) is a sum of bits."""
+    count of all of them (``total_rows``, with ``limit``) is a sum of bits.
+
+    SQL: ``overdue_masks`` in ``warehouse/sql/marts/roadmap.sql``.
+    """
     top = "" if limit is None else f"order by due_date, org_code, item limit {int(limit)}"
     total = "" if limit is None else ", (select sum(bit_count(overdue_mask)) from o) as total_rows"
     return _q(conn, f"""
@@ -344,7 +381,10 @@ def overdue_items(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year:
 
 def roadmap_wide(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None
                  ) -> pd.DataFrame:
-    """The roadmap matrix as a table: one row per organization, one column per item (status shown)."""
+    """The roadmap matrix as a table: one row per organization, one column per item (status shown).
+
+    SQL: ``roadmap_status`` in ``warehouse/sql/marts/roadmap.sql``.
+    """
     return _q(conn, """
         pivot (
             select org_code, short_name, org_type, item::varchar as item, status_shown
@@ -365,7 +405,10 @@ def completeness(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: 
     the datasets the organization owes or has uploaded anyway.
 
     With ``limit``: an organization has at most 7 rows, so the first ``limit`` rows are among the first
-    ``limit`` organizations; only theirs are expanded, and ``total_rows`` is counted from the masks."""
+    ``limit`` organizations; only theirs are expanded, and ``total_rows`` is counted from the masks.
+
+    SQL: ``completeness_state`` in ``warehouse/sql/marts/completeness.sql``.
+    """
     top = "" if limit is None else f"order by org_type, org_code limit {int(limit)}"
     total = "" if limit is None else """, (
             select sum(case when $relevant then relevant_datasets else (select count(*) from datasets) end)
@@ -389,7 +432,10 @@ def completeness(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: 
 
 def completeness_counts(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
     """Organizations per (dataset, state): the completeness of many organizations at a glance, counted per
-    group of organizations with the same masks (not per row of completeness_state)."""
+    group of organizations with the same masks (not per row of completeness_state).
+
+    SQL: ``completeness_masks`` and ``upload_state`` in ``warehouse/sql/marts/completeness.sql``.
+    """
     return _q(conn, """
         with groups as (
             select expected_mask, uploaded_mask, count(*) as organizations
@@ -407,7 +453,10 @@ def completeness_counts(conn: duckdb.DuckDBPyConnection, scope: Collection[str],
 
 def missing_uploads(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, *,
                     limit: int | None = None) -> pd.DataFrame:
-    """Organizations in scope with the datasets their type should upload and they have not, for the year."""
+    """Organizations in scope with the datasets their type should upload and they have not, for the year.
+
+    SQL: ``completeness_state`` in ``warehouse/sql/marts/completeness.sql``.
+    """
     return _q(conn, """
         select org_code, short_name, count(*) as missing, string_agg(dataset_title, ', ' order by sort) as datasets
         from completeness_state
@@ -422,7 +471,10 @@ def missing_uploads(conn: duckdb.DuckDBPyConnection, scope: Collection[str], yea
 
 def uncovered_young_teachers(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, *,
                              limit: int | None = None) -> pd.DataFrame:
-    """Young teachers without a mentorship in work or completed: what the organization acts on."""
+    """Young teachers without a mentorship in work or completed: what the organization acts on.
+
+    SQL: ``mart_young_teachers`` in ``warehouse/sql/marts/young_teachers.sql``.
+    """
     return _q(conn, """
         select org_code, teacher_id, position, age, years_in_org
         from mart_young_teachers
@@ -432,8 +484,10 @@ def uncovered_young_teachers(conn: duckdb.DuckDBPyConnection, scope: Collection[
 
 def coverage_trend(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd.DataFrame:
     """Young-teacher coverage of the scope per reporting year (only organizations that reported pairs):
-    the years of ``mart_city_kpi`` (``sql/marts/city_kpi.sql``) with young teachers, so a year's point is
-    that year's city figure."""
+    the years of the city mart with young teachers, so a year's point is that year's :func:`city_summary`.
+
+    SQL: ``mart_city_kpi`` in ``warehouse/sql/marts/city_kpi.sql``.
+    """
     return _q(conn, """
         select year, young_teachers, young_covered as covered, young_coverage_pct as coverage_pct
         from mart_city_kpi(current_date, null)
@@ -446,7 +500,10 @@ def coverage_trend(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> p
 
 
 def mentor_counts(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
-    """Mentors counted by type and by whom they mentor."""
+    """Mentors counted by type and by whom they mentor.
+
+    SQL: ``mart_mentor_load`` in ``warehouse/sql/marts/mentor_load.sql``.
+    """
     return _q(conn, """
         select mentor_type, mentors_whom, count(*) as mentors, count(*) filter (where overloaded) as overloaded
         from mart_mentor_load
@@ -476,14 +533,20 @@ def _top_orgs(conn, scope, year: int, table: str, category: str, top: int) -> pd
 def mentors_by_org(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, *, top: int = 30
                    ) -> pd.DataFrame:
     """Mentors per organization and type (short_name, category = mentor type, n), for the ``top``
-    organizations with the most mentors."""
+    organizations with the most mentors.
+
+    SQL: ``mart_mentor_load`` in ``warehouse/sql/marts/mentor_load.sql``.
+    """
     return _top_orgs(conn, scope, year, "mart_mentor_load", "mentor_type", top)
 
 
 def mentor_base(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, *, overloaded: bool = False,
                 limit: int | None = None) -> pd.DataFrame:
     """The mentor base (item 4): one row per mentor with their load; ``overloaded``: only those with
-    more than 3 mentees in work."""
+    more than 3 mentees in work.
+
+    SQL: ``mart_mentor_load`` in ``warehouse/sql/marts/mentor_load.sql``.
+    """
     return _q(conn, """
         select org_code, mentor_id, full_name, mentor_type, workplace, mentors_whom, trained, order_date,
                active_mentees, pairs, overloaded
@@ -496,7 +559,10 @@ def public_mentor_base(conn: duckdb.DuckDBPyConnection, scope: Collection[str], 
                        limit: int | None = None) -> pd.DataFrame:
     """The mentor base as it may be published (roadmap items 4 and 11): the mentor's name, position or
     workplace, whom they mentor, the forms and the period of their pairs. Never staff IDs, ages,
-    difficulties or mentees. An open-ended period (a pair still in work) has no end date."""
+    difficulties or mentees. An open-ended period (a pair still in work) has no end date.
+
+    SQL: ``stg_mentors`` and ``stg_mentorships`` in ``warehouse/sql/migrations/004_stg_by_dataset.sql``.
+    """
     return _q(conn, """
         with pairs as (
             select org_code, year, mentor_id,
@@ -523,23 +589,27 @@ def public_mentor_base(conn: duckdb.DuckDBPyConnection, scope: Collection[str], 
 def partners(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, *, with_mentors: bool = False,
              limit: int | None = None) -> pd.DataFrame:
     """The partners of the organizations in scope for the year; ``provides_mentors`` is «да» or «нет»;
-    ``with_mentors``: only the partners that provide mentors."""
+    ``with_mentors``: only the partners that provide mentors.
+
+    SQL: ``mart_partners`` in ``warehouse/sql/marts/partners.sql``.
+    """
     return _q(conn, """
         select p.org_code, o.short_name, p.name, p.partner_type, p.inn, p.agreement, p.participation_forms,
-               p.mentors_count, p.since_date,
-               case when p.mentors_count > 0 then 'да' else 'нет' end as provides_mentors
-        from stg_partners p join organizations o using (org_code)
-        where p.year = $year and ($with_mentors = false or p.mentors_count > 0)
+               p.mentors_count, p.since_date, p.provides_mentors
+        from mart_partners p join organizations o using (org_code)
+        where p.year = $year and ($with_mentors = false or p.provides_mentors = 'да')
               and p.org_code in (select org_code from scope_orgs)
         """, scope=scope, year=year, with_mentors=with_mentors, order="org_code, partner_type, name", limit=limit)
 
 
 def partner_counts(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
-    """Partners counted by type and by whether they provide mentors."""
+    """Partners counted by type and by whether they provide mentors.
+
+    SQL: ``mart_partners`` in ``warehouse/sql/marts/partners.sql``.
+    """
     return _q(conn, """
-        select partner_type, case when mentors_count > 0 then 'да' else 'нет' end as provides_mentors,
-               count(*) as partners
-        from stg_partners
+        select partner_type, provides_mentors, count(*) as partners
+        from mart_partners
         where year = $year and org_code in (select org_code from scope_orgs)
         group by all
         """, scope=scope, year=year, order="partner_type, provides_mentors")
@@ -548,8 +618,11 @@ def partner_counts(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year
 def partners_by_org(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, *, top: int = 30
                     ) -> pd.DataFrame:
     """Partners per organization and type (short_name, category = partner type, n), for the ``top``
-    organizations with the most partners."""
-    return _top_orgs(conn, scope, year, "stg_partners", "partner_type", top)
+    organizations with the most partners.
+
+    SQL: ``mart_partners`` in ``warehouse/sql/marts/partners.sql``.
+    """
+    return _top_orgs(conn, scope, year, "mart_partners", "partner_type", top)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -558,29 +631,38 @@ def partners_by_org(conn: duckdb.DuckDBPyConnection, scope: Collection[str], yea
 
 def events(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int | None = None, *,
            limit: int | None = None) -> pd.DataFrame:
-    """The events of the organizations in scope: of one year, or of every year."""
+    """The events of the organizations in scope: of one year, or of every year.
+
+    SQL: ``mart_events`` in ``warehouse/sql/marts/events.sql``.
+    """
     return _q(conn, """
         select org_code, year, event_date, title, level, kind, role, participants, result, url, row_no
-        from stg_events
+        from mart_events
         where ($year is null or year = $year) and org_code in (select org_code from scope_orgs)
         """, scope=scope, year=year, order="event_date, org_code, row_no", limit=limit)
 
 
 def events_by_kind(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
-    """Events of the year counted by kind and level."""
+    """Events of the year counted by kind and level.
+
+    SQL: ``mart_events`` in ``warehouse/sql/marts/events.sql``.
+    """
     return _q(conn, """
         select kind, level, count(*) as events
-        from stg_events
+        from mart_events
         where year = $year and org_code in (select org_code from scope_orgs)
         group by all
         """, scope=scope, year=year, order="kind, level")
 
 
 def events_per_month(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd.DataFrame:
-    """Events counted per month and kind over every year (the trend; no event rows leave DuckDB)."""
+    """Events counted per month and kind over every year (the trend; no event rows leave DuckDB).
+
+    SQL: ``mart_events`` in ``warehouse/sql/marts/events.sql``.
+    """
     return _q(conn, """
         select date_trunc('month', event_date) as month, kind, count(*) as events
-        from stg_events
+        from mart_events
         where org_code in (select org_code from scope_orgs)
         group by all
         """, scope=scope, order="month, kind")
@@ -588,20 +670,26 @@ def events_per_month(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) ->
 
 def regional_practices(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, *,
                        limit: int | None = None) -> pd.DataFrame:
-    """Item 9: practices presented at the regional or federal level in the year."""
+    """Item 9: practices presented at the regional or federal level in the year.
+
+    SQL: ``mart_events`` in ``warehouse/sql/marts/events.sql``.
+    """
     return _q(conn, """
         select org_code, event_date, title, level, result, url, row_no
-        from stg_events
-        where year = $year and kind = 'представление практики' and level in ('региональный', 'федеральный')
+        from mart_events
+        where year = $year and regional_practice
               and org_code in (select org_code from scope_orgs)
         """, scope=scope, year=year, order="event_date, org_code, row_no", limit=limit)
 
 
 def contest_events(conn: duckdb.DuckDBPyConnection, scope: Collection[str], *, limit: int | None = None
                    ) -> pd.DataFrame:
-    """Item 8: participation in contests (the municipal «Педагог-наставник» in 2026 and 2028), every year."""
+    """Item 8: participation in contests (the municipal «Педагог-наставник» in 2026 and 2028), every year.
+
+    SQL: ``mart_events`` in ``warehouse/sql/marts/events.sql``.
+    """
     return _q(conn, """
         select year, org_code, event_date, title, level, participants, result, row_no
-        from stg_events
+        from mart_events
         where kind = 'конкурс' and org_code in (select org_code from scope_orgs)
         """, scope=scope, order="event_date, org_code, row_no", limit=limit)

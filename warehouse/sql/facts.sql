@@ -11,7 +11,14 @@
 --
 -- The contract's rules are written once: «young» and «overloaded» are the macros is_young_teacher and
 -- is_overloaded (their numbers live in warehouse/thresholds.py, which creates them before this file),
--- «covered» is the table macro covered_teachers below.
+-- «covered» is the table macro covered_teachers below; the marts use the same macros for their rows.
+
+-- A practice presented at the regional or federal level (item 9), counted here and listed by mart_events.
+create or replace macro is_regional_practice(kind, level) as
+    kind = 'представление практики' and level in ('региональный', 'федеральный');
+
+-- A partner that provides mentors, counted here and marked in mart_partners.
+create or replace macro is_mentor_partner(mentors_count) as mentors_count > 0;
 
 -- One row per (organization, year, teacher) who is the mentee of a pair «в работе» or «завершена» in the
 -- current mentorships snapshot: «covered» (DOMAIN.md), for young teachers and those with difficulties alike.
@@ -81,7 +88,7 @@ pairs as (
 ),
 partners as (
     select s.org_code, s.year, count(*) as partners,
-           count(*) filter (where p.mentors_count > 0) as partners_with_mentors,
+           count(*) filter (where is_mentor_partner(p.mentors_count)) as partners_with_mentors,
            sum(p.mentors_count)::integer as mentors_from_partners
     from raw_partners p join snaps s using (upload_id) group by all
 ),
@@ -90,8 +97,7 @@ events as (
            count(*) filter (where e.kind = 'для наставников и наставляемых') as events_item5,
            count(*) filter (where e.kind = 'для педагогов с затруднениями') as events_item6,
            count(*) filter (where e.kind = 'представление практики') as practices,
-           count(*) filter (where e.kind = 'представление практики' and e.level in ('региональный', 'федеральный'))
-               as practices_regional_federal,
+           count(*) filter (where is_regional_practice(e.kind, e.level)) as practices_regional_federal,
            count(*) filter (where e.kind = 'конкурс' and e.result in ('призёр', 'победитель')) as contest_awards
     from raw_events e join snaps s using (upload_id) group by all
 ),
