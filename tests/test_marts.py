@@ -93,8 +93,6 @@ GRAINS = {
                                ("select * from completeness_masks", ["org_code", "year"])],
     "marts/young_teachers.sql": [("select * from mart_young_teachers", ["org_code", "year", "teacher_id"])],
     "marts/mentor_load.sql": [("select * from mart_mentor_load", ["org_code", "year", "mentor_id"])],
-    "marts/partners.sql": [("select * from mart_partners", ["org_code", "year", "row_no"])],
-    "marts/events.sql": [("select * from mart_events", ["org_code", "year", "row_no"])],
 }
 
 

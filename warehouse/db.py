@@ -74,8 +74,6 @@ VIEW_FILES = (
     "marts/roadmap.sql",
     "marts/young_teachers.sql",
     "marts/mentor_load.sql",
-    "marts/partners.sql",
-    "marts/events.sql",
     "marts/org_kpi.sql",
     "marts/city_kpi.sql",
 )

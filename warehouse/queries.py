@@ -591,13 +591,14 @@ def partners(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int,
     """The partners of the organizations in scope for the year; ``provides_mentors`` is «да» or «нет»;
     ``with_mentors``: only the partners that provide mentors.
 
-    SQL: ``mart_partners`` in ``warehouse/sql/marts/partners.sql``.
+    SQL: ``stg_partners`` in ``warehouse/sql/migrations/004_stg_by_dataset.sql``; the rule ``is_mentor_partner`` in ``warehouse/sql/facts.sql``.
     """
     return _q(conn, """
         select p.org_code, o.short_name, p.name, p.partner_type, p.inn, p.agreement, p.participation_forms,
-               p.mentors_count, p.since_date, p.provides_mentors
-        from mart_partners p join organizations o using (org_code)
-        where p.year = $year and ($with_mentors = false or p.provides_mentors = 'да')
+               p.mentors_count, p.since_date,
+               case when is_mentor_partner(p.mentors_count) then 'да' else 'нет' end as provides_mentors
+        from stg_partners p join organizations o using (org_code)
+        where p.year = $year and ($with_mentors = false or is_mentor_partner(p.mentors_count))
               and p.org_code in (select org_code from scope_orgs)
         """, scope=scope, year=year, with_mentors=with_mentors, order="org_code, partner_type, name", limit=limit)
 
@@ -605,11 +606,12 @@ def partners(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int,
 def partner_counts(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
     """Partners counted by type and by whether they provide mentors.
 
-    SQL: ``mart_partners`` in ``warehouse/sql/marts/partners.sql``.
+    SQL: ``stg_partners`` in ``warehouse/sql/migrations/004_stg_by_dataset.sql``; the rule ``is_mentor_partner`` in ``warehouse/sql/facts.sql``.
     """
     return _q(conn, """
-        select partner_type, provides_mentors, count(*) as partners
-        from mart_partners
+        select partner_type, case when is_mentor_partner(mentors_count) then 'да' else 'нет' end as provides_mentors,
+               count(*) as partners
+        from stg_partners
         where year = $year and org_code in (select org_code from scope_orgs)
         group by all
         """, scope=scope, year=year, order="partner_type, provides_mentors")
@@ -620,9 +622,9 @@ def partners_by_org(conn: duckdb.DuckDBPyConnection, scope: Collection[str], yea
     """Partners per organization and type (short_name, category = partner type, n), for the ``top``
     organizations with the most partners.
 
-    SQL: ``mart_partners`` in ``warehouse/sql/marts/partners.sql``.
+    SQL: ``stg_partners`` in ``warehouse/sql/migrations/004_stg_by_dataset.sql``; the rule ``is_mentor_partner`` in ``warehouse/sql/facts.sql``.
     """
-    return _top_orgs(conn, scope, year, "mart_partners", "partner_type", top)
+    return _top_orgs(conn, scope, year, "stg_partners", "partner_type", top)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -633,11 +635,11 @@ def events(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int | 
            limit: int | None = None) -> pd.DataFrame:
     """The events of the organizations in scope: of one year, or of every year.
 
-    SQL: ``mart_events`` in ``warehouse/sql/marts/events.sql``.
+    SQL: ``stg_events`` in ``warehouse/sql/migrations/004_stg_by_dataset.sql``.
     """
     return _q(conn, """
         select org_code, year, event_date, title, level, kind, role, participants, result, url, row_no
-        from mart_events
+        from stg_events
         where ($year is null or year = $year) and org_code in (select org_code from scope_orgs)
         """, scope=scope, year=year, order="event_date, org_code, row_no", limit=limit)
 
@@ -645,11 +647,11 @@ def events(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int | 
 def events_by_kind(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
     """Events of the year counted by kind and level.
 
-    SQL: ``mart_events`` in ``warehouse/sql/marts/events.sql``.
+    SQL: ``stg_events`` in ``warehouse/sql/migrations/004_stg_by_dataset.sql``.
     """
     return _q(conn, """
         select kind, level, count(*) as events
-        from mart_events
+        from stg_events
         where year = $year and org_code in (select org_code from scope_orgs)
         group by all
         """, scope=scope, year=year, order="kind, level")
@@ -658,11 +660,11 @@ def events_by_kind(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year
 def events_per_month(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd.DataFrame:
     """Events counted per month and kind over every year (the trend; no event rows leave DuckDB).
 
-    SQL: ``mart_events`` in ``warehouse/sql/marts/events.sql``.
+    SQL: ``stg_events`` in ``warehouse/sql/migrations/004_stg_by_dataset.sql``.
     """
     return _q(conn, """
         select date_trunc('month', event_date) as month, kind, count(*) as events
-        from mart_events
+        from stg_events
         where org_code in (select org_code from scope_orgs)
         group by all
         """, scope=scope, order="month, kind")
@@ -672,12 +674,13 @@ def regional_practices(conn: duckdb.DuckDBPyConnection, scope: Collection[str], 
                        limit: int | None = None) -> pd.DataFrame:
     """Item 9: practices presented at the regional or federal level in the year.
 
-    SQL: ``mart_events`` in ``warehouse/sql/marts/events.sql``.
+    SQL: ``stg_events`` in ``warehouse/sql/migrations/004_stg_by_dataset.sql``; the rule
+    ``is_regional_practice`` in ``warehouse/sql/facts.sql``.
     """
     return _q(conn, """
         select org_code, event_date, title, level, result, url, row_no
-        from mart_events
-        where year = $year and regional_practice
+        from stg_events
+        where year = $year and is_regional_practice(kind, level)
               and org_code in (select org_code from scope_orgs)
         """, scope=scope, year=year, order="event_date, org_code, row_no", limit=limit)
 
@@ -686,10 +689,10 @@ def contest_events(conn: duckdb.DuckDBPyConnection, scope: Collection[str], *, l
                    ) -> pd.DataFrame:
     """Item 8: participation in contests (the municipal «Педагог-наставник» in 2026 and 2028), every year.
 
-    SQL: ``mart_events`` in ``warehouse/sql/marts/events.sql``.
+    SQL: ``stg_events`` in ``warehouse/sql/migrations/004_stg_by_dataset.sql``.
     """
     return _q(conn, """
         select year, org_code, event_date, title, level, participants, result, row_no
-        from mart_events
+        from stg_events
         where kind = 'конкурс' and org_code in (select org_code from scope_orgs)
         """, scope=scope, order="event_date, org_code, row_no", limit=limit)

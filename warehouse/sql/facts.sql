@@ -13,11 +13,11 @@
 -- is_overloaded (their numbers live in warehouse/thresholds.py, which creates them before this file),
 -- «covered» is the table macro covered_teachers below; the marts use the same macros for their rows.
 
--- A practice presented at the regional or federal level (item 9), counted here and listed by mart_events.
+-- A practice presented at the regional or federal level (item 9), counted here and listed by queries.regional_practices.
 create or replace macro is_regional_practice(kind, level) as
     kind = 'представление практики' and level in ('региональный', 'федеральный');
 
--- A partner that provides mentors, counted here and marked in mart_partners.
+-- A partner that provides mentors, counted here and marked in queries.partners and partner_counts.
 create or replace macro is_mentor_partner(mentors_count) as mentors_count > 0;
 
 -- One row per (organization, year, teacher) who is the mentee of a pair «в работе» or «завершена» in the
