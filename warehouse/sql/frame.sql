@@ -29,7 +29,7 @@ create or replace view expected_masks as
 select t.org_type,
        coalesce(bit_or((1 << (d.sort - 1))::integer) filter (where e.dataset is not null), 0) as expected_mask,
        coalesce(bool_or(e.dataset = 'staff'), false) as staff_expected
-from (select distinct org_type from org_years) t
+from (select distinct org_type from organizations) t
 cross join datasets d
 left join expected_datasets e on e.org_type = t.org_type and e.dataset = d.dataset
 group by all;
@@ -45,8 +45,8 @@ with frame as (
                 or list_contains(string_split(i.applicable_years, ',')::integer[], y.year))
            and not (i.org_only and t.org_type = 'орган управления образованием') as applicable,
            as_of > make_date(y.year, i.due_month, i.due_day) as past_due
-    from (select distinct org_type from org_years) t
-    cross join (select distinct year from org_years) y
+    from (select distinct org_type from organizations) t
+    cross join reporting_years y
     cross join roadmap_items i
 )
 select org_type, year,
