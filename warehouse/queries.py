@@ -5,8 +5,9 @@ SQL filters on it, there is no "all" shortcut). ``as_of`` is the date against wh
 judged (today by default). All aggregation happens in DuckDB; results are small DataFrames.
 
 A figure is defined once, in the SQL file of its mart (``warehouse/sql/marts/``, its grain stated on top);
-each function names that file on its ``SQL:`` line and only picks the scope, the year, the order and the
-first rows. The pages call these functions directly (``dashboard.data.cached(queries.org_kpi, ...)``).
+each function reads it for a scope and a year (at most counting its rows by a category, ordering and
+limiting them) and names the file on its ``SQL:`` line. The pages call these functions directly
+(``dashboard.data.cached(queries.org_kpi, ...)``).
 """
 
 from __future__ import annotations
