@@ -17,6 +17,7 @@ from ingest.schemas.base import (
     Rule,
     url_field,
 )
+from warehouse.thresholds import MENTOR_LOAD_MAX  # a load above it is a warning, here and in the figures
 
 MENTEE_TYPES = ("педагог", "обучающийся")
 MENTEE_CATEGORIES = (
@@ -43,14 +44,13 @@ FORMS = (
 )
 PAIR_STATUSES = ("планируется", "в работе", "завершена", "прервана")
 
-MAX_ACTIVE_MENTEES = 3      # DOMAIN.md: a mentor load above 3 active mentees is a warning
 MAX_PROGRAMME_MONTHS = 12   # a personalized programme usually lasts 3 to 12 months
 
 
 def _active_load_ok(d: pd.DataFrame) -> pd.Series:
     active = d["status"] == "в работе"
     load = active.astype(int).groupby(d["mentor_id"]).transform("sum")
-    return ~active | (load <= MAX_ACTIVE_MENTEES)
+    return ~active | (load <= MENTOR_LOAD_MAX)
 
 
 def _rules(ctx: Context) -> list[Rule]:
@@ -67,8 +67,8 @@ def _rules(ctx: Context) -> list[Rule]:
              lambda d: d["end_date"].isna() | d["start_date"].isna()
              | (d["end_date"] <= d["start_date"] + pd.DateOffset(months=MAX_PROGRAMME_MONTHS)),
              uses=("start_date", "end_date"), severity=WARNING),
-        Rule("mentor_id", "У наставника больше 3 наставляемых в работе",
-             "не больше 3 пар со статусом «в работе» на одного наставника",
+        Rule("mentor_id", f"У наставника больше {MENTOR_LOAD_MAX} наставляемых в работе",
+             f"не больше {MENTOR_LOAD_MAX} пар со статусом «в работе» на одного наставника",
              _active_load_ok, uses=("mentor_id", "status"), severity=WARNING),
         Rule("end_date", "Статус «завершена» без даты окончания", "дата окончания завершённой пары",
              lambda d: (d["status"] != "завершена") | d["end_date"].notna(),
