@@ -5,12 +5,13 @@ import streamlit as st
 from dashboard import auth, charts, data, filters, tables
 from dashboard.state import cursor
 from warehouse import queries
+from warehouse.thresholds import YOUNG_AGE_BELOW, YOUNG_YEARS_IN_ORG_MAX
 
 f = filters.current()
 with cursor() as cur:  # the page shows personal rows (names or teacher IDs with ages)
     auth.log_personal_view(cur, "Молодые педагоги", f.scope, f.year)
 st.title("Молодые педагоги")
-st.caption(f"{f.label}. Молодой педагог — моложе 35 лет и не более 3 лет работы в организации; охвачен — "
+st.caption(f"{f.label}. Молодой педагог — моложе {YOUNG_AGE_BELOW} лет и не более {YOUNG_YEARS_IN_ORG_MAX} лет работы в организации; охвачен — "
            "наставляемый в паре «в работе» или «завершена».")
 
 city = data.cached(queries.city_summary, f.scope, f.year, as_of=f.as_of)
