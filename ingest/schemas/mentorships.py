@@ -42,6 +42,19 @@ FORMS = (
     "ситуационная",
     "скоростная",
 )
+# The federal methodology's names of the forms and categories (DOMAIN.md); stored as the values above.
+FORM_SPELLINGS = {
+    "учитель – учитель": ("педагог – педагог",),
+    "руководитель ОО – учитель": ("руководитель образовательной организации – учитель",),
+    "традиционная": ("традиционная (один на один)",),
+    "виртуальная": ("виртуальная (дистанционная)",),
+    "краткосрочная": ("краткосрочная (целеполагающая)",),
+}
+CATEGORY_SPELLINGS = {
+    "молодой специалист": ("молодой педагог",),
+    "педагог с профессиональными затруднениями": ("педагог с затруднениями",),
+    "новый сотрудник или после перерыва": ("после перерыва",),
+}
 PAIR_STATUSES = ("планируется", "в работе", "завершена", "прервана")
 
 MAX_PROGRAMME_MONTHS = 12   # a personalized programme usually lasts 3 to 12 months
@@ -100,9 +113,9 @@ MENTORSHIPS = Dataset(
         Field("mentee_id", "ID наставляемого", TEXT, aliases=("id педагога", "код наставляемого"), example="П-002",
               note="ID педагога из файла «Педагоги»; для обучающихся не заполняется"),
         Field("mentee_category", "Категория наставляемого", ENUM, required=True, choices=MENTEE_CATEGORIES,
-              aliases=("категория",), example="молодой специалист"),
-        Field("form", "Форма наставничества", ENUM, required=True, choices=FORMS, aliases=("форма",),
-              example="учитель – учитель"),
+              spellings=CATEGORY_SPELLINGS, aliases=("категория",), example="молодой специалист"),
+        Field("form", "Форма наставничества", ENUM, required=True, choices=FORMS, spellings=FORM_SPELLINGS,
+              aliases=("форма",), example="учитель – учитель"),
         Field("has_program", "ППН", BOOL, aliases=("персонализированная программа",), example="да"),
         url_field("program_url", "Ссылка на программу", aliases=("ссылка на ппн",),
                   example="https://school1.example.ru/ppn/01"),
