@@ -235,12 +235,17 @@ def test_roadmap_items_numbered_as_lists_with_a_titles_column(warehouse, load_by
         ("Неизвестный столбец пропущен", "Наименование пункта")]
 
 
-@pytest.mark.xfail(strict=True, reason="needs ingest/reader.py: of two columns matching «Пункт», keep the one "
-                                       "of numbers (the other is the items' titles)")
-def test_roadmap_with_numbers_under_no_and_titles_under_item(load_bytes, make_csv):
+def test_roadmap_with_numbers_under_no_and_titles_under_item(load_bytes, make_csv, warehouse):
     rows = [["№", "Пункт", "Статус"]] + [[str(i), f"Мероприятие {i}", "в работе"] for i in range(1, 12)]
     result = load_bytes("roadmap", make_csv(rows), year=2026)
     assert result.outcome == "loaded", load.summary(result)
+    assert result.prepared.raw.matched == {"item": "№", "status": "Статус"}
+    assert ("Неизвестный столбец пропущен", "Пункт") in {(g.problem, g.column) for g in result.report.groups}
+    stored = warehouse.execute("select item from stg_roadmap where year = 2026 order by item").fetchall()
+    assert [r[0] for r in stored] == list(range(1, 12))
+    # Two columns of numbers under «№» and «Пункт» are still one column too many.
+    twice = [["№", "Пункт", "Статус"]] + [[str(i), str(i), "в работе"] for i in range(1, 12)]
+    assert "Столбец повторяется" in {g.problem for g in load_bytes("roadmap", make_csv(twice), year=2026).report.groups}
 
 
 # ---------------------------------------------------------------------------------------------
