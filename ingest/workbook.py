@@ -77,6 +77,11 @@ def owed(org_type: str) -> list[Dataset]:
     return [d for d in DATASETS.values() if not d.registry and org_type in d.owed_by]
 
 
+def sheets_of(conn: duckdb.DuckDBPyConnection, org_code: str) -> list[Dataset]:
+    """The datasets of an organization's book (those its type owes)."""
+    return owed(_org(conn, org_code)[0])
+
+
 def _org(conn: duckdb.DuckDBPyConnection, org_code: str) -> tuple[str, str]:
     """(type, short name) of an organization of the registry."""
     row = conn.execute("select org_type, short_name from organizations where org_code = ?", [org_code]).fetchone()
@@ -140,6 +145,16 @@ class Start:
         return {CURRENT: f"текущие данные организации за {self.year} год",
                 PREVIOUS: f"данные за {self.year - 1} год как основа (поля года очищены)",
                 EMPTY: "пустая книга: данных за этот и прошлый год нет"}[self.source]
+
+
+def source_of(conn: duckdb.DuckDBPyConnection, org_code: str, year: int) -> str:
+    """What :func:`starting_point` would fill the book with (CURRENT, PREVIOUS, EMPTY), without
+    reading the rows: for the label of a download button."""
+    datasets = sheets_of(conn, org_code)
+    for source, from_year in ((CURRENT, year), (PREVIOUS, year - 1)):
+        if any(snapshots.current(conn, d.name, org_code, from_year) for d in datasets):
+            return source
+    return EMPTY
 
 
 def starting_point(conn: duckdb.DuckDBPyConnection, org_code: str, year: int) -> Start:
