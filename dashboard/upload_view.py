@@ -1,5 +1,6 @@
 """Drawing the upload page (``pages/upload.py``): the template, what a preview found in a file, its
-verdict, its problems and their report, what it would change.
+verdict, its problems and their report, what it would change, the rows it would remove; for the
+yearly workbook, its download, its verdict and its report sheet by sheet.
 
 Only drawing: who may upload, what is written and when a preview is stale are decided by
 :mod:`ingest.service`. File names came from a person: where Markdown would render them they go
@@ -16,7 +17,7 @@ import streamlit as st
 
 from dashboard import export, tables
 from dashboard.state import cursor
-from ingest import load, templates
+from ingest import load, service, templates, workbook
 from ingest.errors import ERROR, IngestError
 from ingest.reader import delimiter_name
 from ingest.schemas import Dataset
@@ -192,15 +193,120 @@ def problems(kept: dict, user: User, target: str, page: str) -> None:
 def changes(p: load.Prepared, target: str) -> None:
     """What confirming would change: rows added, changed, removed, kept; which version it replaces."""
     st.subheader("Что изменится")
-    d = p.diff
-    m = st.columns(4)
-    m[0].metric("Новых строк", russian.number(d["added"]))
-    m[1].metric("Изменённых", russian.number(d["changed"]))
-    m[2].metric("Удалённых", russian.number(d["removed"]))
-    m[3].metric("Без изменений", russian.number(d["unchanged"]))
+    _metrics(p)
     if prev := p.previous:
         st.caption(f"Файл «{plain(p.file_name)}» ({russian.rows(p.rows)}) заменит версию {prev.version} от "
                    f"{russian.moment(prev.uploaded_at)} ({plain(prev.file_name)}, {russian.rows(prev.rows)}); она "
                    "сохранится, её можно будет восстановить на странице «История загрузок».")
     else:
         st.caption(f"Первая загрузка: {target}, {russian.rows(p.rows)}.")
+
+
+def removals(changed: list[load.Prepared], key: str) -> bool:
+    """The rows an upload would remove, named, in a warning that cannot be missed; when a dataset
+    would lose more than half of its rows, an explicit tick that «Загрузить» waits for (issue 12).
+    Returns whether the upload may go ahead."""
+    removing = [p for p in changed if p.diff.get("removed")]
+    for p in removing:
+        n, prev = p.diff["removed"], p.previous.rows
+        ids = ", ".join(plain(x) for x in p.removed_ids) + (" …" if n > len(p.removed_ids) else "")
+        st.warning(f"**{plain(p.dataset.title)}: будут удалены {russian.count(n, 'строка', 'строки', 'строк')} из "
+                   f"{russian.number(prev)}.** Их нет в новом файле: {ids}. Если это не так задумано, "
+                   "допишите их в файл и загрузите его снова.", icon=":material/delete_forever:")
+    most = [p for p in removing if p.removes_most]
+    if not most:
+        return True
+    titles = ", ".join(f"«{p.dataset.title}»" for p in most)
+    return st.checkbox(f"Да, удалить: в наборе {titles} останется меньше половины строк", key=key)
+
+
+def _metrics(p: load.Prepared) -> None:
+    d = p.diff
+    m = st.columns(4)
+    m[0].metric("Новых строк", russian.number(d["added"]))
+    m[1].metric("Изменённых", russian.number(d["changed"]))
+    m[2].metric("Удалённых", russian.number(d["removed"]))
+    m[3].metric("Без изменений", russian.number(d["unchanged"]))
+
+
+# ---------------------------------------------------------------------------------------------
+# The yearly workbook
+
+SOURCE_LABELS = {workbook.CURRENT: "Скачать книгу с текущими данными за {year} год",
+                 workbook.PREVIOUS: "Скачать книгу: данные {prev} года как основа",
+                 workbook.EMPTY: "Скачать пустую книгу"}
+
+
+def book_download(user: User, org: str, year: int, source: str, page: str) -> None:
+    """The organization's workbook, filled, ready to edit; made when clicked, with its audit line
+    (``service.download_workbook``, on the download's own thread and cursor)."""
+    def make() -> bytes:
+        with cursor() as cur:
+            return service.download_workbook(cur, user, org, year, page=page)[0]
+
+    label = SOURCE_LABELS[source].format(year=year, prev=year - 1)
+    st.download_button(label, data=make, file_name=workbook.file_name(export.slug(org), year),
+                       mime=tables.XLSX_MIME, key="book_download", on_click="ignore", icon=":material/download:",
+                       type="secondary")
+    st.caption({workbook.CURRENT: "В книге — всё, что сейчас загружено: исправьте нужные листы и загрузите её "
+                                  "обратно.",
+                workbook.PREVIOUS: f"За {year} год ещё ничего не загружено: в книге данные {year - 1} года как "
+                                   "основа (возраст и стаж +1 год, статусы пунктов и даты года очищены).",
+                workbook.EMPTY: "Данных за этот и прошлый год нет: книга с пустыми листами и 11 пунктами "
+                                "дорожной карты."}[source])
+
+
+def book_status(currents: dict[str, snapshots.Snapshot | None], datasets: list[Dataset]) -> None:
+    """What is loaded now, dataset by dataset: the book's sheets."""
+    rows = [{"Лист": d.title, "Сейчас": f"версия {c.version}, {russian.rows(c.rows)}, {russian.moment(c.uploaded_at)}"
+             if (c := currents.get(d.name)) else "не загружался"} for d in datasets]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def book_verdict(book: workbook.Book) -> None:
+    """Whether the whole book is taken."""
+    if book.error:
+        refusal(book.error)
+        st.caption("Книга не принята, хранилище не изменено.")
+    elif not book.ok:
+        bad = [p for p in book.sheets if not p.ok]
+        st.error(f"Книга не принята: {russian.count(book.error_count, 'ошибка', 'ошибки', 'ошибок')} на "
+                 f"{russian.count(len(bad), 'листе', 'листах', 'листах')} ("
+                 + ", ".join(f"«{plain(p.sheet)}»" for p in bad) + "). Книга проверяется целиком: не загружено "
+                 "ничего, хранилище не изменено. Исправьте ошибки и загрузите книгу снова.")
+    elif book.unchanged:
+        st.info("Книга совпадает с тем, что уже загружено: ничего не изменится.", icon=":material/check_circle:")
+    else:
+        names = ", ".join(f"«{p.dataset.title}»" for p in book.changed)
+        st.success(f"Книга проверена: ошибок нет. Изменятся наборы {names}; остальные листы совпадают с "
+                   "загруженными. Посмотрите изменения и нажмите «Загрузить».", icon=":material/task_alt:")
+    for note in book.notes:
+        st.caption(plain(note))
+
+
+def book_sheets(book: workbook.Book) -> None:
+    """The report grouped by sheet: each sheet's verdict, what it would change, its problems."""
+    for p in book.sheets:
+        if not p.ok:
+            state = f"ошибок: {russian.number(p.report.error_count)}"
+        elif p.unchanged:
+            state = "без изменений"
+        elif p.previous is None:
+            state = "первая загрузка" if p.rows else "будет записано «нет»"
+        else:
+            d = p.diff
+            state = f"новых {d['added']}, изменённых {d['changed']}, удалённых {d['removed']}"
+        warned = f", предупреждений: {p.report.warning_count}" if p.report.warning_count else ""
+        # A bordered block per sheet, not an expander: the problem groups inside are expanders already.
+        with st.container(border=True):
+            mark = "✖" if not p.ok else ("✓" if p.unchanged else "✎")
+            st.markdown(f"{mark} **Лист «{plain(p.sheet)}»** ({plain(p.dataset.title)}) — {russian.rows(p.rows)}: "
+                        f"{state}{warned}")
+            if p.error:
+                refusal(p.error)
+                continue
+            if p.ok and not p.unchanged and p.previous is not None:
+                _metrics(p)
+            groups = p.report.sorted_groups()
+            if groups:
+                _groups(groups)

@@ -1,12 +1,21 @@
-"""Command line of ingest: load a file, write a template, see versions, restore one.
+"""Command line of ingest: load a file or a yearly workbook, write a template or a workbook, see
+versions, restore one.
 
-    python -m ingest load FILE --dataset NAME --org CODE --year YEAR [--db PATH] [--dry-run]
+    python -m ingest load FILE --dataset NAME --org CODE --year YEAR [--db PATH] [--dry-run] [--confirm-removals]
+    python -m ingest load WORKBOOK.xlsx --org CODE --year YEAR [--db PATH] [--dry-run] [--confirm-removals]
+    python -m ingest workbook --org CODE --year YEAR [-o FILE] [--db PATH]
     python -m ingest template NAME [--format csv|xlsx] [-o FILE]
     python -m ingest ddl NAME
     python -m ingest versions --dataset NAME --org CODE --year YEAR [--db PATH]
     python -m ingest restore --dataset NAME --org CODE --year YEAR --version N [--db PATH]
 
 Exit codes: 0 done, 1 rejected (the warehouse is unchanged), 2 wrong usage.
+
+``load`` without ``--dataset`` reads a yearly workbook (``ingest.workbook``): every sheet named as a
+dataset, validated together, written in one transaction. An upload that would remove more than half
+of a dataset's rows needs ``--confirm-removals`` (else exit 1, nothing written). ``workbook`` writes
+the organization's current data for the year as the workbook (the previous year's as a start, or the
+empty workbook of its type), audited as an export.
 
 Loads and restores go through :mod:`ingest.service`, as the app's do, acting as the administrator
 named by ``--user`` (default ``cli:<system user>``): each is audited in the transaction of its data.
@@ -30,17 +39,27 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m ingest", description="Загрузка файлов организаций в хранилище.")
     sub = p.add_subparsers(dest="command", required=True)
 
-    def target(sp, registry_ok: bool = True):
-        sp.add_argument("--dataset", required=True, help="набор данных: " + ", ".join(DATASETS))
+    def target(sp, dataset_required: bool = True):
+        sp.add_argument("--dataset", required=dataset_required, help="набор данных: " + ", ".join(DATASETS)
+                        + ("" if dataset_required else "; без него — годовой отчёт (книга со всеми листами)"))
         sp.add_argument("--org", help="код организации (для organizations не указывается)")
         sp.add_argument("--year", type=int, help="отчётный год (для organizations не указывается)")
         sp.add_argument("--db", help="файл хранилища (по умолчанию $MENTORSHIP_DB или data/warehouse.duckdb)")
 
-    load = sub.add_parser("load", help="проверить и загрузить файл")
+    load = sub.add_parser("load", help="проверить и загрузить файл или годовой отчёт (книгу)")
     load.add_argument("file", type=Path)
-    target(load)
+    target(load, dataset_required=False)
     load.add_argument("--dry-run", action="store_true", help="только проверить, ничего не записывать")
+    load.add_argument("--confirm-removals", action="store_true",
+                      help="подтвердить удаление больше половины строк набора")
     load.add_argument("--user", default=None, help="кто загружает (для журнала); по умолчанию имя в системе")
+
+    book = sub.add_parser("workbook", help="записать годовой отчёт организации (книгу) с текущими данными")
+    book.add_argument("--org", required=True, help="код организации")
+    book.add_argument("--year", type=int, required=True, help="отчётный год")
+    book.add_argument("-o", "--output", type=Path)
+    book.add_argument("--db", help="файл хранилища (по умолчанию $MENTORSHIP_DB или data/warehouse.duckdb)")
+    book.add_argument("--user", default=None)
 
     tpl = sub.add_parser("template", help="записать пустой шаблон набора")
     tpl.add_argument("name", help="набор данных: " + ", ".join(DATASETS))
@@ -63,7 +82,11 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     name = getattr(args, "dataset", None) or getattr(args, "name", None)
-    if name not in DATASETS:
+    book = args.command == "workbook" or (args.command == "load" and args.dataset is None)
+    if book and (not args.org or args.year is None):
+        print("Ошибка: для годового отчёта укажите --org и --year.", file=sys.stderr)
+        return EXIT_USAGE
+    if not book and name not in DATASETS:
         print(f"Ошибка: неизвестный набор данных «{name}». Допустимые: {', '.join(DATASETS)}.", file=sys.stderr)
         return EXIT_USAGE
     if args.command == "template":
@@ -104,12 +127,23 @@ def _run(conn, args) -> int:
     from warehouse import snapshots
 
     user = service.command_line_user(getattr(args, "user", None))
+    if args.command == "workbook":
+        from ingest import workbook
+
+        data, start = service.download_workbook(conn, user, args.org, args.year)
+        out = args.output or Path(workbook.file_name(args.org, args.year))
+        out.write_bytes(data)
+        print(f"{workbook.title(args.year)} ({args.org}) записан: {out}. Заполнено: {start.source_text}.")
+        return EXIT_OK
     if args.command == "load":
         if not args.file.is_file():
             raise UsageError(f"Файл не найден: {args.file}")
+        if args.dataset is None:
+            return _load_workbook(conn, user, args)
         preview = service.preview(conn, user, args.file.read_bytes(), args.file.name, args.dataset, args.org,
                                   args.year, max_bytes=load.CLI_MAX_BYTES)
-        result = load.LoadResult(preview.verdict, preview) if args.dry_run else service.confirm(conn, user, preview)
+        result = load.LoadResult(preview.verdict, preview) if args.dry_run else \
+            service.confirm(conn, user, preview, removals_confirmed=args.confirm_removals)
         print(load.summary(result), file=sys.stdout if result.outcome != "rejected" else sys.stderr)
         return EXIT_REJECTED if result.outcome == "rejected" else EXIT_OK
 
@@ -126,6 +160,17 @@ def _run(conn, args) -> int:
     service.restore(conn, user, ds.name, org, year, args.version)
     print(f"Восстановлена версия {args.version}: {ds.title}, {org}, {year}.")
     return EXIT_OK
+
+
+def _load_workbook(conn, user, args) -> int:
+    from ingest import load, service, workbook
+
+    book = service.preview_workbook(conn, user, args.file.read_bytes(), args.file.name, args.org, args.year,
+                                    max_bytes=load.CLI_MAX_BYTES)
+    result = workbook.BookResult(book.verdict, book) if args.dry_run else \
+        service.confirm_workbook(conn, user, book, removals_confirmed=args.confirm_removals)
+    print(workbook.summary(result), file=sys.stdout if result.outcome != "rejected" else sys.stderr)
+    return EXIT_REJECTED if result.outcome == "rejected" else EXIT_OK
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ nothing turns them into strings on the way. Codes are part of the interface: nev
       version-not-found     VersionNotFound    restoring a version that was never loaded
     permission-denied       PermissionDenied   the user may not do this (ingest.service)
     stale-preview           StalePreview       the target changed between preview and confirm
+    removal-not-confirmed   RemovalNotConfirmed  an upload removing more than half of a dataset's rows,
+                                               confirmed without saying so explicitly
 """
 
 from __future__ import annotations
@@ -104,6 +106,19 @@ class StalePreview(IngestError):
     def __init__(self, message: str = "Пока вы смотрели проверку, этот набор изменили (загрузили или восстановили "
                                       "другую версию).") -> None:
         super().__init__(message)
+
+
+class RemovalNotConfirmed(IngestError):
+    """An upload would remove more than half of a dataset's rows and the person did not confirm the
+    removal explicitly (issue 12, «Removals are a decision»); nothing was written."""
+
+    code = "removal-not-confirmed"
+
+    def __init__(self, titles: list[str]) -> None:
+        super().__init__(
+            "Загрузка удалит больше половины строк: " + ", ".join(f"«{t}»" for t in titles) + ". Подтвердите "
+            "удаление явно (отметка «Да, удалить» на странице или --confirm-removals в командной строке).")
+        self.titles = titles
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,12 @@ the benchmarks and tests that set up a warehouse call it directly, as the system
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import duckdb
+import pandas as pd
 
 from ingest.errors import ERROR, WARNING, FileTooLarge, Issue, UploadError, UsageError
 from ingest.reader import RawTable, delimiter_name, read_table
@@ -30,6 +31,7 @@ from warehouse.russian import number as fmt_int  # 1234567 -> «1 234 567»; pag
 MB = 1024 * 1024
 CLI_MAX_BYTES = 200 * MB   # the command line takes national-scale files
 APP_MAX_BYTES = 10 * MB    # the app refuses larger uploads (issue: accounts and uploads)
+REMOVED_SHOWN = 50         # removed rows a preview names; the count is always exact
 
 
 @dataclass
@@ -49,6 +51,9 @@ class Prepared:
     diff: dict = field(default_factory=dict)
     error: UploadError | None = None          # why the file could not be read at all, as raised
     result: LoadResult | None = None          # what ingest.service wrote or logged for it, once
+    removed: pd.DataFrame | None = None       # the first rows the upload would remove (REMOVED_SHOWN)
+    sheet: str | None = None                  # the workbook's sheet it was read from (ingest.workbook)
+    identical: bool = False                   # a workbook's sheet holding exactly the current rows
 
     @property
     def ok(self) -> bool:
@@ -56,7 +61,24 @@ class Prepared:
 
     @property
     def unchanged(self) -> bool:
-        return self.previous is not None and self.previous.sha256 == self.sha256
+        """The same file as the current snapshot's (or, for a sheet of a workbook, the same rows)."""
+        return self.previous is not None and (self.previous.sha256 == self.sha256 or self.identical)
+
+    @property
+    def removes_most(self) -> bool:
+        """Whether it would remove more than half of the current rows: a decision the person must
+        confirm explicitly (issue 12, «Removals are a decision»)."""
+        removed = self.diff.get("removed", 0)
+        return bool(self.previous and self.previous.rows and removed * 2 > self.previous.rows)
+
+    @property
+    def removed_ids(self) -> list[str]:
+        """What identifies each removed row for a person: its key («П-007»), or, for a dataset without
+        one, its first required fields («15.10.2025 · Семинар»). At most REMOVED_SHOWN."""
+        if self.removed is None or self.removed.empty:
+            return []
+        named = list(self.dataset.key) or [f.name for f in self.dataset.required][:2]
+        return [" · ".join(_shown(v) for v in row) for row in self.removed[named].itertuples(index=False)]
 
     @property
     def accepted(self) -> bool:
@@ -80,6 +102,14 @@ class Prepared:
             "error_count": self.report.error_count,  # a file-level error is already one issue of the report
             "warning_count": self.report.warning_count, "message": self.error.message if self.error else None,
         }
+
+
+def _shown(value) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return "—"
+    if isinstance(value, (datetime, pd.Timestamp)):
+        return f"{value:%d.%m.%Y}"
+    return str(value)
 
 
 @dataclass
@@ -106,6 +136,11 @@ def resolve_target(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str 
         return ds, snapshots.REGISTRY_ORG, snapshots.REGISTRY_YEAR
     if not org_code or year is None:
         raise UsageError(f"Для набора «{ds.title}» укажите организацию и отчётный год.")
+    return ds, *resolve_org_year(conn, org_code, year)
+
+
+def resolve_org_year(conn: duckdb.DuckDBPyConnection, org_code: str, year: int) -> tuple[str, int]:
+    """Check the organization and the reporting year of an upload (one file or a yearly workbook)."""
     years = settings.reporting_years(conn)
     if year not in years:
         raise UsageError(f"Год {year} вне отчётного периода {years[0]}–{years[-1]}.")
@@ -114,21 +149,35 @@ def resolve_target(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str 
         hint = "Сначала загрузите реестр организаций (organizations)." if not codes else \
             "Коды в реестре: " + ", ".join(sorted(codes)[:30]) + ("…" if len(codes) > 30 else "")
         raise UsageError(f"Организации с кодом «{org_code}» нет в реестре. {hint}")
-    return ds, org_code, year
+    return org_code, year
 
 
-def _context(conn, ds: Dataset, org_code: str, year: int) -> Context:
-    """The reporting year and the current IDs of every dataset the declaration refers to."""
+# IDs sent along with an upload, by (dataset, column), that stand for the warehouse's current ones: a
+# yearly workbook's other sheets (ingest.workbook). None for a dataset means «sent as empty».
+Sent = Mapping[tuple[str, str], "frozenset[str] | None"]
+
+
+def _values(conn, sent: Sent, dataset: str, column: str, org_code: str, year: int) -> frozenset[str] | None:
+    if (dataset, column) in sent:
+        return sent[(dataset, column)]
+    return snapshots.current_values(conn, dataset, column, org_code, year)
+
+
+def _context(conn, ds: Dataset, org_code: str, year: int, sent: Sent | None = None) -> Context:
+    """The reporting year and the IDs of every dataset the declaration refers to: sent along with
+    this upload (a workbook's sheets), else the warehouse's current snapshot."""
     if ds.registry:
         return Context()
-    known = {ref.dataset: snapshots.current_values(conn, ref.dataset, ref.target, org_code, year)
+    known = {ref.dataset: _values(conn, sent or {}, ref.dataset, ref.target, org_code, year)
              for ref in ds.references}
     return Context(year=year, org_code=org_code, known=known)
 
 
-def _orphan_warnings(conn, ds: Dataset, org_code: str, year: int, prepared: Prepared) -> None:
-    """Warn when a new file drops IDs that another dataset of the organization still refers to,
-    or when a new registry drops organizations whose data is in the warehouse."""
+def _orphan_warnings(conn, ds: Dataset, org_code: str, year: int, prepared: Prepared, sent: Sent | None = None
+                     ) -> None:
+    """Warn when a new file drops IDs that another dataset of the organization still refers to (in
+    the warehouse, or in a sheet sent along), or when a new registry drops organizations whose data
+    is in the warehouse."""
     table = prepared.table
     if ds.registry and "org_code" in table.column_names:
         gone = sorted(snapshots.orgs_with_data(conn) - set(table.column("org_code").to_pylist()))
@@ -145,15 +194,16 @@ def _orphan_warnings(conn, ds: Dataset, org_code: str, year: int, prepared: Prep
             column = ref.target
             if ref.dataset != ds.name or column not in table.column_names:
                 continue
-            used = snapshots.current_values(conn, referrer.name, ref.column, org_code, year)
+            used = _values(conn, sent or {}, referrer.name, ref.column, org_code, year)
             if not used:
                 continue
             gone = sorted(used - set(table.column(column).to_pylist()))
             if gone:
                 title = referrer.title
                 shown = ", ".join(gone[:10]) + ("…" if len(gone) > 10 else "")
+                whose = "лист" if sent and (referrer.name, ref.column) in sent else "загруженный файл"
                 prepared.report.add(Issue(
-                    WARNING, f"На эти ID ссылается загруженный файл «{title}»", column=ds.field(column).title,
+                    WARNING, f"На эти ID ссылается {whose} «{title}»", column=ds.field(column).title,
                     value=f"{len(gone)} {plural(len(gone), 'ID', 'ID', 'ID')} нет в новом файле: {shown}",
                     expected=f"обновите и файл «{title}» за {year} год"))
 
@@ -175,13 +225,28 @@ def prepare(conn: duckdb.DuckDBPyConnection, data: bytes, file_name: str, datase
         prepared.error = exc
         prepared.report.add(Issue(ERROR, exc.message))
         return prepared
-    validated = validate(prepared.raw, ds, _context(conn, ds, org, yr))
-    prepared.report, prepared.table = validated.report, validated.table
-    if prepared.report.ok:
-        _orphan_warnings(conn, ds, org, yr, prepared)
-        prepared.diff = snapshots.diff(conn, ds.name, prepared.table.drop_columns(["row_no"]), ds.key,
-                                       prepared.previous.upload_id if prepared.previous else None)
+    check(conn, prepared)
     return prepared
+
+
+def check(conn: duckdb.DuckDBPyConnection, prepared: Prepared, sent: Sent | None = None) -> None:
+    """Validate the table read into ``prepared.raw`` and compare it with the current snapshot: the
+    report, the typed table, the diff and the rows it would remove. ``sent``: IDs of other datasets
+    sent along (a workbook's sheets), which stand for the warehouse's in the cross-dataset rules."""
+    p, ds = prepared, prepared.dataset
+    validated = validate(p.raw, ds, _context(conn, ds, p.org_code, p.year, sent))
+    p.report, p.table = validated.report, validated.table
+    if not p.report.ok:
+        return
+    _orphan_warnings(conn, ds, p.org_code, p.year, p, sent)
+    rows = p.table.drop_columns(["row_no"])
+    current = p.previous.upload_id if p.previous else None
+    p.diff = snapshots.diff(conn, ds.name, rows, ds.key, current)
+    if ds.single_row and p.diff["added"] == p.diff["removed"] == 1:
+        # One row of totals replaced by another is a change of the figures, not a removal.
+        p.diff = {"added": 0, "removed": 0, "changed": 1, "unchanged": 0}
+    elif p.diff["removed"]:
+        p.removed = snapshots.removed(conn, ds.name, rows, ds.key, current, limit=REMOVED_SHOWN)
 
 
 # An audit line for an outcome (loaded, rejected, unchanged) and the version it made, or None.
@@ -256,6 +321,11 @@ def summary(result: LoadResult) -> str:
         if d:
             lines.append(f"Изменения: новых {fmt_int(d['added'])}, изменённых {fmt_int(d['changed'])}, "
                          f"удалённых {fmt_int(d['removed'])}, без изменений {fmt_int(d['unchanged'])}.")
+        if p.removed_ids:
+            more = "…" if d["removed"] > len(p.removed_ids) else ""
+            lines.append(f"Будут удалены ({fmt_int(d['removed'])}): {', '.join(p.removed_ids)}{more}"
+                         + ("; это больше половины строк — подтвердите удаление (--confirm-removals)."
+                            if p.removes_most and result.outcome != "loaded" else ""))
     if p.report.groups:
         lines.append(p.report.to_text())
     return "\n".join(lines)

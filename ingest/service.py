@@ -1,7 +1,11 @@
 """The upload service: what the upload page, the history page and the command line do for a person.
 
     preview(conn, user, data, file_name, dataset, org_code, year, *, max_bytes, page=None) -> Prepared
-    confirm(conn, user, preview, *, page=None) -> LoadResult
+    confirm(conn, user, preview, *, removals_confirmed=False, page=None) -> LoadResult
+    preview_workbook(conn, user, data, file_name, org_code, year, *, max_bytes, page=None) -> workbook.Book
+    confirm_workbook(conn, user, book, *, removals_confirmed=False, page=None) -> workbook.BookResult
+    is_stale_workbook(conn, book) -> bool
+    download_workbook(conn, user, org_code, year, *, page=None) -> (bytes, workbook.Start)
     log_refusal(conn, user, preview, *, page=None) -> LoadResult
     current(conn, dataset, org_code, year) -> Snapshot | None
     is_stale(conn, preview) -> bool
@@ -29,6 +33,13 @@ decisions, in the order a call meets them:
   too and show a fresh preview before anyone clicks.
 - **Once**: ``confirm`` and ``log_refusal`` keep their result on the preview (``Prepared.result``);
   called again with the same preview (a rerun, a double click) they return it and write nothing.
+- **Removals are a decision** (issue 12): confirming an upload that would remove more than half of
+  a dataset's rows needs ``removals_confirmed=True`` (the page's explicit tick, the command line's
+  ``--confirm-removals``); without it :class:`RemovalNotConfirmed` and nothing is written.
+- **The yearly workbook** (:mod:`ingest.workbook`) goes the same way: permission first, every sheet
+  validated together, all changed datasets written in one transaction with their audit lines, a
+  stale check over every sheet. Downloading the organization's workbook is an export: the
+  department and the organization's own coordinator may, and each download is an audit line.
 - ``page`` is the audit log's page column: the app passes its page title, the command line nothing.
 - Errors are the typed family of :mod:`ingest.errors`, raised as they are; the page and the command
   line render them.
@@ -40,8 +51,8 @@ import getpass
 
 import duckdb
 
-from ingest import load
-from ingest.errors import PermissionDenied, StalePreview, UsageError, VersionNotFound
+from ingest import load, workbook
+from ingest.errors import PermissionDenied, RemovalNotConfirmed, StalePreview, UsageError, VersionNotFound
 from ingest.schemas import DATASETS
 from warehouse import accounts, snapshots
 from warehouse.accounts import AuditEntry, User
@@ -114,17 +125,20 @@ def _auditor(user: User, p: load.Prepared, page: str | None) -> load.Auditor:
     return line
 
 
-def confirm(conn: duckdb.DuckDBPyConnection, user: User, preview: load.Prepared, *,
+def confirm(conn: duckdb.DuckDBPyConnection, user: User, preview: load.Prepared, *, removals_confirmed: bool = False,
             page: str | None = None) -> load.LoadResult:
     """Carry out a preview for ``user``: write an accepted file as the new snapshot (outcome
     ``loaded``), or log a refused (``rejected``) or unchanged one; each with its audit line in the
-    same transaction. Raises PermissionDenied, or StalePreview when the target changed after the
-    preview (nothing written: preview again)."""
+    same transaction. Raises PermissionDenied; RemovalNotConfirmed when the file would remove more
+    than half of the rows and ``removals_confirmed`` is not set; StalePreview when the target
+    changed after the preview (nothing written: preview again)."""
     p = preview
     _require_upload(conn, user, p.dataset.name, None if p.dataset.registry else p.org_code,
                     None if p.dataset.registry else p.year, p.file_name, page)
     if p.result is not None:
         return p.result
+    if p.accepted and p.removes_most and not removals_confirmed:
+        raise RemovalNotConfirmed([p.dataset.title])
     try:
         p.result = load.commit(conn, p, user=user.login, check_current=True, audit=_auditor(user, p, page))
     except snapshots.SnapshotMoved:
@@ -139,6 +153,85 @@ def log_refusal(conn: duckdb.DuckDBPyConnection, user: User, preview: load.Prepa
     if preview.accepted:
         raise ValueError("an accepted preview is written by confirm(), not logged as a refusal")
     return confirm(conn, user, preview, page=page)
+
+
+def _require_workbook(conn: duckdb.DuckDBPyConnection, user: User, org_code: str, year: int, file_name: str,
+                      page: str | None) -> None:
+    reason = _upload_refusal(user, False, org_code)
+    if reason is not None:
+        accounts.audit(conn, user.login, "upload_denied", page=page, org_code=org_code,
+                       detail=f"годовой отчёт {org_code} {year}: «{file_name}». {reason}")
+        raise PermissionDenied(reason)
+
+
+def preview_workbook(conn: duckdb.DuckDBPyConnection, user: User, data: bytes, file_name: str, org_code: str,
+                     year: int, *, max_bytes: int = load.APP_MAX_BYTES, page: str | None = None) -> workbook.Book:
+    """Check that ``user`` may upload the organization's data, then read every sheet of the yearly
+    workbook and validate them together (the cross-dataset rules read the book's own sheets);
+    nothing is written but the audit line of a refusal. Raises PermissionDenied, then UsageError; a
+    book that cannot be read is kept in ``Book.error``."""
+    _require_workbook(conn, user, org_code, year, file_name, page)
+    return workbook.prepare(conn, data, file_name, org_code, year, max_bytes=max_bytes)
+
+
+def _book_auditor(user: User, book: workbook.Book, page: str | None) -> workbook.BookAuditor:
+    """One audit line per dataset written, as a single file's upload is audited, or one for a
+    refused book."""
+    def lines(outcome: str, done: list) -> list[AuditEntry]:
+        if outcome == "rejected":
+            return [AuditEntry(user.login, "upload_rejected", page, book.org_code,
+                               f"годовой отчёт {book.org_code} {book.year}: «{book.file_name}», "
+                               f"ошибок {book.error_count}")]
+        return [AuditEntry(user.login, "upload", page, book.org_code,
+                           f"{p.dataset.name} {book.org_code} {book.year}: «{book.file_name}», лист «{p.sheet}», "
+                           f"версия {version}, строк {p.rows}") for p, version in done]
+    return lines
+
+
+def confirm_workbook(conn: duckdb.DuckDBPyConnection, user: User, book: workbook.Book, *,
+                     removals_confirmed: bool = False, page: str | None = None) -> workbook.BookResult:
+    """Carry out a workbook's preview for ``user``: every changed dataset becomes a new snapshot in ONE
+    transaction with its upload-log row and audit line (all or nothing); a refused book is logged
+    as refused. Raises PermissionDenied; RemovalNotConfirmed (a sheet would remove more than half of
+    its dataset's rows and ``removals_confirmed`` is not set); StalePreview when any of the book's
+    datasets changed after the preview (nothing written)."""
+    _require_workbook(conn, user, book.org_code, book.year, book.file_name, page)
+    if book.result is not None:
+        return book.result
+    if book.ok and (most := book.removes_most) and not removals_confirmed:
+        raise RemovalNotConfirmed([p.dataset.title for p in most])
+    if book.error is not None:     # unreadable: nothing to log per dataset, the audit line says it
+        accounts.record(conn, _book_auditor(user, book, page)("rejected", [])[0])
+        book.result = workbook.BookResult("rejected", book)
+        return book.result
+    try:
+        book.result = workbook.commit(conn, book, user=user.login, check_current=True,
+                                      audit=_book_auditor(user, book, page))
+    except snapshots.SnapshotMoved:
+        raise StalePreview() from None
+    return book.result
+
+
+def is_stale_workbook(conn: duckdb.DuckDBPyConnection, book: workbook.Book) -> bool:
+    """Whether any dataset of the book's sheets has another current version than at the preview."""
+    return any(is_stale(conn, p) for p in book.sheets)
+
+
+def download_workbook(conn: duckdb.DuckDBPyConnection, user: User, org_code: str, year: int, *,
+                      page: str | None = None) -> tuple[bytes, workbook.Start]:
+    """The organization's yearly workbook, filled with its current data for ``year`` (or the previous
+    year's as a start, or empty), for a user whose scope holds the organization (the department, the
+    organization's own coordinator). Audited as an export; a refusal as ``export_denied``."""
+    if org_code not in accounts.scope(conn, user):
+        reason = f"Книгу организации «{org_code}» может скачать её ответственный или отдел УО."
+        accounts.audit(conn, user.login, "export_denied", page=page, org_code=org_code,
+                       detail=f"годовой отчёт {org_code} {year}. {reason}")
+        raise PermissionDenied(reason)
+    org, yr = load.resolve_org_year(conn, org_code, year)
+    data, start = workbook.write(conn, org, yr)
+    accounts.audit(conn, user.login, "export", page=page, org_code=org,
+                   detail=f"годовой отчёт (xlsx): {org} {yr}, {start.source_text}")
+    return data, start
 
 
 def current(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str | None, year: int | None

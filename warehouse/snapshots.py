@@ -178,6 +178,33 @@ def diff(conn: duckdb.DuckDBPyConnection, dataset: str, table: pa.Table, key: tu
     return {"added": added, "removed": removed, "changed": 0, "unchanged": n_new - added}
 
 
+def removed(conn: duckdb.DuckDBPyConnection, dataset: str, table: pa.Table, key: tuple[str, ...],
+            current_upload: int, limit: int = 50) -> pd.DataFrame:
+    """The rows of the current snapshot that loading ``table`` would remove, in their order (at most
+    ``limit``): matched by ``key`` when the dataset has one, else as whole rows (as :func:`diff`)."""
+    cols = data_columns(conn, dataset)
+    new = table.select([c for c in cols if c in table.column_names])  # noqa: F841 - read by DuckDB below
+    new_rows = "select " + ", ".join(c if c in table.column_names else f"null as {c}" for c in cols) + " from new"
+    cur = f"select row_no, {', '.join(cols)} from {_table(dataset)} where upload_id = $upload"
+    if key:
+        on = " and ".join(f"c.{k} is not distinct from n.{k}" for k in key)
+        sql = f"select c.* exclude (row_no) from ({cur}) c anti join ({new_rows}) n on {on} order by c.row_no"
+    else:   # whole rows, with their multiplicity: a row kept once of twice is one removal
+        sql = f"select {', '.join(cols)} from ({cur}) except all {new_rows}"
+    return conn.execute(f"{sql} limit {int(limit)}", {"upload": current_upload}).df()
+
+
+def rows_of(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str, year: int) -> pd.DataFrame | None:
+    """The current snapshot's rows (the dataset's columns, in the order of the file), or None when
+    nothing was loaded."""
+    snap = current(conn, dataset, org_code, year)
+    if snap is None:
+        return None
+    listed = ", ".join(data_columns(conn, dataset))
+    return conn.execute(f"select {listed} from {_table(dataset)} where upload_id = ? order by row_no",
+                        [snap.upload_id]).df()
+
+
 def write(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str, year: int, table: pa.Table, *,
           meta: dict, user: str, at: datetime | None = None, issues: list[dict] | None = None,
           replaces: int | None | object = ANY_CURRENT,
@@ -190,20 +217,70 @@ def write(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str, year: in
     held, raise :class:`SnapshotMoved` and write nothing. ``audit``: the audit line, given the new
     version, written in the same transaction. Returns (upload_id, version).
     """
-    target = _table(dataset)
     with _transaction(conn):
-        upload_id, version, replaced = _next_ids(conn, dataset, org_code, year)
-        if replaces is not ANY_CURRENT and replaces != replaced:
-            raise SnapshotMoved(f"{dataset} {org_code} {year}: current {replaced}, expected {replaces}")
-        _log(conn, upload_id, dataset, org_code, year, "loaded", meta, user, version=version,
-             replaced_upload_id=replaced, rows=table.num_rows, at=at)
+        upload_id, version = _write(conn, Write(dataset, org_code, year, table, meta, issues, replaces), user, at)
         if audit is not None and (line := audit(version)) is not None:
             accounts.record(conn, line, at=at)
-        rows = table  # noqa: F841 - read by DuckDB's replacement scan
-        conn.execute(f"insert into {target} by name select {upload_id}::bigint as upload_id, * from rows")
-        _store_issues(conn, upload_id, issues)
-        _point(conn, dataset, org_code, year, upload_id, at=at)
         facts.refresh(conn, org_code, year)
+    return upload_id, version
+
+
+@dataclass
+class Write:
+    """One snapshot to write in :func:`write_many` (the arguments of :func:`write`)."""
+
+    dataset: str
+    org_code: str
+    year: int
+    table: pa.Table
+    meta: dict
+    issues: list[dict] | None = None
+    replaces: int | None | object = ANY_CURRENT
+
+
+@dataclass
+class Attempt:
+    """One upload that changes no data, logged in :func:`write_many` (the arguments of :func:`log_attempt`)."""
+
+    dataset: str
+    org_code: str
+    year: int
+    outcome: str
+    meta: dict
+    rows: int | None = None
+    issues: list[dict] | None = None
+
+
+def write_many(conn: duckdb.DuckDBPyConnection, writes: list[Write], attempts: list[Attempt] = (), *, user: str,
+               at: datetime | None = None,
+               audit: Callable[[list[int]], list[accounts.AuditEntry]] | None = None) -> list[tuple[int, int]]:
+    """Write several snapshots and log several attempts in ONE transaction: all or nothing (a yearly
+    workbook, issue 12). Each write is checked as :func:`write` checks it (``replaces``); one that
+    moved raises :class:`SnapshotMoved` and nothing at all is written. ``audit``: the audit lines,
+    given the new versions in the order of ``writes``. Returns (upload_id, version) per write."""
+    with _transaction(conn):
+        made = [_write(conn, w, user, at) for w in writes]
+        for a in attempts:
+            _log_attempt(conn, a, user, at)
+        for line in (audit([v for _, v in made]) if audit is not None else []):
+            accounts.record(conn, line, at=at)
+        for org_code, year in dict.fromkeys((w.org_code, w.year) for w in writes):
+            facts.refresh(conn, org_code, year)
+    return made
+
+
+def _write(conn, w: Write, user: str, at: datetime | None) -> tuple[int, int]:
+    """The body of a write, inside the caller's transaction: the log row, the rows, the pointer."""
+    target = _table(w.dataset)
+    upload_id, version, replaced = _next_ids(conn, w.dataset, w.org_code, w.year)
+    if w.replaces is not ANY_CURRENT and w.replaces != replaced:
+        raise SnapshotMoved(f"{w.dataset} {w.org_code} {w.year}: current {replaced}, expected {w.replaces}")
+    _log(conn, upload_id, w.dataset, w.org_code, w.year, "loaded", w.meta, user, version=version,
+         replaced_upload_id=replaced, rows=w.table.num_rows, at=at)
+    rows = w.table  # noqa: F841 - read by DuckDB's replacement scan
+    conn.execute(f"insert into {target} by name select {upload_id}::bigint as upload_id, * from rows")
+    _store_issues(conn, upload_id, w.issues)
+    _point(conn, w.dataset, w.org_code, w.year, upload_id, at=at)
     return upload_id, version
 
 
@@ -213,11 +290,16 @@ def log_attempt(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str, ye
     """Log an upload that changed no data (rejected, unchanged); keep its first problems. ``audit``:
     an audit line written in the same transaction."""
     with _transaction(conn):
-        upload_id = conn.execute("select nextval('upload_id_seq')").fetchone()[0]
-        _log(conn, upload_id, dataset, org_code, year, outcome, meta, user, rows=rows, at=at)
+        upload_id = _log_attempt(conn, Attempt(dataset, org_code, year, outcome, meta, rows, issues), user, at)
         if audit is not None:
             accounts.record(conn, audit, at=at)
-        _store_issues(conn, upload_id, issues)
+    return upload_id
+
+
+def _log_attempt(conn, a: Attempt, user: str, at: datetime | None) -> int:
+    upload_id = conn.execute("select nextval('upload_id_seq')").fetchone()[0]
+    _log(conn, upload_id, a.dataset, a.org_code, a.year, a.outcome, a.meta, user, rows=a.rows, at=at)
+    _store_issues(conn, upload_id, a.issues)
     return upload_id
 
 
