@@ -18,7 +18,7 @@ import streamlit as st
 from dashboard import export, tables
 from dashboard.state import cursor
 from ingest import load, service, templates, workbook
-from ingest.errors import ERROR, IngestError
+from ingest.errors import ERROR, IngestError, StalePreview
 from ingest.reader import delimiter_name
 from ingest.schemas import Dataset
 from warehouse import accounts, russian, snapshots
@@ -310,3 +310,60 @@ def book_sheets(book: workbook.Book) -> None:
             groups = p.report.sorted_groups()
             if groups:
                 _groups(groups)
+
+
+# ---------------------------------------------------------------------------------------------
+# The preview kept in the session, the attempt logged once, the confirmation: the same for one file
+# and for the yearly workbook («upload» and «book»: the session keys ``<slot>_prepared``,
+# ``<slot>_stale`` and the button ``<slot>_confirm``).
+
+
+def kept_preview(slot: str, key: tuple, make, is_stale, what: str) -> tuple[dict, bool]:
+    """The preview of this file and target kept in the session, made again (``make(cursor)``) when the
+    file or the target changed or the warehouse moved on since (``is_stale(cursor, preview)``: another
+    session loaded or restored the target). Returns the kept dict (``"prepared"``: the preview) and
+    whether it was stale. A refusal of the service (usage-error, permission-denied) ends the page."""
+    state = st.session_state
+    kept = state.get(f"{slot}_prepared")
+    with cursor() as cur:
+        stale = state.pop(f"{slot}_stale", False) or (kept is not None and kept["key"] == key
+                                                      and is_stale(cur, kept["prepared"]))
+    if kept is None or kept["key"] != key or stale:
+        with st.spinner(f"Читаем и проверяем {what}…"), cursor() as cur:
+            try:
+                made = make(cur)
+            except IngestError as exc:
+                refusal(exc)
+                st.stop()
+        kept = state[f"{slot}_prepared"] = {"key": key, "prepared": made}
+        if stale:
+            st.warning(f"{StalePreview().message} Проверено заново: посмотрите, что изменится теперь.")
+    return kept, stale
+
+
+def log_once(key: tuple, accepted: bool, log) -> None:
+    """A refused or unchanged upload is an attempt too: ``log(cursor)`` once per file and target, not on
+    every rerun."""
+    logged = st.session_state.setdefault("upload_logged", set())
+    if not accepted and key not in logged:
+        with cursor() as cur:
+            log(cur)
+        logged.add(key)
+
+
+def confirm_button(slot: str, stale: bool, may_go: bool, confirm, flash) -> None:
+    """«Загрузить»: ``confirm(cursor)`` writes exactly the kept preview; overtaken since (StalePreview),
+    the page previews again; done, ``flash(result)`` is said on a fresh page with an empty uploader."""
+    state = st.session_state
+    if st.button("Загрузить", type="primary", key=f"{slot}_confirm", icon=":material/upload:",
+                 disabled=not may_go) and not stale:
+        try:
+            with cursor() as cur:
+                result = confirm(cur)
+        except StalePreview:
+            state[f"{slot}_stale"] = True
+            st.rerun()
+        state["upload_flash"] = flash(result)
+        state["upload_nonce"] = state.get("upload_nonce", 0) + 1
+        state.pop(f"{slot}_prepared", None)
+        st.rerun()

@@ -13,7 +13,6 @@ from dashboard import auth, data, filters
 from dashboard import upload_view as view
 from dashboard.state import cursor
 from ingest import load, service, workbook
-from ingest.errors import IngestError, StalePreview
 from ingest.schemas import DATASETS
 from warehouse import registry, russian
 
@@ -66,115 +65,63 @@ if not ds.registry:
 nonce = state.setdefault("upload_nonce", 0)
 if mode == BOOK:
     # --- 2b. The yearly workbook: download it filled, upload it back, see it sheet by sheet --------
-    who = f"{names.get(org, org)} ({org}), {year} год"
+    target = f"{names.get(org, org)} ({org}), {year} год"
     with cursor() as cur:
         datasets = workbook.sheets_of(cur, org)
         view.book_status({d.name: service.current(cur, d.name, org, year) for d in datasets}, datasets)
         view.book_download(user, org, year, workbook.source_of(cur, org, year), PAGE)
-    uploaded = st.file_uploader(f"Книга годового отчёта: {who}", type=["xlsx"], key=f"book_file_{nonce}",
+    uploaded = st.file_uploader(f"Книга годового отчёта: {target}", type=["xlsx"], key=f"book_file_{nonce}",
                                 help=f"Книга Excel .xlsx, до {LIMIT}: листы называются как наборы («Педагоги», "
                                      "«Наставники», …); лист, которого нет, не меняет свой набор.")
-    if uploaded is None:
-        st.caption("Ничего не записывается, пока вы не посмотрите результат проверки всей книги и не нажмёте "
-                   "«Загрузить».")
-        st.stop()
-    content = uploaded.getvalue()
-    key = (hashlib.sha256(content).hexdigest(), "book", org, year)
-    kept = state.get("book_prepared")
+else:
+    target = "реестр организаций" if ds.registry else f"«{ds.title}», {names.get(org, org)} ({org}), {year} год"
     with cursor() as cur:
-        stale = state.pop("book_stale", False) or (kept is not None and kept["key"] == key
-                                                   and service.is_stale_workbook(cur, kept["book"]))
-    if kept is None or kept["key"] != key or stale:
-        with st.spinner(f"Читаем и проверяем книгу «{view.plain(uploaded.name)}»…"), cursor() as cur:
-            try:
-                book = service.preview_workbook(cur, user, content, uploaded.name, org, year,
-                                                max_bytes=load.APP_MAX_BYTES, page=PAGE)
-            except IngestError as exc:
-                view.refusal(exc)
-                st.stop()
-        kept = state["book_prepared"] = {"key": key, "book": book}
-        if stale:
-            st.warning(f"{StalePreview().message} Книга проверена заново: посмотрите, что изменится теперь.")
-    book: workbook.Book = kept["book"]
-    logged = state.setdefault("upload_logged", set())
-    if not book.accepted and key not in logged:     # a refused or unchanged book is an attempt too, once
-        with cursor() as cur:
-            service.confirm_workbook(cur, user, book, page=PAGE)
-        logged.add(key)
+        view.current_caption(service.current(cur, dataset, org, year), ds, target)
+    view.template(ds)
+    # --- 2. The file, its preview, the confirmation -----------------------------------------------
+    uploaded = st.file_uploader(
+        f"Файл для загрузки: {target}", type=["csv", "txt", "xlsx"], key=f"upload_file_{nonce}",
+        help=f"CSV (UTF-8 или Windows-1251, разделитель «;», «,» или табуляция) или книга Excel .xlsx, до {LIMIT}. "
+             "Файл .xls сохраните в Excel как «Книга Excel (*.xlsx)».")
+if uploaded is None:
+    st.caption(f"{'Книга Excel' if mode == BOOK else 'CSV или книга Excel'} (.xlsx), не больше {LIMIT}. Ничего не "
+               "записывается, пока вы не посмотрите результат проверки и не нажмёте «Загрузить».")
+    st.stop()
+content = uploaded.getvalue()
+what = f"«{view.plain(uploaded.name)}» ({russian.megabytes(len(content))})"
+key = (hashlib.sha256(content).hexdigest(), "book" if mode == BOOK else dataset, org, year)
+if mode == BOOK:
+    kept, stale = view.kept_preview(
+        "book", key, lambda cur: service.preview_workbook(cur, user, content, uploaded.name, org, year,
+                                                          max_bytes=load.APP_MAX_BYTES, page=PAGE),
+        service.is_stale_workbook, f"книгу {what}")
+    book: workbook.Book = kept["prepared"]
+    view.log_once(key, book.accepted, lambda cur: service.confirm_workbook(cur, user, book, page=PAGE))
     view.book_verdict(book)
     may_go = view.removals(book.changed, key=f"book_removals_{nonce}") if book.accepted else False
     view.book_sheets(book)
-    if book.accepted and st.button("Загрузить", type="primary", key="book_confirm", icon=":material/upload:",
-                                   disabled=not may_go) and not stale:
-        try:
-            with cursor() as cur:
-                result = service.confirm_workbook(cur, user, book, removals_confirmed=may_go, page=PAGE)
-        except StalePreview:
-            state["book_stale"] = True
-            st.rerun()
-        done = ", ".join(f"«{DATASETS[n].title}» — версия {v}" for n, v in result.versions.items())
-        state["upload_flash"] = (f"Загружено из книги: {who}: {done}. Показатели на страницах уже учитывают "
-                                 "новые данные.")
-        state["upload_nonce"] = nonce + 1
-        state.pop("book_prepared", None)
-        st.rerun()
+    if book.accepted:
+        view.confirm_button(
+            "book", stale, may_go,
+            lambda cur: service.confirm_workbook(cur, user, book, removals_confirmed=may_go, page=PAGE),
+            lambda result: f"Загружено из книги: {target}: " + ", ".join(
+                f"«{DATASETS[n].title}» — версия {v}" for n, v in result.versions.items())
+            + ". Показатели на страницах уже учитывают новые данные.")
     st.stop()
 
-target = "реестр организаций" if ds.registry else f"«{ds.title}», {names.get(org, org)} ({org}), {year} год"
-with cursor() as cur:
-    view.current_caption(service.current(cur, dataset, org, year), ds, target)
-view.template(ds)
-
-# --- 2. The file, its preview, the confirmation ---------------------------------------------------
-uploaded = st.file_uploader(
-    f"Файл для загрузки: {target}", type=["csv", "txt", "xlsx"], key=f"upload_file_{nonce}",
-    help=f"CSV (UTF-8 или Windows-1251, разделитель «;», «,» или табуляция) или книга Excel .xlsx, до {LIMIT}. "
-         "Файл .xls сохраните в Excel как «Книга Excel (*.xlsx)».")
-if uploaded is None:
-    st.caption(f"CSV или книга Excel (.xlsx), не больше {LIMIT}. Ничего не записывается, пока вы не посмотрите "
-               "результат проверки и не нажмёте «Загрузить».")
-    st.stop()
-content = uploaded.getvalue()
-key = (hashlib.sha256(content).hexdigest(), dataset, org, year)
-kept = state.get("upload_prepared")
-with cursor() as cur:                        # another session may have changed the target since the preview
-    stale = state.pop("upload_stale", False) or (kept is not None and kept["key"] == key
-                                                 and service.is_stale(cur, kept["prepared"]))
-if kept is None or kept["key"] != key or stale:
-    with st.spinner(f"Читаем и проверяем «{view.plain(uploaded.name)}» ({russian.megabytes(len(content))})…"), \
-            cursor() as cur:
-        try:
-            prepared = service.preview(cur, user, content, uploaded.name, dataset, org, year,
-                                       max_bytes=load.APP_MAX_BYTES, page=PAGE)
-        except IngestError as exc:           # usage-error, permission-denied
-            view.refusal(exc)
-            st.stop()
-    kept = state["upload_prepared"] = {"key": key, "prepared": prepared}
-    if stale:
-        st.warning(f"{StalePreview().message} Файл проверен заново: посмотрите, что изменится теперь.")
+kept, stale = view.kept_preview(
+    "upload", key, lambda cur: service.preview(cur, user, content, uploaded.name, dataset, org, year,
+                                               max_bytes=load.APP_MAX_BYTES, page=PAGE),
+    service.is_stale, what)
 p: load.Prepared = kept["prepared"]
-logged = state.setdefault("upload_logged", set())
-if not p.accepted and key not in logged:     # an attempt too, but not one per rerun
-    with cursor() as cur:
-        service.log_refusal(cur, user, p, page=PAGE)
-    logged.add(key)
-
+view.log_once(key, p.accepted, lambda cur: service.log_refusal(cur, user, p, page=PAGE))
 view.verdict(p, target)
 view.found(p, ds)
 view.problems(kept, user, target, PAGE)
 if p.accepted:
     view.changes(p, target)
     may_go = view.removals([p], key=f"upload_removals_{nonce}")
-    if st.button("Загрузить", type="primary", key="upload_confirm", icon=":material/upload:",
-                 disabled=not may_go) and not stale:
-        try:
-            with cursor() as cur:
-                result = service.confirm(cur, user, p, removals_confirmed=may_go, page=PAGE)
-        except StalePreview:                 # overtaken between this run's check and the click
-            state["upload_stale"] = True
-            st.rerun()
-        state["upload_flash"] = (f"Загружено: {target} — версия {result.version}, {russian.rows(p.rows)}. "
-                                 "Показатели на страницах уже учитывают новый файл.")
-        state["upload_nonce"] = nonce + 1    # a fresh, empty uploader
-        state.pop("upload_prepared", None)
-        st.rerun()
+    view.confirm_button(
+        "upload", stale, may_go, lambda cur: service.confirm(cur, user, p, removals_confirmed=may_go, page=PAGE),
+        lambda result: f"Загружено: {target} — версия {result.version}, {russian.rows(p.rows)}. Показатели на "
+                       "страницах уже учитывают новый файл.")

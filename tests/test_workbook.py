@@ -69,7 +69,7 @@ def school_files() -> dict[str, list[list]]:
                    ["20.11.2025", "Школа молодого педагога", "ОО", "для педагогов с затруднениями", "организатор", 8],
                    ["05.12.2025", "Региональный форум практик", "региональный", "представление практики",
                     "участник", 3]],
-        "students": [STUDENTS, [850, 520, 60, 15]],
+        "students": [STUDENTS, [851, 520, 60, 15]],
     }
 
 
@@ -225,7 +225,7 @@ def test_previous_year_is_the_starting_point(school):
     pairs = [wb["Наставнические пары"].cell(r, 1).value for r in range(2, wb["Наставнические пары"].max_row + 1)]
     assert pairs == ["ПАРА-1", "ПАРА-2", "ПАРА-4"]                                          # the finished one stays
     assert wb["Мероприятия"].max_row == 1                                                  # events are the year's own
-    assert wb["Партнёры"].max_row == 3 and wb["Обучающиеся"].cell(2, 1).value == 850
+    assert wb["Партнёры"].max_row == 3 and wb["Обучающиеся"].cell(2, 1).value == 851
     # The start uploads as it is for the new year.
     book = preview(school, data, year=YEAR + 1)
     assert book.ok, workbook.summary(workbook.BookResult(book.verdict, book))
