@@ -350,7 +350,7 @@ def _table_from_records(records: list[list[str | None]], dataset: Dataset, fmt: 
     width = max((len(r) for r in records), default=0)
     if width > MAX_COLUMNS:
         at = next(i for i, r in enumerate(records) if len(r) == width)
-        raise _too_wide(width, at + row_offset)
+        raise _too_wide(at + row_offset)
     cols = {pos: pa.array([r[pos] if pos < len(r) else None for r in body], pa.string()) for pos in range(width)}
     return _assemble(cols, records[header_idx], header_idx, mapping, dataset, fmt, encoding, delimiter, row_offset)
 
@@ -573,10 +573,10 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _too_wide(width: int, row: int) -> UnreadableFile:
+def _too_wide(row: int) -> UnreadableFile:
     return UnreadableFile(
-        f"Строка {row}: {_values(width)}, а в наборах данных не больше {MAX_COLUMNS} столбцов. Проверьте "
-        "разделитель и кавычки в этой строке или сохраните файл из Excel заново.")
+        f"Строка {row}: больше {MAX_COLUMNS} значений, а в наборах данных не больше {MAX_COLUMNS} столбцов. "
+        "Проверьте разделитель и кавычки в этой строке или сохраните файл из Excel заново.")
 
 
 # Control characters (C0 but tab, line feed and carriage return) in a value: invisible in Excel, kept
@@ -927,7 +927,7 @@ def read_table(data: bytes, dataset: Dataset, *, sheet: str | None = None) -> Ra
     _, _, delimiter, head_records, header_idx, mapping = located
     widest = max(range(len(head_records)), key=lambda i: len(head_records[i]))
     if len(head_records[widest]) > MAX_COLUMNS:  # before pyarrow makes a column of each
-        raise _too_wide(len(head_records[widest]), widest + 1)
+        raise _too_wide(widest + 1)
 
     try:
         cols = _columns_arrow(data, delimiter, encoding, skip=header_idx + 1)
