@@ -20,7 +20,9 @@ from __future__ import annotations
 import codecs
 import csv
 import functools
+import gc
 import io
+import itertools
 import os
 import re
 import struct
@@ -632,14 +634,15 @@ def _open_xlsx(data: bytes, deadline: _Deadline | None = None) -> _Book:
     return _Book(data, zf, engine, _sheet_parts(zf), budget, deadline)
 
 
-def _ref_extent(buf: bytes, final: bool) -> tuple[int, int, int, int, bool]:
+def _ref_extent(buf: bytes, final: bool, exact: bool = False) -> tuple[int, int, int, int, bool]:
     """Over the ``r="…"`` attributes in XML bytes: the largest row (1-based), the largest column
     (1-based), how many are cell addresses (``B7``) and how many row numbers (``7``), and whether every
     one is written as spreadsheet programs write it (`` r="B7"``: a space before, no spaces around «=»,
     double quotes, at most 3 letters and 7 digits without leading zeros). python-calamine also takes
     other forms (``r = 'b0007'``); a sheet with any of them is refused, since they would escape the count.
     Vectorized: a sheet of 200,000 rows holds 1.8 million addresses. Unless ``final``, an attribute in
-    the last 20 bytes is left to the next chunk, which starts with them."""
+    the last 20 bytes is left to the next chunk, which starts with them. Unless ``exact``, the largest
+    row is given as the largest number of its digit count (99,999 for 5 digits)."""
     a = np.frombuffer(buf, dtype=np.uint8)
     n = len(a)
     if n < 4:
@@ -675,65 +678,93 @@ def _ref_extent(buf: bytes, final: bool) -> tuple[int, int, int, int, bool]:
           & (first != 0x30) & (end - n_letters <= 7))
     if not ok.all():
         return 0, 0, 0, 0, False
-    # The largest number is among those with the most digits: only they are computed.
-    n_digits = end - n_letters
-    top = n_digits == n_digits.max()
-    wt, nl, en = w[top].astype(np.int64), n_letters[top], end[top]
-    inn = (pos >= nl[:, None]) & (pos < en[:, None])
-    rows = np.where(inn, (wt - 0x30) * 10 ** np.clip(en[:, None] - 1 - pos, 0, 7), 0).sum(axis=1)
+    # Without leading zeros, a number of k digits is below 10**k: that bound is exact enough unless
+    # it would refuse the sheet (see _check_sheet), and computing the largest row is not needed.
+    n_digits = int((end - n_letters).max())
+    if exact:
+        top = (end - n_letters) == n_digits
+        wt, nl, en = w[top].astype(np.int64), n_letters[top], end[top]
+        inn = (pos >= nl[:, None]) & (pos < en[:, None])
+        max_row = int(np.where(inn, (wt - 0x30) * 10 ** np.clip(en[:, None] - 1 - pos, 0, 7), 0).sum(axis=1).max())
+    else:
+        max_row = 10 ** n_digits - 1
     top = n_letters == n_letters.max()
     lt, nl = low[top][:, :3].astype(np.int64), n_letters[top]
     inl = pos[:3] < nl[:, None]
     cols = np.where(inl, (lt - 0x60) * 26 ** np.clip(nl[:, None] - 1 - pos[:3], 0, 2), 0).sum(axis=1)
     cells = int((n_letters > 0).sum())
-    return int(rows.max()), int(cols.max()), cells, len(hit) - cells, True
+    return max_row, int(cols.max()), cells, len(hit) - cells, True
 
 
-def _check_sheet(book: _Book, name: str) -> None:
-    """Bound the rectangle python-calamine would allocate for sheet ``name``, from the real cell
-    addresses of its XML (never from ``<dimension>``), or refuse the file."""
-    part = book.sheet_parts.get(name)
-    members = [part] if part in book.zip.NameToInfo else [
-        n for n in book.zip.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+def _scan_sheet(book: _Book, members: list[str], exact: bool) -> tuple[int, int, int]:
+    """Upper bounds of the rows and columns python-calamine would give the sheet in ``members``, and
+    the bytes of its XML."""
     cell_tags = row_tags = xml_bytes = 0
     extents: list[tuple[int, int, int, int, bool]] = []
     for member in members:
         tail = b""
         for chunk in _part_chunks(book.data, book.zip.getinfo(member), book.budget, book.deadline):
             # The last bytes of the previous chunk are read again: an attribute cut in two by the chunk
-            # border is seen whole (counted twice at worst, which only tightens the bounds).
+            # border is seen whole (counted twice at worst, which only loosens the bounds).
             buf = tail + chunk
             xml_bytes += len(chunk)
-            extents.append(_ref_extent(buf, final=False))
+            extents.append(_ref_extent(buf, final=False, exact=exact))
             # Tags counted on the new bytes only; «<c» also counts <col>, <cfRule>…: a bound, not a tally.
             cell_tags += chunk.count(b"<c") + chunk.count(b":c ") + chunk.count(b":c>")
             row_tags += chunk.count(b"<row") + chunk.count(b":row")
             tail = buf[-32:]
-        extents.append(_ref_extent(tail, final=True))
+        extents.append(_ref_extent(tail, final=True, exact=exact))
     if not all(e[4] for e in extents):
-        raise _odd_sheet(name)
+        raise _odd_sheet_error
     max_row = max((e[0] for e in extents), default=0)
     max_col = max((e[1] for e in extents), default=0)
     cell_refs, row_refs = sum(e[2] for e in extents), sum(e[3] for e in extents)
     # A cell or row without an address takes the place after the previous one: each can push the
     # rectangle one further than the largest address.
-    rows_bound = max_row + max(0, row_tags - row_refs)
-    cols_bound = max_col + max(0, cell_tags - cell_refs)
+    return max_row + max(0, row_tags - row_refs), max_col + max(0, cell_tags - cell_refs), xml_bytes
+
+
+class _OddSheet(Exception):
+    pass
+
+
+_odd_sheet_error = _OddSheet()
+
+
+def _extent_refusal(name: str, rows: int, cols: int, xml_bytes: int) -> UnreadableFile | None:
     where = f"Лист «{name}»"
-    if cols_bound > MAX_COLUMNS:
-        raise UnreadableFile(
-            f"{where}: заполнены столбцы дальше {MAX_COLUMNS}-го (до {_column_letter(min(cols_bound, 16384) - 1)}), "
+    if cols > MAX_COLUMNS:
+        return UnreadableFile(
+            f"{where}: заполнены столбцы дальше {MAX_COLUMNS}-го (до {_column_letter(min(cols, 16384) - 1)}), "
             f"а в наборах данных не больше {MAX_COLUMNS} столбцов. Удалите лишние столбцы справа от таблицы "
             "(выделите их и «Удалить столбцы») и загрузите файл снова.")
-    if rows_bound > MAX_XLSX_ROWS + 1:
-        raise UnreadableFile(f"{where}: номера строк больше {russian.number(MAX_XLSX_ROWS)}, чем бывает в Excel: файл "
-                             "повреждён или подделан. Сохраните его в Excel заново.")
-    cells = rows_bound * max(cols_bound, 1)
+    if rows > MAX_XLSX_ROWS:
+        return UnreadableFile(f"{where}: номера строк больше {russian.number(MAX_XLSX_ROWS)}, чем бывает в Excel: "
+                              "файл повреждён или подделан. Сохраните его в Excel заново.")
+    cells = rows * max(cols, 1)
     if cells > MAX_XLSX_CELLS or cells > max(SPARSE_CELLS_FLOOR, xml_bytes):
-        raise UnreadableFile(
-            f"{where}: заполненные ячейки разбросаны до строки {russian.number(rows_bound)} и столбца "
-            f"{_column_letter(max(cols_bound, 1) - 1)} — лист слишком велик для проверки. Удалите пустые строки и "
+        return UnreadableFile(
+            f"{where}: заполненные ячейки разбросаны до строки {russian.number(rows)} и столбца "
+            f"{_column_letter(max(cols, 1) - 1)} — лист слишком велик для проверки. Удалите пустые строки и "
             "столбцы вокруг таблицы и случайные значения далеко от неё и загрузите файл снова.")
+    return None
+
+
+def _check_sheet(book: _Book, name: str) -> None:
+    """Bound the rectangle python-calamine would allocate for sheet ``name``, from the real cell
+    addresses of its XML (never from ``<dimension>``), or refuse the file. The first pass bounds the
+    largest row by its digit count; only a sheet that this would refuse is read again exactly."""
+    part = book.sheet_parts.get(name)
+    members = [part] if part in book.zip.NameToInfo else [
+        n for n in book.zip.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+    try:
+        refusal = _extent_refusal(name, *_scan_sheet(book, members, exact=False))
+        if refusal is not None:
+            refusal = _extent_refusal(name, *_scan_sheet(book, members, exact=True))
+    except _OddSheet:
+        raise _odd_sheet(name) from None
+    if refusal is not None:
+        raise refusal
 
 
 def _odd_sheet(name: str) -> UnreadableFile:
@@ -748,6 +779,11 @@ def _column_from_cells(values: list) -> pa.Array:
     kinds = set(map(type, values))
     if kinds <= {str}:
         return _empty_to_null(pc.utf8_trim_whitespace(pa.array(values, pa.string())))
+    if kinds == {float}:
+        numbers = pa.array(values, pa.float64())
+        whole = pc.and_(pc.equal(pc.floor(numbers), numbers), pc.less(pc.abs(numbers), 2.0 ** 53))
+        if pc.all(whole).as_py():
+            return pc.cast(pc.cast(numbers, pa.int64()), pa.string())
     if not kinds <= {str, float}:
         return pa.array([_cell_text(v) for v in values], pa.string())
     is_number = pa.array([v.__class__ is float for v in values], pa.bool_())
@@ -777,25 +813,24 @@ def _sheet_columns(book: _Book, name: str) -> tuple[list[list[str | None]], dict
     offset = start[1] if start else 0
     width = offset + (sheet.width if start else 0)
     parts: dict[int, list[pa.Array]] = {pos: [] for pos in range(width)}
+    rows = sheet.iter_rows()
     head: list[list[str | None]] = []
-    batch: list[list] = []
-
-    def flush() -> None:
-        book.deadline.check()
-        columns = list(zip(*batch, strict=True)) if batch else []
-        for j, values in enumerate(columns):
-            parts[offset + j].append(_column_from_cells(list(values)))
-        for pos in range(offset):
-            parts[pos].append(pa.nulls(len(batch), pa.string()))
-        batch.clear()
-
-    for row in sheet.iter_rows():
-        if len(head) < HEADER_SCAN_ROWS:
-            head.append([None] * offset + [_cell_text(v) for v in row])
-        batch.append(row)
-        if len(batch) >= XLSX_CHUNK_ROWS:
-            flush()
-    flush()
+    # The cyclic garbage collector would walk the young lists again and again while a million of them
+    # are made (half the time of this loop); none of them can form a cycle.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        while batch := list(itertools.islice(rows, XLSX_CHUNK_ROWS)):   # bounded Python objects at a time
+            book.deadline.check()
+            if not head:
+                head = [[None] * offset + [_cell_text(v) for v in row] for row in batch[:HEADER_SCAN_ROWS]]
+            for j, values in enumerate(zip(*batch, strict=True)):
+                parts[offset + j].append(_column_from_cells(list(values)))
+            for pos in range(offset):
+                parts[pos].append(pa.nulls(len(batch), pa.string()))
+    finally:
+        if collecting:
+            gc.enable()
     columns = {pos: (pa.concat_arrays(chunks) if chunks else pa.array([], pa.string()))
                for pos, chunks in parts.items()}
     return head, columns
