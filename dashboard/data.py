@@ -8,15 +8,24 @@ stands for its codes in the keys.
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
+from typing import Concatenate, ParamSpec, TypeVar
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
 from dashboard.state import connection, cursor
 from warehouse import accounts, db, queries, settings
 from warehouse.queries import Scope
+
+P = ParamSpec("P")
+R = TypeVar("R")
+# A query function of warehouse.queries: ``(cursor, scope, *args, **kwargs) -> result``.
+Query = Callable[Concatenate[duckdb.DuckDBPyConnection, Collection[str], P], R]
 
 
 def data_version() -> tuple:
@@ -31,24 +40,36 @@ def _db() -> str:
     return str(db.db_path())
 
 
+def _query_key(query: Callable) -> str:
+    """What names ``query`` in the cache key: its module and name (of the function itself, when a benchmark
+    or a test wraps it)."""
+    fn = inspect.unwrap(query)
+    return f"{fn.__module__}.{fn.__qualname__}"
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
-def _run(name: str, db_file: str, version: tuple, scope_key: str, _scope: Scope, args: tuple, kwargs: tuple):
-    # ``_scope`` is not hashed by Streamlit (leading underscore): ``scope_key``, its digest, stands for it.
+def _run(query_key: str, db_file: str, version: tuple, scope_key: str, _query: Callable, _scope: Scope,
+         args: tuple, kwargs: tuple):
+    # ``_query`` and ``_scope`` are not hashed by Streamlit (leading underscore): ``query_key`` and
+    # ``scope_key``, the function's name and the scope's digest, stand for them.
     with connection(db_file).cursor() as cur:
-        return getattr(queries, name)(cur, _scope, *args, **dict(kwargs))
+        return _query(cur, _scope, *args, **dict(kwargs))
 
 
-def get(name: str, scope, *args, **kwargs):
-    """``queries.<name>(cursor, scope, *args, **kwargs)``, cached per scope and data version."""
+def cached(query: Query[P, R], scope: Collection[str], *args: P.args, **kwargs: P.kwargs) -> R:
+    """``query(cursor, scope, *args, **kwargs)`` for a query function of :mod:`warehouse.queries`, cached per
+    function, scope and data version. Pages pass the function itself (``data.cached(queries.org_kpi, ...)``),
+    so the call leads to the query, and the query's docstring to the SQL file of its figure."""
     scope = scope if isinstance(scope, Scope) else Scope(scope)
-    return _run(name, _db(), data_version(), scope.key, scope, args, tuple(sorted(kwargs.items())))
+    key = _query_key(query)
+    return _run(key, _db(), data_version(), scope.key, query, scope, args, tuple(sorted(kwargs.items())))
 
 
-def fetch(name: str, scope, *args, **kwargs):
-    """``queries.<name>`` without the cache, on a cursor of its own: the whole of a list for an export,
-    made when the button is clicked (on another thread)."""
+def fetch(query: Query[P, R], scope: Collection[str], *args: P.args, **kwargs: P.kwargs) -> R:
+    """``query(cursor, scope, *args, **kwargs)`` without the cache, on a cursor of its own: the whole of a
+    list for an export, made when the button is clicked (on another thread)."""
     with cursor() as cur:
-        return getattr(queries, name)(cur, scope, *args, **kwargs)
+        return query(cur, scope, *args, **kwargs)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

@@ -72,12 +72,13 @@ def show(df: pd.DataFrame, columns: list[str] | None = None, *, name: str | None
                         column_config={c: _config(c, view[c]) for c in columns}, **kwargs)
 
 
-def listing(query: str, scope, *args, columns: list[str], name: str, height: int | str = "auto",
-            empty: str | None = None, **kwargs) -> pd.DataFrame:
-    """Show the list ``queries.<query>(scope, *args, **kwargs)``: its first :data:`ROWS` rows on screen
-    (a national list has hundreds of thousands), all of them in the export, fetched when clicked.
-    ``empty``: the message shown instead of an empty table. Returns the rows shown, with ``total_rows``."""
-    df = data.get(query, scope, *args, limit=ROWS, **kwargs)
+def listing(query: Callable[..., pd.DataFrame], scope, *args, columns: list[str], name: str,
+            height: int | str = "auto", empty: str | None = None, **kwargs) -> pd.DataFrame:
+    """Show the list ``query(cursor, scope, *args, **kwargs)`` (a function of :mod:`warehouse.queries` taking
+    ``limit``): its first :data:`ROWS` rows on screen (a national list has hundreds of thousands), all of them
+    in the export, fetched when clicked. ``empty``: the message shown instead of an empty table. Returns the
+    rows shown, with ``total_rows``."""
+    df = data.cached(query, scope, *args, limit=ROWS, **kwargs)
     if df.empty and empty is not None:
         st.info(empty)
         return df

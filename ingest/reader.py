@@ -39,7 +39,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pv
 
 from ingest.errors import WARNING, EncodingError, Issue, UnreadableFile
-from ingest.schemas.base import Dataset, Field
+from ingest.schemas.base import INT, Dataset, Field
 from warehouse import russian
 
 HEADER_SCAN_ROWS = 20           # a header further down than this is not looked for
@@ -391,6 +391,7 @@ def _assemble(cols: dict[int, pa.Array], header: list, header_idx: int, mapping:
     matched: dict[str, str] = {}
     extra: list[str] = []
     first_at: dict[str, int] = {}
+    mapping = _prefer_numbers(mapping, data, dataset)
     for pos in sorted(data):
         title = header[pos] if pos < len(header) else None
         name = mapping.get(pos)
@@ -573,6 +574,36 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
             target if target.startswith("xl/") else "xl/" + target)
         parts[sheet.get("name", "")] = path
     return parts
+
+
+def _number_share(col: pa.Array) -> float:
+    """The share of filled cells that read as a number: «7», «7.», «п. 7», «Пункт 7», «№ 7» (not «Мероприятие 7»)."""
+    filled = pc.drop_null(col)
+    if len(filled) == 0:
+        return 0.0
+    return pc.sum(pc.match_substring_regex(filled, r"^\D{0,8}\d[\d\s.,)]*$")).as_py() / len(filled)
+
+
+def _prefer_numbers(mapping: dict[int, str], data: dict[int, pa.Array], dataset: Dataset) -> dict[int, str]:
+    """Of two columns that both match a number field, keep the one of numbers.
+
+    A roadmap with «№» (1, 2, …) beside «Пункт» (the items' titles) matches «Пункт» twice: the titles'
+    column is then an extra column, not a repeated one. Where both hold numbers, both stay (and are
+    reported as a repeated column).
+    """
+    by_field: dict[str, list[int]] = {}
+    for pos, name in mapping.items():
+        by_field.setdefault(name, []).append(pos)
+    out = dict(mapping)
+    for name, positions in by_field.items():
+        if len(positions) < 2 or dataset.field(name).kind != INT or not all(p in data for p in positions):
+            continue
+        numeric = [p for p in positions if _number_share(data[p]) >= 0.5]
+        if len(numeric) == 1:
+            for p in positions:
+                if p != numeric[0]:
+                    del out[p]
+    return out
 
 
 def _too_wide(row: int) -> UnreadableFile:

@@ -50,10 +50,12 @@ class Report:
         for i in issues:
             self.add(i)
 
-    def set_count(self, severity: str, problem: str, column: str | None, total: int) -> None:
-        """Record the true number of a group whose examples were capped."""
+    def set_count(self, severity: str, problem: str, column: str | None, total: int,
+                  expected: str | None = None) -> None:
+        """Record the true number of a group whose examples were capped (``expected``: of that group only,
+        where one problem of a column has several texts, such as suggestions)."""
         for g in self.groups:
-            if (g.severity, g.problem, g.column) == (severity, problem, column):
+            if (g.severity, g.problem, g.column) == (severity, problem, column) and expected in (None, g.expected):
                 g.count = max(g.count, total)
 
     @property

@@ -46,14 +46,25 @@ def to_frame(table: pa_arrow.Table, row_numbers: np.ndarray) -> pd.DataFrame:
 
 
 def validate(raw: RawTable, dataset: Dataset, ctx: Context) -> Validated:
+    """Check one table. The template's example row, when left in, is taken out of ``raw`` itself (as the
+    reader takes out blank rows), so that every count of the file's rows leaves it out."""
     report = Report()
     report.extend(raw.issues)
+    coerced = coerce(raw, dataset, MAX_EXAMPLES)
+    if coerced.keep is not None:
+        raw.columns = {name: col.filter(pa_arrow.array(coerced.keep)) for name, col in raw.columns.items()}
+        raw.row_numbers = raw.row_numbers[coerced.keep]
+        for r in coerced.example_rows:
+            report.add(Issue(WARNING, "Строка-пример из шаблона пропущена", row=r,
+                             value="строка совпадает с примером из шаблона",
+                             expected="свои данные: пример из шаблона не загружается — удалите эту строку "
+                                      "или впишите в неё свои данные"))
     for f in raw.missing:
         report.add(Issue(ERROR, "Нет обязательного столбца", column=f.title, row=raw.header_row,
                          value="столбец отсутствует", expected=f"столбец «{f.title}» в строке заголовка, как в шаблоне"))
     if raw.n_rows == 0 and dataset.allow_empty:
         report.add(Issue(WARNING, "В файле нет строк", row=raw.header_row + 1,
-                         value="только заголовок",
+                         value="только заголовок" + (" и строка-пример" if coerced.example_rows else ""),
                          expected=f"строки данных; пустой файл будет записан как «{dataset.title.lower()}: нет»"))
     elif raw.n_rows == 0:
         report.add(Issue(ERROR, "В файле нет строк с данными", row=raw.header_row + 1,
@@ -63,10 +74,10 @@ def validate(raw: RawTable, dataset: Dataset, ctx: Context) -> Validated:
         report.add(Issue(ERROR, "Лишние строки", row=int(raw.row_numbers[1]), value=rows_text,
                          expected="одна строка с итогами организации"))
 
-    table, coercion_issues, counts = coerce(raw, dataset, MAX_EXAMPLES)
+    table, coercion_issues = coerced.table, coerced.issues
     report.extend(coercion_issues)
-    for (problem, title), total in counts.items():
-        report.set_count(ERROR, problem, title, total)
+    for (problem, title, expected), total in coerced.counts.items():
+        report.set_count(ERROR, problem, title, total, expected=expected)
     if raw.n_rows:
         frame = to_frame(table, raw.row_numbers)
         # An optional column left out of the file is a column of empty cells: the rules that read it
@@ -75,7 +86,7 @@ def validate(raw: RawTable, dataset: Dataset, ctx: Context) -> Validated:
             if not f.required and f.name not in frame.columns:
                 frame[f.name] = pd.Series(None, index=frame.index, dtype=DTYPES[f.kind])
         present = set(frame.columns)
-        bad_cells = {(i.row, i.column) for i in coercion_issues}
+        bad_cells = {(i.row, i.column) for i in coercion_issues if i.is_error}
         for severity in (ERROR, WARNING):
             _run_schema(dataset.schema(ctx, present, severity), frame, raw, dataset, ctx, severity, report, bad_cells)
     table = table.append_column("row_no", pa_arrow.array(raw.row_numbers, pa_arrow.int32()))

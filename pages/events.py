@@ -4,12 +4,13 @@ teachers with difficulties covered (item 6)."""
 import streamlit as st
 
 from dashboard import charts, data, filters, tables
+from warehouse import queries
 
 f = filters.current()
 st.title("Мероприятия и практики")
 st.caption(f.label)
 
-city = data.get("city_summary", f.scope, f.year, as_of=f.as_of)
+city = data.cached(queries.city_summary, f.scope, f.year, as_of=f.as_of)
 c1, c2, c3 = st.columns(3)
 c1.metric("Мероприятий за год", tables.num(city["events"]))
 c2.metric("Практик на региональном и федеральном уровне", tables.num(city["practices_regional_federal"]))
@@ -18,26 +19,27 @@ c3.metric("Педагоги с затруднениями с наставник�
           help="Пункт 6: педагоги с отметкой «Затруднения — да», которые наставляемые в паре «в работе» "
                "или «завершена» (по организациям, загрузившим и педагогов, и пары).")
 
-per_month = data.get("events_per_month", f.scope)
+per_month = data.cached(queries.events_per_month, f.scope)
 if per_month.empty:
     st.info("Нет файлов мероприятий.")
 else:
     st.altair_chart(charts.events_by_month(per_month), width="stretch")
-    by_kind = data.get("events_by_kind", f.scope, f.year)
+    by_kind = data.cached(queries.events_by_kind, f.scope, f.year)
     if not by_kind.empty:
         st.altair_chart(charts.events_by_kind(by_kind), width="stretch")
 
 st.subheader("Конкурс «Педагог-наставник» (пункт 8: 2026 и 2028 годы)")
-tables.listing("contest_events", f.scope, name="Конкурсы", empty="Участие в конкурсах не отмечено.",
+tables.listing(queries.contest_events, f.scope, name="Конкурсы", empty="Участие в конкурсах не отмечено.",
                columns=["year", "org_code", "event_date", "title", "level", "participants", "result"])
 
 st.subheader("Практики на региональном и федеральном уровне (пункт 9)")
-tables.listing("regional_practices", f.scope, f.year, name="Практики регионального и федерального уровня",
+tables.listing(queries.regional_practices, f.scope, f.year,
+               name="Практики регионального и федерального уровня",
                columns=["org_code", "event_date", "title", "level", "result", "url"])
 
 st.subheader("Педагоги с затруднениями (пункт 6) по организациям")
-tables.listing("org_kpi", f.scope, f.year, as_of=f.as_of, name="Педагоги с затруднениями",
+tables.listing(queries.org_kpi, f.scope, f.year, as_of=f.as_of, name="Педагоги с затруднениями",
                columns=["short_name", "teachers_with_difficulties", "difficulties_covered", "events_item6"])
 st.subheader("Все мероприятия года")
-tables.listing("events", f.scope, f.year, name="Мероприятия", height=420,
+tables.listing(queries.events, f.scope, f.year, name="Мероприятия", height=420,
                columns=["org_code", "event_date", "title", "level", "kind", "role", "participants", "result", "url"])

@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import auth, data, export, filters, meeting_pack, tables
 from dashboard.state import cursor
-from warehouse import accounts
+from warehouse import accounts, queries
 
 f = filters.current()
 user = auth.current()
@@ -33,13 +33,13 @@ st.subheader("База наставников для сайта (пункты 4 
 st.caption("Только то, что можно публиковать: ФИО наставника, должность или место работы, кого наставляет, "
            "формы и период наставничества. Без ID, возраста, затруднений и наставляемых.")
 columns = ["organization", "full_name", "workplace", "mentors_whom", "forms", "period_start", "period_end"]
-shown = tables.listing("public_mentor_base", f.scope, f.year, columns=columns, name="База наставников для сайта",
-                       height=360)
+shown = tables.listing(queries.public_mentor_base, f.scope, f.year, columns=columns,
+                       name="База наставников для сайта", height=360)
 
 
 def html_table() -> bytes:
     """The whole base as an HTML table, made when the button is clicked."""
-    base = data.fetch("public_mentor_base", f.scope, f.year)
+    base = data.fetch(queries.public_mentor_base, f.scope, f.year)
     sheet = export.Sheet(f"База наставников: {f.label}", base, columns, name="База наставников", note=note)
     return export.html_table(sheet).encode("utf-8")
 

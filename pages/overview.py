@@ -3,13 +3,13 @@
 import streamlit as st
 
 from dashboard import charts, data, filters, tables
-from warehouse import russian
+from warehouse import queries, russian
 
 f = filters.current()
 st.title("Обзор")
 st.caption(f"{f.label}. Организаций в выборке: {tables.num(len(f.scope))}.")
 
-city = data.get("city_summary", f.scope, f.year, as_of=f.as_of)
+city = data.cached(queries.city_summary, f.scope, f.year, as_of=f.as_of)
 c1, c2, c3, c4, c5 = st.columns(5)
 c1.metric("Дорожная карта", tables.pct(city["done_pct"]),
           help="Выполнено: пункты «выполнено» из всех отчётных пунктов, кроме «не требуется». "
@@ -42,16 +42,16 @@ if f.org_code:  # one organization: put the city beside it (aggregates only, no 
 st.subheader("Требует внимания")
 t1, t2, t3 = st.tabs(["Просроченные пункты", "Нет загрузок", "Самый низкий охват"])
 with t1:
-    tables.listing("overdue_items", f.scope, f.year, as_of=f.as_of, name="Просроченные пункты",
+    tables.listing(queries.overdue_items, f.scope, f.year, as_of=f.as_of, name="Просроченные пункты",
                    columns=["short_name", "item", "short_title", "due_date", "reported_status", "comment"])
 with t2:
-    tables.listing("missing_uploads", f.scope, f.year, columns=["short_name", "missing", "datasets"],
+    tables.listing(queries.missing_uploads, f.scope, f.year, columns=["short_name", "missing", "datasets"],
                    name="Нет загрузок")
 with t3:
-    tables.show(data.get("lowest_coverage", f.scope, f.year, as_of=f.as_of, limit=10),
+    tables.show(data.cached(queries.lowest_coverage, f.scope, f.year, as_of=f.as_of, limit=10),
                 ["short_name", "young_teachers", "young_covered", "young_coverage_pct"], name="Самый низкий охват")
 
 st.subheader("Организации")
-tables.listing("org_kpi", f.scope, f.year, as_of=f.as_of, name="Показатели организаций",
+tables.listing(queries.org_kpi, f.scope, f.year, as_of=f.as_of, name="Показатели организаций",
                columns=["short_name", "done_pct", "items_overdue", "mentors", "young_coverage_pct", "partners",
                         "datasets_missing"])

@@ -3,20 +3,21 @@
 import streamlit as st
 
 from dashboard import charts, data, filters, tables
+from warehouse import queries
 
 f = filters.current()
 st.title("Партнёры")
 st.caption(f"{f.label}. Пункт 10 дорожной карты: вузы, колледжи, предприятия, учреждения культуры и спорта.")
 
-city = data.get("city_summary", f.scope, f.year, as_of=f.as_of)
+city = data.cached(queries.city_summary, f.scope, f.year, as_of=f.as_of)
 c1, c2, c3 = st.columns(3)
 c1.metric("Организаций с партнёрами", f"{tables.num(city['orgs_with_partners'])} из {city['organizations']}")
 c2.metric("Партнёров", tables.num(city["partners"]))
 c3.metric("Партнёров, дающих наставников", tables.num(city["partners_with_mentors"]))
 
-counts = data.get("partner_counts", f.scope, f.year)
+counts = data.cached(queries.partner_counts, f.scope, f.year)
 if not counts.empty:
-    by_org = data.get("partners_by_org", f.scope, f.year, top=charts.TOP_N)
+    by_org = data.cached(queries.partners_by_org, f.scope, f.year, top=charts.TOP_N)
     left, right = st.columns(2)
     left.altair_chart(charts.count_bars(counts, "partner_type", "partners", "Партнёры по типу",
                                         color="provides_mentors", color_title="Дают наставников"), width="stretch")
@@ -26,14 +27,14 @@ if not counts.empty:
 
 a, b = st.columns(2)
 a.subheader("Без партнёров")
-a.write(tables.names(data.get("org_names", f.scope, f.year, "no_partners", limit=tables.NAMES)) or "Таких нет.")
+a.write(tables.names(data.cached(queries.org_names, f.scope, f.year, "no_partners", limit=tables.NAMES)) or "Таких нет.")
 b.subheader("Не прислали сведения")
-b.write(tables.names(data.get("org_names", f.scope, f.year, "partners_missing", limit=tables.NAMES)) or "Все прислали.")
+b.write(tables.names(data.cached(queries.org_names, f.scope, f.year, "partners_missing", limit=tables.NAMES)) or "Все прислали.")
 
 st.subheader("Партнёры, дающие наставников")
-tables.listing("partners", f.scope, f.year, with_mentors=True, name="Партнёры, дающие наставников",
+tables.listing(queries.partners, f.scope, f.year, with_mentors=True, name="Партнёры, дающие наставников",
                columns=["org_code", "name", "partner_type", "mentors_count"])
 st.subheader("Все партнёры")
-tables.listing("partners", f.scope, f.year, name="Партнёры", height=420,
+tables.listing(queries.partners, f.scope, f.year, name="Партнёры", height=420,
                columns=["org_code", "name", "partner_type", "agreement", "participation_forms", "mentors_count",
                         "since_date"])

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import charts, data, filters, tables
+from warehouse import queries
 
 f = filters.current()
 st.title("Дорожная карта")
@@ -15,16 +16,16 @@ with st.expander("Пункты дорожной карты и сроки на э
 
 if len(f.scope) > charts.MATRIX_MAX_ORGS:
     # Too many rows for a matrix: the share of each status per item, and what is overdue.
-    counts = data.get("roadmap_status_counts", f.scope, f.year, as_of=f.as_of)
+    counts = data.cached(queries.roadmap_status_counts, f.scope, f.year, as_of=f.as_of)
     st.altair_chart(charts.roadmap_shares(counts, len(f.scope)), width="stretch")
     st.info(f"Матрица «организация × пункт» строится для {charts.MATRIX_MAX_ORGS} организаций и меньше: выберите "
             "муниципалитет, тип или организацию слева, чтобы увидеть пункты каждой организации.")
     st.subheader("Просроченные пункты")
-    tables.listing("overdue_items", f.scope, f.year, as_of=f.as_of, name="Просроченные пункты",
+    tables.listing(queries.overdue_items, f.scope, f.year, as_of=f.as_of, name="Просроченные пункты",
                    columns=["short_name", "item", "short_title", "due_date", "reported_status", "comment"])
     st.stop()
 
-rm = data.get("roadmap", f.scope, f.year, as_of=f.as_of)
+rm = data.cached(queries.roadmap, f.scope, f.year, as_of=f.as_of)
 event = st.altair_chart(charts.roadmap_matrix(rm), width="stretch", on_select="rerun", key="roadmap_matrix",
                         selection_mode="org")
 picked = [p.get("org_code") for p in (event.selection.get("org") or [])]

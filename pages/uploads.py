@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import charts, data, filters, tables
+from warehouse import queries
 
 f = filters.current()
 st.title("Загрузки")
@@ -11,13 +12,13 @@ st.caption(f"{f.label}. Зелёный — набор загружен, крас
            "и мероприятий).")
 
 if len(f.scope) > charts.MATRIX_MAX_ORGS:
-    counts = data.get("completeness_counts", f.scope, f.year)
+    counts = data.cached(queries.completeness_counts, f.scope, f.year)
     st.altair_chart(charts.completeness_shares(counts, len(f.scope)), width="stretch")
 else:
-    st.altair_chart(charts.completeness_matrix(data.get("completeness", f.scope, f.year)), width="stretch")
+    st.altair_chart(charts.completeness_matrix(data.cached(queries.completeness, f.scope, f.year)), width="stretch")
 st.subheader("Кому что загрузить")
-tables.listing("missing_uploads", f.scope, f.year, name="Кому что загрузить", columns=["short_name", "missing", "datasets"])
+tables.listing(queries.missing_uploads, f.scope, f.year, name="Кому что загрузить", columns=["short_name", "missing", "datasets"])
 st.subheader("Все наборы")
-tables.listing("completeness", f.scope, f.year, relevant=True, name="Загрузки", height=420,
+tables.listing(queries.completeness, f.scope, f.year, relevant=True, name="Загрузки", height=420,
                columns=["short_name", "dataset_title", "uploaded", "current_since", "first_loaded_at", "version", "rows",
                         "file_name", "uploaded_by"])

@@ -471,9 +471,9 @@ def test_events_date_in_year_and_allowed_values(check):
 
 
 def test_students_one_row_of_totals(check):
-    v = check("students", [STUDENTS_HEADER, ["850", "520", "60", "15"]])
+    v = check("students", [STUDENTS_HEADER, ["851", "520", "60", "15"]])
     assert v.ok and v.report.groups == []
-    two = check("students", [STUDENTS_HEADER, ["850", "520", "60", "15"], ["10", "5", "1", "1"]])
+    two = check("students", [STUDENTS_HEADER, ["851", "520", "60", "15"], ["10", "5", "1", "1"]])
     assert found(two) == [("Лишние строки", None, 3, "2 строки с данными")]
 
 
@@ -570,5 +570,9 @@ def test_file_of_only_the_required_columns_is_checked_without_internal_errors(ch
         assert found(v) == [("Не указан ID наставляемого педагога", "ID наставляемого", 2, None)]
     elif name == "mentors":      # a «педагог» mentor needs the ID column
         assert found(v) == [("Не указан ID педагога у наставника-педагога", "ID педагога", 2, None)]
+    elif name == "students":     # every column is required: the row is the template's example row, skipped
+        assert found(v) == [("В файле нет строк с данными", None, 2, None)]
+        assert found(v, "warning") == [("Строка-пример из шаблона пропущена", None, 2,
+                                        "строка совпадает с примером из шаблона")]
     else:
         assert v.ok and problems == set(), v.report.to_text()

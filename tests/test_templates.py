@@ -19,6 +19,33 @@ def titles(name: str) -> list[str]:
     return [f.title for f in DATASETS[name].fields]
 
 
+# The template's example row left as it is is skipped (tests/test_spellings.py); a coordinator who fills
+# the template changes it. One cell per dataset, none that another template refers to.
+FILLED = {"staff": ("Должность", "учитель физики"), "mentors": ("ФИО", "Петрова Анна Сергеевна"),
+          "mentorships": ("Ссылка на программу", "https://school1.example.ru/ppn/02"),
+          "partners": ("Формы участия", "экскурсии"), "events": ("Название", "Семинар наставников"),
+          "students": ("Обучающихся всего", "851")}
+
+
+def filled(name: str, fmt: str) -> bytes:
+    """The template with one cell of its example row changed, as a coordinator fills it (roadmap: as is)."""
+    if name not in FILLED:
+        return template(name, fmt)
+    column, value = FILLED[name]
+    col = titles(name).index(column)
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(template_csv(name).decode("utf-8-sig")), delimiter=";"))
+        rows[1][col] = value
+        out = io.StringIO()
+        csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+        return out.getvalue().encode("utf-8-sig")
+    book = openpyxl.load_workbook(io.BytesIO(template_xlsx(name)))
+    book.worksheets[0].cell(2, col + 1).value = int(value) if value.isdigit() else value
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
 @pytest.mark.parametrize("name", list(DATASETS))
 def test_csv_template_has_the_russian_headers_for_russian_excel(name):
     data = template_csv(name)
@@ -66,7 +93,7 @@ def test_every_organization_template_loads_cleanly(load_bytes, fixture_bytes, fm
     assert load_bytes("staff", fixture_bytes("staff_cp1251_semicolon.csv"), org="ДС2").outcome == "loaded"
     for name in ["staff", "mentors", "mentorships", "roadmap", "partners", "events", "students"]:
         org = "СОШ1" if name == "staff" else "ДС2"
-        result = load_bytes(name, template(name, fmt), org=org, year=2025, file_name=template_file_name(name, fmt))
+        result = load_bytes(name, filled(name, fmt), org=org, year=2025, file_name=template_file_name(name, fmt))
         assert result.outcome == "loaded", load.summary(result)
         assert result.report.error_count == 0
         warnings = [g.problem for g in result.report.groups]
@@ -82,8 +109,8 @@ def test_every_organization_template_loads_cleanly(load_bytes, fixture_bytes, fm
 
 def test_template_examples_reach_the_warehouse_typed(warehouse, load_bytes, fixture_bytes):
     load_bytes("staff", fixture_bytes("staff_cp1251_semicolon.csv"))
-    load_bytes("mentors", template("mentors", "xlsx"))
-    load_bytes("mentorships", template("mentorships", "xlsx"))
+    load_bytes("mentors", filled("mentors", "xlsx"))
+    load_bytes("mentorships", filled("mentorships", "xlsx"))
     row = warehouse.execute("select pair_id, mentor_id, mentee_id, form, has_program, start_date, end_date, "
                             "satisfaction from stg_mentorships").fetchone()
     assert [str(v) for v in row] == ["ПАРА-01", "Н-01", "П-002", "учитель – учитель", "True", "2025-09-01",

@@ -66,9 +66,28 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False) -
     return conn
 
 
+# The figures' SQL under warehouse/sql/, in the order it is created (a view is bound when it is created, so
+# what it reads comes first): the shared frame, then one file per mart, each stating its grain on top.
+VIEW_FILES = (
+    "frame.sql",
+    "marts/completeness.sql",
+    "marts/roadmap.sql",
+    "marts/young_teachers.sql",
+    "marts/mentor_load.sql",
+    "marts/org_kpi.sql",
+    "marts/city_kpi.sql",
+)
+
+
+def sql_file(name: str) -> str:
+    """The text of ``warehouse/sql/<name>``."""
+    return resources.files("warehouse").joinpath("sql", *name.split("/")).read_text(encoding="utf-8")
+
+
 def create_views(conn: duckdb.DuckDBPyConnection) -> None:
-    """(Re)create the views and macros of the figures (warehouse/sql/views.sql)."""
-    conn.execute((resources.files("warehouse") / "sql" / "views.sql").read_text(encoding="utf-8"))
+    """(Re)create the views and macros of the figures (:data:`VIEW_FILES`), after the fact tables."""
+    for name in VIEW_FILES:
+        conn.execute(sql_file(name))
 
 
 def _migrations() -> list[tuple[int, str, str]]:

@@ -7,8 +7,9 @@ macro at all times:
 - an upload or a restore calls :func:`refresh` for its (organization, year) inside its own write
   transaction (``warehouse.snapshots``), so readers see the new snapshot and its facts together;
 - opening the warehouse for writing calls :func:`ensure`, which (re)creates the macros and rebuilds
-  every table when ``facts.sql`` changed since they were built (its digest is kept in ``settings``),
-  or when they do not exist yet (a warehouse of an older version, or one built in bulk).
+  every table when ``facts.sql`` or the thresholds (``warehouse/thresholds.py``, whose macros it uses)
+  changed since they were built (their digest is kept in ``settings``), or when they do not exist yet
+  (a warehouse of an older version, or one built in bulk).
 
 A fact depends only on the organization's own snapshots and upload log, never on the registry or on
 today's date: a new registry or another day needs no refresh (the views join and judge those).
@@ -21,14 +22,15 @@ from importlib import resources
 
 import duckdb
 
-from warehouse import settings
+from warehouse import settings, thresholds
 
 FACTS = ("org_year", "mentor", "young_teacher", "upload")
 _DIGEST_KEY = "facts_digest"
 
 
 def _sql() -> str:
-    return (resources.files("warehouse") / "sql" / "facts.sql").read_text(encoding="utf-8")
+    # The thresholds' macros first: the facts count with them, so a new threshold is a new digest (a rebuild).
+    return thresholds.macros_sql() + (resources.files("warehouse") / "sql" / "facts.sql").read_text(encoding="utf-8")
 
 
 def digest() -> str:

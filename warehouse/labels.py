@@ -6,7 +6,8 @@ name on screen, in an export and in a terminal.
 """
 
 from warehouse import russian
-from warehouse.russian import NO_DATA  # also imported from here by pages and exports
+from warehouse.russian import NO_DATA
+from warehouse.thresholds import MENTOR_LOAD_MAX  # also imported from here by pages and exports
 
 ORG_TYPE_SHORT = {
     "общеобразовательная": "школа",
@@ -47,7 +48,7 @@ KPI = {
     "mentors_of_students": "Наставляют обучающихся",
     "mentors_trained": "Наставников прошли обучение",
     "teachers_mentor_pct": "Педагогов-наставников, %",
-    "mentors_overloaded": "Наставников с нагрузкой > 3",
+    "mentors_overloaded": f"Наставников с нагрузкой > {MENTOR_LOAD_MAX}",
     "pairs": "Пар всего",
     "pairs_active": "Пар в работе",
     "pairs_completed": "Пар завершено",
@@ -142,7 +143,7 @@ COLUMNS = {
     "trained": "Прошёл обучение",
     "order_date": "Дата приказа",
     "active_mentees": "Наставляемых в работе",
-    "overloaded": "Нагрузка больше 3",
+    "overloaded": f"Нагрузка больше {MENTOR_LOAD_MAX}",
     "name": "Наименование",
     "partner_type": "Тип партнёра",
     "inn": "ИНН",

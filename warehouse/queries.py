@@ -3,6 +3,11 @@
 ``scope`` is the set of organization codes the caller may see; an empty scope returns nothing (the
 SQL filters on it, there is no "all" shortcut). ``as_of`` is the date against which "overdue" is
 judged (today by default). All aggregation happens in DuckDB; results are small DataFrames.
+
+A figure is defined once, in the SQL file of its mart (``warehouse/sql/marts/``, its grain stated on top);
+each function reads it for a scope and a year (at most counting its rows by a category, ordering and
+limiting them) and names the file on its ``SQL:`` line. The pages call these functions directly
+(``dashboard.data.cached(queries.org_kpi, ...)``).
 """
 
 from __future__ import annotations
@@ -146,7 +151,10 @@ def years(conn: duckdb.DuckDBPyConnection) -> list[int]:
 
 
 def organizations(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd.DataFrame:
-    """The registry rows of the organizations in scope, by code."""
+    """The registry rows of the organizations in scope, by code.
+
+    SQL: the registry view ``organizations`` (``warehouse/sql/migrations/004_stg_by_dataset.sql``).
+    """
     return _q(conn, """
         select org_code, short_name, full_name, org_type, coalesce(municipality, 'Когалым') as municipality, website
         from organizations where org_code in (select org_code from scope_orgs)
@@ -155,7 +163,10 @@ def organizations(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd
 
 def org_codes(conn: duckdb.DuckDBPyConnection, scope: Collection[str], municipality: str | None = None,
               org_type: str | None = None) -> Scope:
-    """The codes of the organizations in scope of one municipality and/or type (None: any)."""
+    """The codes of the organizations in scope of one municipality and/or type (None: any).
+
+    SQL: the registry view ``organizations`` (``warehouse/sql/migrations/004_stg_by_dataset.sql``).
+    """
     with _scoped(conn, scope):
         table = _arrow(conn, """
             select org_code from organizations
@@ -168,7 +179,10 @@ def org_codes(conn: duckdb.DuckDBPyConnection, scope: Collection[str], municipal
 
 
 def org_facets(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd.DataFrame:
-    """Organizations in scope counted per (municipality, type): what the sidebar's filters offer."""
+    """Organizations in scope counted per (municipality, type): what the sidebar's filters offer.
+
+    SQL: the registry view ``organizations`` (``warehouse/sql/migrations/004_stg_by_dataset.sql``).
+    """
     return _q(conn, """
         select coalesce(municipality, 'Когалым') as municipality, org_type, count(*) as organizations
         from organizations where org_code in (select org_code from scope_orgs)
@@ -182,7 +196,10 @@ def org_facets(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd.Da
 
 def org_kpi(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None, *,
             limit: int | None = None) -> pd.DataFrame:
-    """One row per organization in scope: every figure of DOMAIN.md for the year (NULL = no data)."""
+    """One row per organization in scope: every figure of DOMAIN.md for the year (NULL = no data).
+
+    SQL: ``mart_org_kpi`` in ``warehouse/sql/marts/org_kpi.sql``.
+    """
     # The figure row is wide: only the organizations shown are completed; ``total_rows`` counts them all.
     top = "" if limit is None else f"order by org_type, org_code limit {int(limit)}"
     total = "" if limit is None else ", (select count(*) from orgs) as total_rows"
@@ -199,7 +216,10 @@ def org_kpi(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, 
 
 def lowest_coverage(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None, *,
                     limit: int = 10) -> pd.DataFrame:
-    """The organizations with the lowest young-teacher coverage (those with the figure), lowest first."""
+    """The organizations with the lowest young-teacher coverage (those with the figure), lowest first.
+
+    SQL: ``mart_org_kpi`` in ``warehouse/sql/marts/org_kpi.sql``.
+    """
     return _q(conn, """
         select org_code, short_name, young_teachers, young_covered, young_coverage_pct
         from mart_org_kpi($as_of::date)
@@ -217,7 +237,10 @@ ORG_LISTS = {
 
 def org_names(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, which: str, *,
               limit: int | None = None) -> pd.DataFrame:
-    """Organizations in scope meeting one of ``ORG_LISTS``' conditions, by name."""
+    """Organizations in scope meeting one of ``ORG_LISTS``' conditions, by name.
+
+    SQL: ``mart_org_kpi`` in ``warehouse/sql/marts/org_kpi.sql``.
+    """
     return _q(conn, f"""
         select org_code, short_name from mart_org_kpi(current_date)
         where year = $year and ({ORG_LISTS[which]}) and org_code in (select org_code from scope_orgs)
@@ -226,43 +249,13 @@ def org_names(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int
 
 def city_summary(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None
                  ) -> dict:
-    """The city's figures for the year over the organizations in scope (sums of what was reported)."""
+    """The city's figures for the year over the organizations in scope (sums of what was reported): the
+    year's row of the city mart, whose years are also the trend (:func:`coverage_trend`).
+
+    SQL: ``mart_city_kpi`` in ``warehouse/sql/marts/city_kpi.sql``.
+    """
     return _one(conn, """
-        with k as (
-            select * from mart_org_kpi($as_of::date)
-            where year = $year and org_code in (select org_code from scope_orgs)
-        )
-        select count(*) as organizations,
-               count(*) filter (where roadmap_reported) as roadmap_reported,
-               sum(items_done) as items_done, sum(items_due) as items_due,
-               round(100.0 * sum(items_done) / nullif(sum(items_due), 0), 1) as done_pct,
-               sum(items_overdue) as items_overdue,
-               count(*) filter (where items_overdue > 0) as orgs_with_overdue,
-               sum(teachers) as teachers,
-               sum(mentors) as mentors,
-               count(*) filter (where mentors is not null) as mentors_reported,
-               sum(mentors_overloaded) as mentors_overloaded,
-               round(100.0 * sum(teachers_mentor_pct * teachers / 100) filter (where teachers_mentor_pct is not null)
-                     / nullif(sum(teachers) filter (where teachers_mentor_pct is not null), 0), 1)
-                   as teachers_mentor_pct,
-               sum(young_teachers) filter (where young_covered is not null) as young_teachers,
-               sum(young_covered) as young_covered,
-               round(100.0 * sum(young_covered) /
-                     nullif(sum(young_teachers) filter (where young_covered is not null), 0), 1)
-                   as young_coverage_pct,
-               count(*) filter (where young_covered is not null) as coverage_reported,
-               sum(teachers_with_difficulties) filter (where difficulties_covered is not null)
-                   as teachers_with_difficulties,
-               sum(difficulties_covered) as difficulties_covered,
-               count(*) filter (where partners > 0) as orgs_with_partners,
-               count(*) filter (where partners is not null) as partners_reported,
-               sum(partners) as partners,
-               sum(partners_with_mentors) as partners_with_mentors,
-               sum(events) as events,
-               sum(practices_regional_federal) as practices_regional_federal,
-               count(*) filter (where datasets_uploaded = 0) as orgs_without_uploads,
-               count(*) filter (where datasets_missing > 0) as orgs_with_missing
-        from k
+        select * exclude (year) from mart_city_kpi($as_of::date, $year::integer)
         """, scope=scope, year=year, as_of=as_of)
 
 
@@ -275,7 +268,10 @@ def city_totals(conn: duckdb.DuckDBPyConnection, year: int, as_of: date | None =
 
 def monitoring(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None, *,
                limit: int | None = None) -> pd.DataFrame:
-    """Item 7: the year's figures per organization beside the previous year's."""
+    """Item 7: the year's figures per organization beside the previous year's.
+
+    SQL: ``mart_org_kpi`` in ``warehouse/sql/marts/org_kpi.sql``.
+    """
     return _q(conn, """
         with k as (
             select * from mart_org_kpi($as_of::date)
@@ -307,7 +303,10 @@ def roadmap(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, 
 
     Without the item's full title (``roadmap_items`` has it): at the national scale it is 460,000 copies
     of eleven long strings. Pages ask for it only for a few organizations (the matrix, one organization's
-    items); over many they read :func:`roadmap_status_counts`."""
+    items); over many they read :func:`roadmap_status_counts`.
+
+    SQL: ``mart_roadmap`` in ``warehouse/sql/marts/roadmap.sql``.
+    """
     return _q(conn, """
         select org_code, short_name, org_type, item, short_title, due_date, applicable,
                status_shown, reported_status, done_date, result_url, comment, overdue
@@ -318,7 +317,10 @@ def roadmap(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, 
 
 def roadmap_status_counts(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int,
                           as_of: date | None = None) -> pd.DataFrame:
-    """Organizations per (item, status shown): the roadmap of many organizations at a glance."""
+    """Organizations per (item, status shown): the roadmap of many organizations at a glance.
+
+    SQL: ``status_shown`` and ``reported_status`` in ``warehouse/sql/marts/roadmap.sql``.
+    """
     # roadmap_status's rule applied once per group of organizations with the same type and reported
     # masks, not once per organization: a national count reads 42,000 rows instead of 462,000.
     return _q(conn, """
@@ -354,7 +356,10 @@ def overdue_items(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year:
                   limit: int | None = None) -> pd.DataFrame:
     """Items reported as not done whose due date has passed, with the organization's comment. Expanded
     from ``overdue_masks``: only the organizations and items that are overdue become rows, and the
-    count of all of them (``total_rows``, with ``limit``) is a sum of bits."""
+    count of all of them (``total_rows``, with ``limit``) is a sum of bits.
+
+    SQL: ``overdue_masks`` in ``warehouse/sql/marts/roadmap.sql``.
+    """
     top = "" if limit is None else f"order by due_date, org_code, item limit {int(limit)}"
     total = "" if limit is None else ", (select sum(bit_count(overdue_mask)) from o) as total_rows"
     return _q(conn, f"""
@@ -377,7 +382,10 @@ def overdue_items(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year:
 
 def roadmap_wide(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None
                  ) -> pd.DataFrame:
-    """The roadmap matrix as a table: one row per organization, one column per item (status shown)."""
+    """The roadmap matrix as a table: one row per organization, one column per item (status shown).
+
+    SQL: ``roadmap_status`` in ``warehouse/sql/marts/roadmap.sql``.
+    """
     return _q(conn, """
         pivot (
             select org_code, short_name, org_type, item::varchar as item, status_shown
@@ -398,7 +406,10 @@ def completeness(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: 
     the datasets the organization owes or has uploaded anyway.
 
     With ``limit``: an organization has at most 7 rows, so the first ``limit`` rows are among the first
-    ``limit`` organizations; only theirs are expanded, and ``total_rows`` is counted from the masks."""
+    ``limit`` organizations; only theirs are expanded, and ``total_rows`` is counted from the masks.
+
+    SQL: ``completeness_state`` in ``warehouse/sql/marts/completeness.sql``.
+    """
     top = "" if limit is None else f"order by org_type, org_code limit {int(limit)}"
     total = "" if limit is None else """, (
             select sum(case when $relevant then relevant_datasets else (select count(*) from datasets) end)
@@ -422,7 +433,10 @@ def completeness(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: 
 
 def completeness_counts(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
     """Organizations per (dataset, state): the completeness of many organizations at a glance, counted per
-    group of organizations with the same masks (not per row of completeness_state)."""
+    group of organizations with the same masks (not per row of completeness_state).
+
+    SQL: ``completeness_masks`` and ``upload_state`` in ``warehouse/sql/marts/completeness.sql``.
+    """
     return _q(conn, """
         with groups as (
             select expected_mask, uploaded_mask, count(*) as organizations
@@ -440,7 +454,10 @@ def completeness_counts(conn: duckdb.DuckDBPyConnection, scope: Collection[str],
 
 def missing_uploads(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, *,
                     limit: int | None = None) -> pd.DataFrame:
-    """Organizations in scope with the datasets their type should upload and they have not, for the year."""
+    """Organizations in scope with the datasets their type should upload and they have not, for the year.
+
+    SQL: ``completeness_state`` in ``warehouse/sql/marts/completeness.sql``.
+    """
     return _q(conn, """
         select org_code, short_name, count(*) as missing, string_agg(dataset_title, ', ' order by sort) as datasets
         from completeness_state
@@ -455,7 +472,10 @@ def missing_uploads(conn: duckdb.DuckDBPyConnection, scope: Collection[str], yea
 
 def uncovered_young_teachers(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, *,
                              limit: int | None = None) -> pd.DataFrame:
-    """Young teachers without a mentorship in work or completed: what the organization acts on."""
+    """Young teachers without a mentorship in work or completed: what the organization acts on.
+
+    SQL: ``mart_young_teachers`` in ``warehouse/sql/marts/young_teachers.sql``.
+    """
     return _q(conn, """
         select org_code, teacher_id, position, age, years_in_org
         from mart_young_teachers
@@ -464,13 +484,15 @@ def uncovered_young_teachers(conn: duckdb.DuckDBPyConnection, scope: Collection[
 
 
 def coverage_trend(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd.DataFrame:
-    """Young-teacher coverage of the scope per reporting year (only organizations that reported pairs)."""
+    """Young-teacher coverage of the scope per reporting year (only organizations that reported pairs):
+    the years of the city mart with young teachers, so a year's point is that year's :func:`city_summary`.
+
+    SQL: ``mart_city_kpi`` in ``warehouse/sql/marts/city_kpi.sql``.
+    """
     return _q(conn, """
-        select year, count(*) as young_teachers, count(*) filter (where covered) as covered,
-               round(100.0 * count(*) filter (where covered) / count(*), 1) as coverage_pct
-        from mart_young_teachers
-        where pairs_reported and org_code in (select org_code from scope_orgs)
-        group by year
+        select year, young_teachers, young_covered as covered, young_coverage_pct as coverage_pct
+        from mart_city_kpi(current_date, null)
+        where young_teachers > 0
         """, scope=scope, order="year")
 
 
@@ -479,7 +501,10 @@ def coverage_trend(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> p
 
 
 def mentor_counts(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
-    """Mentors counted by type and by whom they mentor."""
+    """Mentors counted by type and by whom they mentor.
+
+    SQL: ``mart_mentor_load`` in ``warehouse/sql/marts/mentor_load.sql``.
+    """
     return _q(conn, """
         select mentor_type, mentors_whom, count(*) as mentors, count(*) filter (where overloaded) as overloaded
         from mart_mentor_load
@@ -509,14 +534,20 @@ def _top_orgs(conn, scope, year: int, table: str, category: str, top: int) -> pd
 def mentors_by_org(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, *, top: int = 30
                    ) -> pd.DataFrame:
     """Mentors per organization and type (short_name, category = mentor type, n), for the ``top``
-    organizations with the most mentors."""
+    organizations with the most mentors.
+
+    SQL: ``mart_mentor_load`` in ``warehouse/sql/marts/mentor_load.sql``.
+    """
     return _top_orgs(conn, scope, year, "mart_mentor_load", "mentor_type", top)
 
 
 def mentor_base(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, *, overloaded: bool = False,
                 limit: int | None = None) -> pd.DataFrame:
     """The mentor base (item 4): one row per mentor with their load; ``overloaded``: only those with
-    more than 3 mentees in work."""
+    more than 3 mentees in work.
+
+    SQL: ``mart_mentor_load`` in ``warehouse/sql/marts/mentor_load.sql``.
+    """
     return _q(conn, """
         select org_code, mentor_id, full_name, mentor_type, workplace, mentors_whom, trained, order_date,
                active_mentees, pairs, overloaded
@@ -529,7 +560,10 @@ def public_mentor_base(conn: duckdb.DuckDBPyConnection, scope: Collection[str], 
                        limit: int | None = None) -> pd.DataFrame:
     """The mentor base as it may be published (roadmap items 4 and 11): the mentor's name, position or
     workplace, whom they mentor, the forms and the period of their pairs. Never staff IDs, ages,
-    difficulties or mentees. An open-ended period (a pair still in work) has no end date."""
+    difficulties or mentees. An open-ended period (a pair still in work) has no end date.
+
+    SQL: ``stg_mentors`` and ``stg_mentorships`` in ``warehouse/sql/migrations/004_stg_by_dataset.sql``.
+    """
     return _q(conn, """
         with pairs as (
             select org_code, year, mentor_id,
@@ -556,21 +590,27 @@ def public_mentor_base(conn: duckdb.DuckDBPyConnection, scope: Collection[str], 
 def partners(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, *, with_mentors: bool = False,
              limit: int | None = None) -> pd.DataFrame:
     """The partners of the organizations in scope for the year; ``provides_mentors`` is «да» or «нет»;
-    ``with_mentors``: only the partners that provide mentors."""
+    ``with_mentors``: only the partners that provide mentors.
+
+    SQL: ``stg_partners`` in ``warehouse/sql/migrations/004_stg_by_dataset.sql``; the rule ``is_mentor_partner`` in ``warehouse/sql/facts.sql``.
+    """
     return _q(conn, """
         select p.org_code, o.short_name, p.name, p.partner_type, p.inn, p.agreement, p.participation_forms,
                p.mentors_count, p.since_date,
-               case when p.mentors_count > 0 then 'да' else 'нет' end as provides_mentors
+               case when is_mentor_partner(p.mentors_count) then 'да' else 'нет' end as provides_mentors
         from stg_partners p join organizations o using (org_code)
-        where p.year = $year and ($with_mentors = false or p.mentors_count > 0)
+        where p.year = $year and ($with_mentors = false or is_mentor_partner(p.mentors_count))
               and p.org_code in (select org_code from scope_orgs)
         """, scope=scope, year=year, with_mentors=with_mentors, order="org_code, partner_type, name", limit=limit)
 
 
 def partner_counts(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
-    """Partners counted by type and by whether they provide mentors."""
+    """Partners counted by type and by whether they provide mentors.
+
+    SQL: ``stg_partners`` in ``warehouse/sql/migrations/004_stg_by_dataset.sql``; the rule ``is_mentor_partner`` in ``warehouse/sql/facts.sql``.
+    """
     return _q(conn, """
-        select partner_type, case when mentors_count > 0 then 'да' else 'нет' end as provides_mentors,
+        select partner_type, case when is_mentor_partner(mentors_count) then 'да' else 'нет' end as provides_mentors,
                count(*) as partners
         from stg_partners
         where year = $year and org_code in (select org_code from scope_orgs)
@@ -581,7 +621,10 @@ def partner_counts(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year
 def partners_by_org(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, *, top: int = 30
                     ) -> pd.DataFrame:
     """Partners per organization and type (short_name, category = partner type, n), for the ``top``
-    organizations with the most partners."""
+    organizations with the most partners.
+
+    SQL: ``stg_partners`` in ``warehouse/sql/migrations/004_stg_by_dataset.sql``; the rule ``is_mentor_partner`` in ``warehouse/sql/facts.sql``.
+    """
     return _top_orgs(conn, scope, year, "stg_partners", "partner_type", top)
 
 
@@ -591,7 +634,10 @@ def partners_by_org(conn: duckdb.DuckDBPyConnection, scope: Collection[str], yea
 
 def events(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int | None = None, *,
            limit: int | None = None) -> pd.DataFrame:
-    """The events of the organizations in scope: of one year, or of every year."""
+    """The events of the organizations in scope: of one year, or of every year.
+
+    SQL: ``stg_events`` in ``warehouse/sql/migrations/004_stg_by_dataset.sql``.
+    """
     return _q(conn, """
         select org_code, year, event_date, title, level, kind, role, participants, result, url, row_no
         from stg_events
@@ -600,7 +646,10 @@ def events(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int | 
 
 
 def events_by_kind(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
-    """Events of the year counted by kind and level."""
+    """Events of the year counted by kind and level.
+
+    SQL: ``stg_events`` in ``warehouse/sql/migrations/004_stg_by_dataset.sql``.
+    """
     return _q(conn, """
         select kind, level, count(*) as events
         from stg_events
@@ -610,7 +659,10 @@ def events_by_kind(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year
 
 
 def events_per_month(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd.DataFrame:
-    """Events counted per month and kind over every year (the trend; no event rows leave DuckDB)."""
+    """Events counted per month and kind over every year (the trend; no event rows leave DuckDB).
+
+    SQL: ``stg_events`` in ``warehouse/sql/migrations/004_stg_by_dataset.sql``.
+    """
     return _q(conn, """
         select date_trunc('month', event_date) as month, kind, count(*) as events
         from stg_events
@@ -621,18 +673,25 @@ def events_per_month(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) ->
 
 def regional_practices(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, *,
                        limit: int | None = None) -> pd.DataFrame:
-    """Item 9: practices presented at the regional or federal level in the year."""
+    """Item 9: practices presented at the regional or federal level in the year.
+
+    SQL: ``stg_events`` in ``warehouse/sql/migrations/004_stg_by_dataset.sql``; the rule
+    ``is_regional_practice`` in ``warehouse/sql/facts.sql``.
+    """
     return _q(conn, """
         select org_code, event_date, title, level, result, url, row_no
         from stg_events
-        where year = $year and kind = 'представление практики' and level in ('региональный', 'федеральный')
+        where year = $year and is_regional_practice(kind, level)
               and org_code in (select org_code from scope_orgs)
         """, scope=scope, year=year, order="event_date, org_code, row_no", limit=limit)
 
 
 def contest_events(conn: duckdb.DuckDBPyConnection, scope: Collection[str], *, limit: int | None = None
                    ) -> pd.DataFrame:
-    """Item 8: participation in contests (the municipal «Педагог-наставник» in 2026 and 2028), every year."""
+    """Item 8: participation in contests (the municipal «Педагог-наставник» in 2026 and 2028), every year.
+
+    SQL: ``stg_events`` in ``warehouse/sql/migrations/004_stg_by_dataset.sql``.
+    """
     return _q(conn, """
         select year, org_code, event_date, title, level, participants, result, row_no
         from stg_events

@@ -65,6 +65,13 @@ class Field:
     pattern: str | None = None        # regex a TEXT value must match
     pattern_hint: str = ""            # what the pattern means, in Russian
     aliases: tuple[str, ...] = ()     # other headers people write for this column
+    # Other spellings of allowed values, canonical -> accepted variants (the order's, DOMAIN.md's and the
+    # federal methodology's words). Stored as the canonical value, with a warning that says so; short forms
+    # (without the part in brackets, a unique prefix by words) are derived in ``ingest.parse``, not listed.
+    spellings: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+    # Marks a whole number may carry, as Word and Excel lists write them: «п. 1», «Пункт 1», «1.», «1)».
+    number_prefixes: tuple[str, ...] = ()
+    number_suffixes: tuple[str, ...] = ()
     example: str = ""                 # the value in the template's example row
     in_year: bool = False             # a DATE that must fall inside the reporting year
     note: str = ""                    # a short hint for the template
@@ -145,6 +152,10 @@ class Dataset:
     # A file with a header and no rows says "we have none" (no partners, no events); for these
     # datasets that is a fact worth recording, not a mistake. Figures then show 0, not «нет данных».
     allow_empty: bool = False
+    # The template's example row (the fields' ``example``) is a placeholder: a data row equal to it is
+    # skipped with a warning. False where the template has no such row (the roadmap lists the 11 items)
+    # or where the example is a real row (the registry's example is the city's school № 1).
+    skip_example: bool = True
     rules: Callable[[Context], list[Rule]] = field(default=lambda ctx: [])
 
     def field(self, name: str) -> Field:

@@ -10,6 +10,12 @@ KINDS = (
     "представление практики",                # item 9
     "информирование",                        # item 1
 )
+# The order's own wording of items 6 and 9, and the contest of item 8 by its name.
+KIND_SPELLINGS = {
+    "для педагогов с затруднениями": ("для педагогов с профессиональными затруднениями",),
+    "конкурс": ("конкурс «Педагог-наставник»", "конкурс Педагог-наставник"),
+    "представление практики": ("представление практик",),
+}
 ROLES = ("организатор", "участник")
 RESULTS = ("участие", "призёр", "победитель")
 
@@ -27,7 +33,8 @@ EVENTS = Dataset(
         Field("title", "Название", TEXT, required=True, aliases=("наименование", "мероприятие"),
               example="Городской семинар «Наставничество в школе»"),
         Field("level", "Уровень", ENUM, required=True, choices=LEVELS, example="муниципальный"),
-        Field("kind", "Вид", ENUM, required=True, choices=KINDS, aliases=("вид мероприятия",),
+        Field("kind", "Вид", ENUM, required=True, choices=KINDS, spellings=KIND_SPELLINGS,
+              aliases=("вид мероприятия",),
               example="для наставников и наставляемых"),
         Field("role", "Роль", ENUM, required=True, choices=ROLES, aliases=("роль оо",), example="участник"),
         Field("participants", "Участников", INT, min=0, aliases=("количество участников",), example="12"),

@@ -17,6 +17,7 @@ from ingest.schemas.base import (
     Rule,
     url_field,
 )
+from warehouse.thresholds import MENTOR_LOAD_MAX  # a load above it is a warning, here and in the figures
 
 MENTEE_TYPES = ("педагог", "обучающийся")
 MENTEE_CATEGORIES = (
@@ -41,16 +42,28 @@ FORMS = (
     "ситуационная",
     "скоростная",
 )
+# The federal methodology's names of the forms and categories (DOMAIN.md); stored as the values above.
+FORM_SPELLINGS = {
+    "учитель – учитель": ("педагог – педагог",),
+    "руководитель ОО – учитель": ("руководитель образовательной организации – учитель",),
+    "традиционная": ("традиционная (один на один)",),
+    "виртуальная": ("виртуальная (дистанционная)",),
+    "краткосрочная": ("краткосрочная (целеполагающая)",),
+}
+CATEGORY_SPELLINGS = {
+    "молодой специалист": ("молодой педагог",),
+    "педагог с профессиональными затруднениями": ("педагог с затруднениями",),
+    "новый сотрудник или после перерыва": ("после перерыва",),
+}
 PAIR_STATUSES = ("планируется", "в работе", "завершена", "прервана")
 
-MAX_ACTIVE_MENTEES = 3      # DOMAIN.md: a mentor load above 3 active mentees is a warning
 MAX_PROGRAMME_MONTHS = 12   # a personalized programme usually lasts 3 to 12 months
 
 
 def _active_load_ok(d: pd.DataFrame) -> pd.Series:
     active = d["status"] == "в работе"
     load = active.astype(int).groupby(d["mentor_id"]).transform("sum")
-    return ~active | (load <= MAX_ACTIVE_MENTEES)
+    return ~active | (load <= MENTOR_LOAD_MAX)
 
 
 def _rules(ctx: Context) -> list[Rule]:
@@ -67,8 +80,8 @@ def _rules(ctx: Context) -> list[Rule]:
              lambda d: d["end_date"].isna() | d["start_date"].isna()
              | (d["end_date"] <= d["start_date"] + pd.DateOffset(months=MAX_PROGRAMME_MONTHS)),
              uses=("start_date", "end_date"), severity=WARNING),
-        Rule("mentor_id", "У наставника больше 3 наставляемых в работе",
-             "не больше 3 пар со статусом «в работе» на одного наставника",
+        Rule("mentor_id", f"У наставника больше {MENTOR_LOAD_MAX} наставляемых в работе",
+             f"не больше {MENTOR_LOAD_MAX} пар со статусом «в работе» на одного наставника",
              _active_load_ok, uses=("mentor_id", "status"), severity=WARNING),
         Rule("end_date", "Статус «завершена» без даты окончания", "дата окончания завершённой пары",
              lambda d: (d["status"] != "завершена") | d["end_date"].notna(),
@@ -100,9 +113,9 @@ MENTORSHIPS = Dataset(
         Field("mentee_id", "ID наставляемого", TEXT, aliases=("id педагога", "код наставляемого"), example="П-002",
               note="ID педагога из файла «Педагоги»; для обучающихся не заполняется"),
         Field("mentee_category", "Категория наставляемого", ENUM, required=True, choices=MENTEE_CATEGORIES,
-              aliases=("категория",), example="молодой специалист"),
-        Field("form", "Форма наставничества", ENUM, required=True, choices=FORMS, aliases=("форма",),
-              example="учитель – учитель"),
+              spellings=CATEGORY_SPELLINGS, aliases=("категория",), example="молодой специалист"),
+        Field("form", "Форма наставничества", ENUM, required=True, choices=FORMS, spellings=FORM_SPELLINGS,
+              aliases=("форма",), example="учитель – учитель"),
         Field("has_program", "ППН", BOOL, aliases=("персонализированная программа",), example="да"),
         url_field("program_url", "Ссылка на программу", aliases=("ссылка на ппн",),
                   example="https://school1.example.ru/ppn/01"),

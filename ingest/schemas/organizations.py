@@ -9,6 +9,7 @@ ORGANIZATIONS = Dataset(
     order=0,
     registry=True,
     key=("org_code",),
+    skip_example=False,         # the example is the city's school № 1, a real row of the registry
     fields=(
         Field("org_code", "Код ОО", TEXT, required=True, pattern=r"^[0-9A-Za-zА-Яа-яЁё_\-]{1,20}$",
               pattern_hint="короткий код до 20 символов: буквы, цифры, «_» или «-», без пробелов",

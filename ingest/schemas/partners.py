@@ -11,6 +11,11 @@ PARTNER_TYPES = (
     "НКО",
     "другое",
 )
+PARTNER_TYPE_SPELLINGS = {
+    "вуз": ("высшее учебное заведение", "университет"),
+    "колледж (СПО)": ("техникум",),
+    "НКО": ("некоммерческая организация",),
+}
 
 PARTNERS = Dataset(
     name="partners",
@@ -23,7 +28,8 @@ PARTNERS = Dataset(
     fields=(
         Field("name", "Наименование", TEXT, required=True, aliases=("наименование партнёра", "партнёр"),
               example="Когалымский политехнический колледж"),
-        Field("partner_type", "Тип партнёра", ENUM, required=True, choices=PARTNER_TYPES, aliases=("тип",),
+        Field("partner_type", "Тип партнёра", ENUM, required=True, choices=PARTNER_TYPES,
+              spellings=PARTNER_TYPE_SPELLINGS, aliases=("тип",),
               example="колледж (СПО)"),
         Field("inn", "ИНН", TEXT, example="8608012340"),
         Field("agreement", "Соглашение", TEXT, aliases=("соглашение (номер и дата)", "договор"),

@@ -37,9 +37,10 @@ ROADMAP = Dataset(
     order=1,
     owed_by=ORG_TYPES,          # the department reports on the items it runs too
     key=("item",),
+    skip_example=False,         # its template lists the 11 items, «не начато», instead of an example
     fields=(
         Field("item", "Пункт", INT, required=True, min=1, max=11, aliases=("№", "номер пункта", "№ пункта"),
-              example="1"),
+              number_prefixes=("пункт", "п.", "п", "№"), number_suffixes=(".", ")"), example="1"),
         Field("status", "Статус", ENUM, required=True, choices=STATUSES, example="выполнено"),
         Field("done_date", "Дата выполнения", DATE, aliases=("дата",), example="14.03.2025", in_year=True),
         url_field("result_url", "Ссылка на результат", aliases=("ссылка", "url"),

@@ -3,6 +3,11 @@
 from ingest.schemas.base import BOOL, ENUM, INT, TEXT, WITH_STAFF, Dataset, Field, Rule
 
 QUALIFICATIONS = ("без категории", "первая", "высшая", "педагог-методист", "педагог-наставник")
+QUALIFICATION_SPELLINGS = {
+    "без категории": ("нет категории",),
+    "первая": ("первая категория", "первая квалификационная категория"),
+    "высшая": ("высшая категория", "высшая квалификационная категория"),
+}
 
 STAFF = Dataset(
     name="staff",
@@ -22,7 +27,7 @@ STAFF = Dataset(
         Field("teaching_years", "Педагогический стаж", INT, min=0, max=66, aliases=("пед. стаж", "педстаж"),
               example="4"),
         Field("qualification", "Квалификационная категория", ENUM, choices=QUALIFICATIONS,
-              aliases=("категория",), example="первая"),
+              spellings=QUALIFICATION_SPELLINGS, aliases=("категория",), example="первая"),
         Field("has_difficulties", "Затруднения", BOOL,
               aliases=("профессиональные затруднения", "испытывает затруднения"), example="нет"),
         Field("is_new", "Новый сотрудник", BOOL, aliases=("новый сотрудник или после перерыва",), example="нет"),

@@ -8,6 +8,25 @@
 --
 -- A fact depends only on its organization's own snapshots and upload log: never on the registry (the
 -- organization's type, name) or on today's date, which the views join and judge at query time.
+--
+-- The contract's rules are written once: «young» and «overloaded» are the macros is_young_teacher and
+-- is_overloaded (their numbers live in warehouse/thresholds.py, which creates them before this file),
+-- «covered» is the table macro covered_teachers below; the marts use the same macros for their rows.
+
+-- A practice presented at the regional or federal level (item 9), counted here and listed by queries.regional_practices.
+create or replace macro is_regional_practice(kind, level) as
+    kind = 'представление практики' and level in ('региональный', 'федеральный');
+
+-- A partner that provides mentors, counted here and marked in queries.partners and partner_counts.
+create or replace macro is_mentor_partner(mentors_count) as mentors_count > 0;
+
+-- One row per (organization, year, teacher) who is the mentee of a pair «в работе» or «завершена» in the
+-- current mentorships snapshot: «covered» (DOMAIN.md), for young teachers and those with difficulties alike.
+create or replace macro covered_teachers(org, yr) as table
+select distinct s.org_code, s.year, m.mentee_id as teacher_id
+from raw_mentorships m join snapshots s using (upload_id)
+where s.dataset = 'mentorships' and (org is null or s.org_code = org) and (yr is null or s.year = yr)
+      and m.mentee_type = 'педагог' and m.status in ('в работе', 'завершена');
 
 -- One row per (organization, year) with at least one current snapshot.
 -- Roadmap statuses are bit masks: bit (item - 1) is set when the item was reported with that status.
@@ -33,19 +52,16 @@ roadmap as (
            coalesce(bit_or((1 << (r.item - 1))::integer) filter (where r.status = 'не требуется'), 0) as rm_not_needed
     from raw_roadmap r join snaps s using (upload_id) group by all
 ),
-teacher_mentees as (   -- teachers who are mentees of a pair in work or completed: «covered»
-    select distinct s.org_code, s.year, m.mentee_id as teacher_id
-    from raw_mentorships m join snaps s using (upload_id)
-    where m.mentee_type = 'педагог' and m.status in ('в работе', 'завершена')
-),
 staff as (
     select s.org_code, s.year, count(*) as teachers,
-           count(*) filter (where t.age < 35 and t.years_in_org <= 3) as young_teachers,
+           count(*) filter (where is_young_teacher(t.age, t.years_in_org)) as young_teachers,
            count(*) filter (where t.has_difficulties) as teachers_with_difficulties,
-           count(*) filter (where t.age < 35 and t.years_in_org <= 3 and c.teacher_id is not null) as young_covered,
+           count(*) filter (where is_young_teacher(t.age, t.years_in_org) and c.teacher_id is not null)
+               as young_covered,
            count(*) filter (where t.has_difficulties and c.teacher_id is not null) as difficulties_covered
     from raw_staff t join snaps s using (upload_id)
-    left join teacher_mentees c on c.org_code = s.org_code and c.year = s.year and c.teacher_id = t.teacher_id
+    left join covered_teachers(org, yr) c
+        on c.org_code = s.org_code and c.year = s.year and c.teacher_id = t.teacher_id
     group by all
 ),
 mentors as (
@@ -72,7 +88,7 @@ pairs as (
 ),
 partners as (
     select s.org_code, s.year, count(*) as partners,
-           count(*) filter (where p.mentors_count > 0) as partners_with_mentors,
+           count(*) filter (where is_mentor_partner(p.mentors_count)) as partners_with_mentors,
            sum(p.mentors_count)::integer as mentors_from_partners
     from raw_partners p join snaps s using (upload_id) group by all
 ),
@@ -81,8 +97,7 @@ events as (
            count(*) filter (where e.kind = 'для наставников и наставляемых') as events_item5,
            count(*) filter (where e.kind = 'для педагогов с затруднениями') as events_item6,
            count(*) filter (where e.kind = 'представление практики') as practices,
-           count(*) filter (where e.kind = 'представление практики' and e.level in ('региональный', 'федеральный'))
-               as practices_regional_federal,
+           count(*) filter (where is_regional_practice(e.kind, e.level)) as practices_regional_federal,
            count(*) filter (where e.kind = 'конкурс' and e.result in ('призёр', 'победитель')) as contest_awards
     from raw_events e join snaps s using (upload_id) group by all
 ),
@@ -126,21 +141,16 @@ load as (
 )
 select s.org_code, s.year, m.mentor_id, m.full_name, m.mentor_type, m.teacher_id, m.mentors_whom, m.workplace,
        m.trained, m.order_date, coalesce(l.active_mentees, 0) as active_mentees, coalesce(l.pairs, 0) as pairs,
-       coalesce(l.active_mentees, 0) > 3 as overloaded
+       is_overloaded(coalesce(l.active_mentees, 0)) as overloaded
 from raw_mentors m join snaps s using (upload_id)
 left join load l on l.org_code = s.org_code and l.year = s.year and l.mentor_id = m.mentor_id;
 
--- One row per young teacher (younger than 35, at most 3 full years in the organization) of a current staff
--- snapshot, with whether a mentorship in work or completed covers them.
+-- One row per young teacher (is_young_teacher) of a current staff snapshot, with whether a mentorship in work
+-- or completed covers them (covered_teachers).
 create or replace macro calc_young_teacher(org, yr) as table
 with snaps as (
     select org_code, year, dataset, upload_id from snapshots
     where dataset in ('staff', 'mentorships') and (org is null or org_code = org) and (yr is null or year = yr)
-),
-covered as (
-    select distinct s.org_code, s.year, m.mentee_id as teacher_id
-    from raw_mentorships m join snaps s using (upload_id)
-    where m.mentee_type = 'педагог' and m.status in ('в работе', 'завершена')
 ),
 has_pairs as (
     select org_code, year from snaps where dataset = 'mentorships'
@@ -149,9 +159,9 @@ select s.org_code, s.year, t.teacher_id, t.position, t.age, t.years_in_org, t.ha
        h.org_code is not null as pairs_reported,
        c.teacher_id is not null as covered
 from raw_staff t join snaps s using (upload_id)
-left join covered c on c.org_code = s.org_code and c.year = s.year and c.teacher_id = t.teacher_id
+left join covered_teachers(org, yr) c on c.org_code = s.org_code and c.year = s.year and c.teacher_id = t.teacher_id
 left join has_pairs h on h.org_code = s.org_code and h.year = s.year
-where s.dataset = 'staff' and t.age < 35 and t.years_in_org <= 3;
+where s.dataset = 'staff' and is_young_teacher(t.age, t.years_in_org);
 
 -- One row per current snapshot of an organization: when it and its first version arrived, how many versions.
 create or replace macro calc_upload(org, yr) as table
