@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -66,6 +65,13 @@ def make_files(rows: int, folder: Path) -> tuple[Path, Path]:
     return csv_path, xlsx_path
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory: VmHWM of its own address space. Not ``ru_maxrss``, which
+    Linux carries over from the parent across fork and exec (the parent holds the generated rows)."""
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
+
+
 def _one(path: Path, work: Path) -> dict:
     """One measurement in this (fresh) process."""
     from ingest import load
@@ -94,7 +100,7 @@ def main() -> int:
         if args.src:
             sys.path.insert(0, args.src)
         res = _one(*(Path(p) for p in args.one))
-        res["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        res["max_rss_mb"] = peak_rss_mb()
         print(json.dumps(res))
         return 0
 

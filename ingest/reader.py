@@ -3,7 +3,8 @@
 What it accepts (README, "Files"):
 - CSV in UTF-8 (with or without BOM), UTF-16 with BOM (Excel's «Текст Юникод»), Windows-1251, and
   other Cyrillic single-byte encodings found by a detector; separated by ``;``, ``,``, tab or ``|``.
-- XLSX (the first sheet); Excel dates and numbers become the same text a CSV would hold.
+- XLSX, read by python-calamine (the sheet named as the dataset, else the one with its header; see
+  ``_read_xlsx``); Excel dates and numbers become the same text a CSV would hold.
 - A title row (merged or not) above the header; headers in Russian as in the template or English
   snake_case, matched case-, space- and «ё»-insensitively; blank rows anywhere.
 
@@ -12,7 +13,21 @@ Row numbers are those the spreadsheet shows: the header found on row 3 means dat
 Speed: a large well-formed CSV is split into columns by pyarrow on the raw bytes; each column is
 then decoded on its own (ASCII columns need nothing, repeated values are decoded once each). Files
 with blank lines or ragged rows go through Python's csv module instead, which numbers every record
-exactly. Both paths give the same table.
+exactly. Both paths give the same table. An XLSX sheet is converted from python-calamine's rows in
+batches of 65,536, column by column (text and whole numbers vectorized).
+
+What it refuses (issue 15), each with a Russian message (``UnreadableFile``), before the work it
+would cost: a workbook whose parts inflate beyond 50× the file (at least 100 MB, at most 2 GiB) or
+beyond the sizes the zip declares; a sheet whose real cell addresses (never its ``<dimension>``) span
+more than 200 columns, Excel's 1,048,576 rows, or a rectangle larger than 12.6 million cells or than
+one cell per byte of its XML (a million at least); a row of more than 200 values; more than 2,000,000
+data rows; a CSV field over 128 KB (an unclosed quote); an XLSX read that takes over 60 s. Limits and their
+reasons: the constants below ``MAX_ROWS``.
+
+Control characters (NUL and the other C0 codes but tab and line breaks) inside a value are not
+stripped: the cell is a blocking error naming its row, column and the value with the character shown
+as ``\\x00``. Stripping would silently turn «П-9\\x00X» into another ID; they come from pasting out of
+other programs and Excel does not show them, so the person is told where to retype.
 """
 
 from __future__ import annotations
