@@ -264,13 +264,18 @@ def _empty_to_null(col: pa.Array) -> pa.Array:
 
 def _records_python(text: str, delimiter: str) -> list[list[str | None]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records: list[list[str | None]] = []
     try:
-        return [[_strip_cell(c) for c in rec] for rec in reader]
+        for rec in reader:
+            records.append([_strip_cell(c) for c in rec])
+        return records
     except csv.Error:
         # The csv module refuses a field over 128 KB (issue 15): no cell of ours is that long, so it is
         # an unclosed quote that swallowed the rest of the file, or a line that is not a table row.
+        # The record that failed starts on the row after the last whole one (a quoted line break
+        # inside a record makes that an approximation only before it).
         raise UnreadableFile(
-            f"Строка {reader.line_num}: ячейка длиннее {csv.field_size_limit() // 1024} КБ — скорее всего, в файле "
+            f"Строка {len(records) + 1}: ячейка длиннее {csv.field_size_limit() // 1024} КБ — скорее всего, в файле "
             "не закрыта кавычка «\"», и всё после неё читается как одна ячейка. Проверьте кавычки в этой строке "
             "(или сохраните файл из Excel заново) и загрузите снова.") from None
 
