@@ -144,6 +144,7 @@ SOFFICE_SECONDS = 300   # a first start builds the profile; the machine may be s
 def soffice(tmp_path_factory) -> Callable[[Path, str], Path]:
     """``soffice(path, target_format) -> Path``: ``path`` opened and saved again by LibreOffice headless
     (``soffice --convert-to``), as ``"xlsx"`` or as ``"csv"`` (Windows-1251, «;»), into a new folder.
+    A CSV holds the first sheet only (LibreOffice's default); a workbook's other sheets need ``"xlsx"``.
 
     Without LibreOffice the test is skipped with the reason, except in CI (``CI=1``, set by ``.ci/run``,
     which installs Debian's ``libreoffice-calc-nogui``), where that is a failure. One LibreOffice
