@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 DEMO_DB ?= data/demo.duckdb
 PORT ?= 8501
 
-.PHONY: install run demo test lint bench bench-pages fresh-check clean
+.PHONY: install run demo test lint bench bench-xlsx bench-pages fresh-check clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +39,12 @@ lint: install
 
 bench: install
 	$(PY) bench/bench_ingest.py
+	$(PY) bench/bench_xlsx.py
 	$(PY) bench/bench_pages.py
+
+# 200,000 staff rows as XLSX and as cp1251 CSV through read, validation and preview (goal: XLSX ≤ 2× CSV).
+bench-xlsx: install
+	$(PY) bench/bench_xlsx.py
 
 # Every page at city, region and national scale (warehouses cached in bench/out/warehouses).
 bench-pages: install

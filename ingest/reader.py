@@ -3,7 +3,8 @@
 What it accepts (README, "Files"):
 - CSV in UTF-8 (with or without BOM), UTF-16 with BOM (Excel's «Текст Юникод»), Windows-1251, and
   other Cyrillic single-byte encodings found by a detector; separated by ``;``, ``,``, tab or ``|``.
-- XLSX (the first sheet); Excel dates and numbers become the same text a CSV would hold.
+- XLSX, read by python-calamine (the sheet named as the dataset, else the one with its header; see
+  ``_read_xlsx``); Excel dates and numbers become the same text a CSV would hold.
 - A title row (merged or not) above the header; headers in Russian as in the template or English
   snake_case, matched case-, space- and «ё»-insensitively; blank rows anywhere.
 
@@ -12,7 +13,21 @@ Row numbers are those the spreadsheet shows: the header found on row 3 means dat
 Speed: a large well-formed CSV is split into columns by pyarrow on the raw bytes; each column is
 then decoded on its own (ASCII columns need nothing, repeated values are decoded once each). Files
 with blank lines or ragged rows go through Python's csv module instead, which numbers every record
-exactly. Both paths give the same table.
+exactly. Both paths give the same table. An XLSX sheet is converted from python-calamine's rows in
+batches of 65,536, column by column (text and whole numbers vectorized).
+
+What it refuses (issue 15), each with a Russian message (``UnreadableFile``), before the work it
+would cost: a workbook whose parts inflate beyond 50× the file (at least 100 MB, at most 2 GiB) or
+beyond the sizes the zip declares; a sheet whose real cell addresses (never its ``<dimension>``) span
+more than 200 columns, Excel's 1,048,576 rows, or a rectangle larger than 12.6 million cells or than
+one cell per byte of its XML (a million at least); a row of more than 200 values; more than 2,000,000
+data rows; a CSV field over 128 KB (an unclosed quote); an XLSX read that takes over 60 s. Limits and their
+reasons: the constants below ``MAX_ROWS``.
+
+Control characters (NUL and the other C0 codes but tab and line breaks) inside a value are not
+stripped: the cell is a blocking error naming its row, column and the value with the character shown
+as ``\\x00``. Stripping would silently turn «П-9\\x00X» into another ID; they come from pasting out of
+other programs and Excel does not show them, so the person is told where to retype.
 """
 
 from __future__ import annotations
@@ -20,13 +35,18 @@ from __future__ import annotations
 import codecs
 import csv
 import functools
+import gc
 import io
+import itertools
 import os
 import re
+import struct
 import zipfile
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from time import monotonic
 
 import numpy as np
 import pyarrow as pa
@@ -35,6 +55,7 @@ import pyarrow.csv as pv
 
 from ingest.errors import WARNING, EncodingError, Issue, UnreadableFile
 from ingest.schemas.base import INT, Dataset, Field
+from warehouse import russian
 
 HEADER_SCAN_ROWS = 20           # a header further down than this is not looked for
 SAMPLE_BYTES = 256 * 1024       # enough to decide encoding, separator and header
@@ -185,7 +206,10 @@ def _sniff_delimiter(text: str) -> str:
     for d in DELIMITERS:
         counts = []
         for ln in lines:
-            counts.append(len(next(csv.reader([ln], delimiter=d))) - 1)
+            try:
+                counts.append(len(next(csv.reader([ln], delimiter=d))) - 1)
+            except csv.Error:  # a field over the csv module's 128 KB limit: this line says nothing
+                counts.append(0)
         nonzero = [c for c in counts if c > 0]
         if not nonzero:
             continue
@@ -240,7 +264,20 @@ def _empty_to_null(col: pa.Array) -> pa.Array:
 
 def _records_python(text: str, delimiter: str) -> list[list[str | None]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return [[_strip_cell(c) for c in rec] for rec in reader]
+    records: list[list[str | None]] = []
+    try:
+        for rec in reader:
+            records.append([_strip_cell(c) for c in rec])
+        return records
+    except csv.Error:
+        # The csv module refuses a field over 128 KB (issue 15): no cell of ours is that long, so it is
+        # an unclosed quote that swallowed the rest of the file, or a line that is not a table row.
+        # The record that failed starts on the row after the last whole one (a quoted line break
+        # inside a record makes that an approximation only before it).
+        raise UnreadableFile(
+            f"Строка {len(records) + 1}: ячейка длиннее {csv.field_size_limit() // 1024} КБ — скорее всего, в файле "
+            "не закрыта кавычка «\"», и всё после неё читается как одна ячейка. Проверьте кавычки в этой строке "
+            "(или сохраните файл из Excel заново) и загрузите снова.") from None
 
 
 @functools.cache
@@ -333,6 +370,9 @@ def _table_from_records(records: list[list[str | None]], dataset: Dataset, fmt: 
     header_idx, mapping = _find_header(records, dataset)
     body = records[header_idx + 1:]
     width = max((len(r) for r in records), default=0)
+    if width > MAX_COLUMNS:
+        at = next(i for i, r in enumerate(records) if len(r) == width)
+        raise _too_wide(at + row_offset)
     cols = {pos: pa.array([r[pos] if pos < len(r) else None for r in body], pa.string()) for pos in range(width)}
     return _assemble(cols, records[header_idx], header_idx, mapping, dataset, fmt, encoding, delimiter, row_offset)
 
@@ -342,6 +382,10 @@ def _assemble(cols: dict[int, pa.Array], header: list, header_idx: int, mapping:
     """Drop blank rows, name the columns, note extra and missing ones. ``cols``: the data rows only."""
     data = cols
     n = len(next(iter(cols.values()))) if cols else 0
+    if n > MAX_ROWS:
+        raise UnreadableFile(
+            f"В файле {russian.number(n)} строк данных, а принимается не больше {russian.number(MAX_ROWS)} (столько "
+            "педагогов во всей стране с запасом). Проверьте, что это нужный файл.")
     row_numbers = np.arange(n, dtype=np.int64) + header_idx + 1 + row_offset
     issues: list[Issue] = []
 
@@ -390,10 +434,166 @@ def _assemble(cols: dict[int, pa.Array], header: list, header_idx: int, mapping:
             issues.append(Issue(WARNING, "Столбец без заголовка пропущен", row=header_row,
                                 value=f"столбец {_column_letter(pos)} содержит данные",
                                 expected="заголовок у каждого заполненного столбца"))
+    issues += _control_characters(columns, row_numbers, dataset)
     missing = [f for f in dataset.required if f.name not in columns]
     return RawTable(columns=columns, row_numbers=row_numbers, matched=matched, extra=extra, missing=missing,
                     header_row=header_row, file_format=fmt, encoding=encoding, delimiter=delimiter,
                     issues=issues, blank_rows=int(blank))
+
+
+# ---------------------------------------------------------------------------------------------
+# XLSX: the archive is checked before any engine reads it (issue 15, "Files")
+#
+# An XLSX is a zip of XML parts. Nothing in it is trusted before it is measured: not the sizes the
+# zip declares (a 0.9 MB bomb declared small inflates to 240 MB), not the sheet's declared
+# ``<dimension>`` (openpyxl padded ``A1:XFD1048576`` into a million rows of 16,384 cells), and not even
+# the engine: python-calamine ignores ``<dimension>`` but keeps a sheet as one dense rectangle from its
+# first to its last real cell, so two real cells at A1 and XFD1048576 make it ask for 512 GiB and abort
+# the whole process (a Rust allocation failure is not a Python exception). So, before the engine sees
+# a part, its deflate stream is inflated here under a byte budget, and a worksheet's cell addresses
+# are read off the inflated XML to bound the rectangle the engine would allocate.
+
+# A data row per line of the largest file the product takes: the national staff file (1.3 million
+# rows) through the command line; an XLSX cannot hold more than Excel's 1,048,576 rows anyway.
+MAX_ROWS = 2_000_000
+MAX_XLSX_ROWS = 1_048_576
+# The widest dataset has 12 columns; a template with notes beside it stays far below 200.
+MAX_COLUMNS = 200
+# The cells of the rectangle python-calamine allocates (32 bytes each): Excel's full height times the
+# widest dataset, ~400 MB, which only the command line's national files come near. A sparse sheet
+# (few real cells far apart) must also stay near its own size: at most one cell per byte of its XML
+# beyond a floor of a million cells (~32 MB), whatever the absolute cap allows.
+MAX_XLSX_CELLS = MAX_XLSX_ROWS * 12
+SPARSE_CELLS_FLOOR = 1_000_000
+# Uncompressed bytes of all parts: XLSX XML inflates ~11× (a 7 MB, 200,000-row file holds 82 MB), so
+# 50× the file with a 100 MB floor leaves room for repetitive sheets and refuses bombs (240 MB from
+# 0.9 MB); 2 GiB is the absolute cap (the command line's 200 MB limit).
+XLSX_INFLATE_RATIO = 50
+XLSX_INFLATE_FLOOR = 100 * 1024 * 1024
+XLSX_INFLATE_CAP = 2 * 1024 * 1024 * 1024
+MAX_XLSX_PARTS = 10_000
+# Wall time of one read. A 200,000-row XLSX takes ~2 s and the national CSV ~10 s on the department's
+# server; a read that goes on for a minute is refused rather than left to slow every other user.
+READ_SECONDS = 60.0
+_INFLATE_CHUNK = 1 << 22
+
+
+class _Deadline:
+    """The wall-time cap of one read, checked between chunks of work (the engine's call itself cannot
+    be interrupted, but everything it reads is bounded beforehand)."""
+
+    def __init__(self, seconds: float = READ_SECONDS) -> None:
+        self.seconds = seconds
+        self.until = monotonic() + seconds
+
+    def check(self) -> None:
+        if monotonic() > self.until:
+            raise UnreadableFile(
+                f"Файл читается дольше {int(self.seconds)} с и не был дочитан: проверьте, что это нужный файл, "
+                "уберите лишние листы, строки и столбцы или сохраните данные как CSV.")
+
+
+def _too_big_archive(what: str) -> UnreadableFile:
+    return UnreadableFile(
+        f"Книга Excel слишком велика в распакованном виде ({what}): так выглядит повреждённый или "
+        "подделанный файл. Откройте его в Excel, оставьте только лист с данными, сохраните как «Книга "
+        "Excel (.xlsx)» или как CSV и загрузите снова.")
+
+
+def _damaged_book() -> UnreadableFile:
+    return UnreadableFile(
+        "Файл похож на книгу Excel, но открыть его не удалось (повреждён или защищён паролем). "
+        "Откройте его в Excel, сохраните как «Книга Excel (.xlsx)» и загрузите снова.")
+
+
+def _inflate_budget(size: int) -> int:
+    return min(XLSX_INFLATE_CAP, max(XLSX_INFLATE_FLOOR, XLSX_INFLATE_RATIO * size))
+
+
+def _part_chunks(data: bytes, info: zipfile.ZipInfo, budget: int, deadline: _Deadline):
+    """The inflated bytes of one zip member, in chunks, from its raw deflate stream: never more than
+    ``budget`` bytes in all, and exactly as many as the zip declares (zipfile itself would stop at the
+    declared size, while an engine may inflate to the stream's real end)."""
+    header = data[info.header_offset: info.header_offset + 30]
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise _damaged_book()
+    name_len, extra_len = struct.unpack("<HH", header[26:30])
+    start = info.header_offset + 30 + name_len + extra_len
+    raw = memoryview(data)[start: start + info.compress_size]
+    produced = 0
+    if info.compress_type == zipfile.ZIP_STORED:
+        chunks = (bytes(raw[i: i + _INFLATE_CHUNK]) for i in range(0, len(raw), _INFLATE_CHUNK))
+    elif info.compress_type == zipfile.ZIP_DEFLATED:
+        chunks = _inflate(raw, budget)
+    else:  # Excel and LibreOffice write deflate; other methods are not worth an engine's surprises
+        raise _damaged_book()
+    for chunk in chunks:
+        produced += len(chunk)
+        if produced > info.file_size or produced > budget:
+            raise _too_big_archive(f"часть «{info.filename}» больше, чем заявлено")
+        deadline.check()
+        yield chunk
+    if produced != info.file_size:
+        raise _damaged_book()
+
+
+def _inflate(raw: memoryview, budget: int):
+    d = zlib.decompressobj(-zlib.MAX_WBITS)
+    for i in range(0, len(raw), _INFLATE_CHUNK):
+        pending = raw[i: i + _INFLATE_CHUNK]
+        while pending:
+            # max_length bounds what one call may produce: a bomb never lands in memory whole.
+            out = d.decompress(pending, _INFLATE_CHUNK)
+            pending = d.unconsumed_tail
+            if out:
+                yield out
+            if d.eof:
+                return
+    out = d.flush()
+    if out:
+        yield out
+
+
+@dataclass
+class _Book:
+    """A workbook whose archive passed the checks, open in python-calamine."""
+
+    data: bytes
+    zip: zipfile.ZipFile
+    engine: object            # python_calamine.CalamineWorkbook
+    sheet_parts: dict[str, str]
+    budget: int
+    deadline: _Deadline
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.engine.sheet_names)
+
+    def close(self) -> None:
+        self.engine.close()
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> its zip member, from ``xl/workbook.xml`` and its relationships (where python-
+    calamine looks them up too). Both parts were measured before this parses them."""
+    from xml.etree import ElementTree
+
+    try:
+        book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return {}
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter() if r.tag.endswith("Relationship")}
+    parts = {}
+    for sheet in book.iter():
+        if not sheet.tag.endswith("}sheet"):
+            continue
+        rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+        target = targets.get(rid, "")
+        path = target.lstrip("/") if target.startswith("/") else (
+            target if target.startswith("xl/") else "xl/" + target)
+        parts[sheet.get("name", "")] = path
+    return parts
 
 
 def _number_share(col: pa.Array) -> float:
@@ -426,37 +626,272 @@ def _prefer_numbers(mapping: dict[int, str], data: dict[int, pa.Array], dataset:
     return out
 
 
-def _open_xlsx(data: bytes):
-    import openpyxl
-
-    try:
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken book
-        raise UnreadableFile(
-            "Файл похож на книгу Excel, но открыть его не удалось (повреждён или защищён паролем). "
-            "Откройте его в Excel, сохраните как «Книга Excel (.xlsx)» и загрузите снова."
-        ) from exc
+def _too_wide(row: int) -> UnreadableFile:
+    return UnreadableFile(
+        f"Строка {row}: больше {MAX_COLUMNS} значений, а в наборах данных не больше {MAX_COLUMNS} столбцов. "
+        "Проверьте разделитель и кавычки в этой строке или сохраните файл из Excel заново.")
 
 
-def _sheet_records(sheet) -> list[list[str | None]]:
-    records: list[list[str | None]] = []
-    for row in sheet.iter_rows():
-        cells = list(row)
-        if not cells:
-            records.append([])
+# Control characters (C0 but tab, line feed and carriage return) in a value: invisible in Excel, kept
+# by the warehouse, and written by XLSX exports as escapes such as «_x0000_» (issue 15). A NUL in an ID
+# makes «П-9\x00X» another teacher than «П-9X»: the value is refused, not silently changed, and the
+# person is told where it is.
+_CONTROL = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]"
+CONTROL_SHOWN = 20  # cells named per column; the report counts the rest
+
+
+def _control_characters(columns: dict[str, pa.Array], row_numbers: np.ndarray, dataset: Dataset) -> list[Issue]:
+    issues = []
+    for name, col in columns.items():
+        bad = pc.fill_null(pc.match_substring_regex(col, _CONTROL), False)
+        if not pc.any(bad).as_py():
             continue
-        r = getattr(cells[0], "row", None)
-        while r is not None and len(records) < r - 1:  # rows absent from the file are blank rows
-            records.append([])
-        records.append([_cell_text(c.value) for c in cells])
-    return records
+        at = np.flatnonzero(np.asarray(bad.to_numpy(zero_copy_only=False), dtype=bool))
+        for i in at[:CONTROL_SHOWN]:
+            value = re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f]", lambda m: f"\\x{ord(m.group()):02x}", col[int(i)].as_py())
+            issues.append(Issue("error", "Невидимый управляющий символ в ячейке", column=dataset.field(name).title,
+                                row=int(row_numbers[i]), value=value,
+                                expected="значение без управляющих символов (например, NUL — \\x00): наберите "
+                                         "его заново, а не вставляйте из другой программы"))
+    return issues
+
+
+def _open_xlsx(data: bytes, deadline: _Deadline | None = None) -> _Book:
+    """Check the archive (parts, declared and real sizes) and open it in python-calamine."""
+    from python_calamine import CalamineWorkbook
+
+    deadline = deadline or _Deadline()
+    budget = _inflate_budget(len(data))
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise _damaged_book() from exc
+    if len(infos) > MAX_XLSX_PARTS:
+        raise _too_big_archive(f"{len(infos)} частей")
+    declared = sum(i.file_size for i in infos)
+    if declared > budget:
+        raise _too_big_archive(f"{russian.megabytes(declared)} при файле {russian.megabytes(len(data))}")
+    # What the engine inflates when it opens the book (workbook, styles, shared strings, relations):
+    # every part but the worksheets, which are measured one by one before they are read.
+    for info in infos:
+        if not info.filename.startswith("xl/worksheets/") and not info.is_dir():
+            for _ in _part_chunks(data, info, budget, deadline):
+                pass
+    try:
+        engine = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # python-calamine raises its own kinds (XmlError, ZipError, PasswordError, …)
+        raise _damaged_book() from exc
+    return _Book(data, zf, engine, _sheet_parts(zf), budget, deadline)
+
+
+def _ref_extent(buf: bytes, final: bool, exact: bool = False) -> tuple[int, int, int, int, bool]:
+    """Over the ``r="…"`` attributes in XML bytes: the largest row (1-based), the largest column
+    (1-based), how many are cell addresses (``B7``) and how many row numbers (``7``), and whether every
+    one is written as spreadsheet programs write it (`` r="B7"``: a space before, no spaces around «=»,
+    double quotes, at most 3 letters and 7 digits without leading zeros). python-calamine also takes
+    other forms (``r = 'b0007'``); a sheet with any of them is refused, since they would escape the count.
+    Vectorized: a sheet of 200,000 rows holds 1.8 million addresses. Unless ``final``, an attribute in
+    the last 20 bytes is left to the next chunk, which starts with them. Unless ``exact``, the largest
+    row is given as the largest number of its digit count (99,999 for 5 digits)."""
+    a = np.frombuffer(buf, dtype=np.uint8)
+    n = len(a)
+    if n < 4:
+        return 0, 0, 0, 0, True
+    at = np.flatnonzero(a[1:n - 1] == 0x72)                     # «r» (rare in sheet XML but for r="…")
+    before = a[at]
+    at = at[(before == 0x20) | (before == 0x0A) | (before == 0x0D) | (before == 0x09)]   # after white space
+    if not final:
+        at = at[at + 20 <= n]
+    nxt = a[np.minimum(at + 2, n - 1)]
+    after = a[np.minimum(at + 3, n - 1)]
+    canonical = (a[at] == 0x20) & (nxt == 0x3D) & (after == 0x22)
+    if ((nxt == 0x3D) & ~canonical).any():                       # «\nr="», « r='»
+        return 0, 0, 0, 0, False
+    for p in at[(nxt == 0x20) | (nxt == 0x09) | (nxt == 0x0A) | (nxt == 0x0D)]:  # « r =», or a word «r» in text
+        if re.match(rb"\s*=", buf[p + 2: p + 64]):
+            return 0, 0, 0, 0, False
+    hit = at[canonical] + 4
+    if not len(hit):
+        return 0, 0, 0, 0, True
+    width = 12
+    w = np.concatenate([a, np.zeros(width, np.uint8)])[hit[:, None] + np.arange(width)]
+    low = w | 0x20
+    letter = (low >= 0x61) & (low <= 0x7A)
+    quote = w == 0x22
+    n_letters = np.argmin(letter, axis=1)
+    end = np.argmax(quote, axis=1)
+    pos = np.arange(width)
+    in_number = (pos >= n_letters[:, None]) & (pos < end[:, None])
+    digit = (w >= 0x30) & (w <= 0x39)
+    first = w[np.arange(len(w)), n_letters]
+    ok = ((digit | ~in_number).all(axis=1) & quote.any(axis=1) & (end > n_letters) & (n_letters <= 3)
+          & (first != 0x30) & (end - n_letters <= 7))
+    if not ok.all():
+        return 0, 0, 0, 0, False
+    # Without leading zeros, a number of k digits is below 10**k: that bound is exact enough unless
+    # it would refuse the sheet (see _check_sheet), and computing the largest row is not needed.
+    n_digits = int((end - n_letters).max())
+    if exact:
+        top = (end - n_letters) == n_digits
+        wt, nl, en = w[top].astype(np.int64), n_letters[top], end[top]
+        inn = (pos >= nl[:, None]) & (pos < en[:, None])
+        max_row = int(np.where(inn, (wt - 0x30) * 10 ** np.clip(en[:, None] - 1 - pos, 0, 7), 0).sum(axis=1).max())
+    else:
+        max_row = 10 ** n_digits - 1
+    top = n_letters == n_letters.max()
+    lt, nl = low[top][:, :3].astype(np.int64), n_letters[top]
+    inl = pos[:3] < nl[:, None]
+    cols = np.where(inl, (lt - 0x60) * 26 ** np.clip(nl[:, None] - 1 - pos[:3], 0, 2), 0).sum(axis=1)
+    cells = int((n_letters > 0).sum())
+    return max_row, int(cols.max()), cells, len(hit) - cells, True
+
+
+def _scan_sheet(book: _Book, members: list[str], exact: bool) -> tuple[int, int, int]:
+    """Upper bounds of the rows and columns python-calamine would give the sheet in ``members``, and
+    the bytes of its XML."""
+    cell_tags = row_tags = xml_bytes = 0
+    extents: list[tuple[int, int, int, int, bool]] = []
+    for member in members:
+        tail = b""
+        for chunk in _part_chunks(book.data, book.zip.getinfo(member), book.budget, book.deadline):
+            # The last bytes of the previous chunk are read again: an attribute cut in two by the chunk
+            # border is seen whole (counted twice at worst, which only loosens the bounds).
+            buf = tail + chunk
+            xml_bytes += len(chunk)
+            extents.append(_ref_extent(buf, final=False, exact=exact))
+            # Tags counted on the new bytes only; «<c» also counts <col>, <cfRule>…: a bound, not a tally.
+            cell_tags += chunk.count(b"<c") + chunk.count(b":c ") + chunk.count(b":c>")
+            row_tags += chunk.count(b"<row") + chunk.count(b":row")
+            tail = buf[-32:]
+        extents.append(_ref_extent(tail, final=True, exact=exact))
+    if not all(e[4] for e in extents):
+        raise _odd_sheet_error
+    max_row = max((e[0] for e in extents), default=0)
+    max_col = max((e[1] for e in extents), default=0)
+    cell_refs, row_refs = sum(e[2] for e in extents), sum(e[3] for e in extents)
+    # A cell or row without an address takes the place after the previous one: each can push the
+    # rectangle one further than the largest address.
+    return max_row + max(0, row_tags - row_refs), max_col + max(0, cell_tags - cell_refs), xml_bytes
+
+
+class _OddSheet(Exception):
+    pass
+
+
+_odd_sheet_error = _OddSheet()
+
+
+def _extent_refusal(name: str, rows: int, cols: int, xml_bytes: int) -> UnreadableFile | None:
+    where = f"Лист «{name}»"
+    if cols > MAX_COLUMNS:
+        return UnreadableFile(
+            f"{where}: заполнены столбцы дальше {MAX_COLUMNS}-го (до {_column_letter(min(cols, 16384) - 1)}), "
+            f"а в наборах данных не больше {MAX_COLUMNS} столбцов. Удалите лишние столбцы справа от таблицы "
+            "(выделите их и «Удалить столбцы») и загрузите файл снова.")
+    if rows > MAX_XLSX_ROWS:
+        return UnreadableFile(f"{where}: номера строк больше {russian.number(MAX_XLSX_ROWS)}, чем бывает в Excel: "
+                              "файл повреждён или подделан. Сохраните его в Excel заново.")
+    cells = rows * max(cols, 1)
+    if cells > MAX_XLSX_CELLS or cells > max(SPARSE_CELLS_FLOOR, xml_bytes):
+        return UnreadableFile(
+            f"{where}: заполненные ячейки разбросаны до строки {russian.number(rows)} и столбца "
+            f"{_column_letter(max(cols, 1) - 1)} — лист слишком велик для проверки. Удалите пустые строки и "
+            "столбцы вокруг таблицы и случайные значения далеко от неё и загрузите файл снова.")
+    return None
+
+
+def _check_sheet(book: _Book, name: str) -> None:
+    """Bound the rectangle python-calamine would allocate for sheet ``name``, from the real cell
+    addresses of its XML (never from ``<dimension>``), or refuse the file. The first pass bounds the
+    largest row by its digit count; only a sheet that this would refuse is read again exactly."""
+    part = book.sheet_parts.get(name)
+    members = [part] if part in book.zip.NameToInfo else [
+        n for n in book.zip.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+    try:
+        refusal = _extent_refusal(name, *_scan_sheet(book, members, exact=False))
+        if refusal is not None:
+            refusal = _extent_refusal(name, *_scan_sheet(book, members, exact=True))
+    except _OddSheet:
+        raise _odd_sheet(name) from None
+    if refusal is not None:
+        raise refusal
+
+
+def _odd_sheet(name: str) -> UnreadableFile:
+    return UnreadableFile(
+        f"Лист «{name}» записан не так, как его записывают Excel и LibreOffice, и не может быть проверен. "
+        "Откройте файл в Excel, сохраните как «Книга Excel (.xlsx)» и загрузите снова.")
+
+
+def _column_from_cells(values: list) -> pa.Array:
+    """One column of python-calamine values as text, as :func:`_cell_text` gives it, vectorized for text
+    and whole numbers (empty cells are ``""``; other values go one by one)."""
+    kinds = set(map(type, values))
+    if kinds <= {str}:
+        return _empty_to_null(pc.utf8_trim_whitespace(pa.array(values, pa.string())))
+    if kinds == {float}:
+        numbers = pa.array(values, pa.float64())
+        whole = pc.and_(pc.equal(pc.floor(numbers), numbers), pc.less(pc.abs(numbers), 2.0 ** 53))
+        if pc.all(whole).as_py():
+            return pc.cast(pc.cast(numbers, pa.int64()), pa.string())
+    if not kinds <= {str, float}:
+        return pa.array([_cell_text(v) for v in values], pa.string())
+    is_number = pa.array([v.__class__ is float for v in values], pa.bool_())
+    numbers = pa.array([v if v.__class__ is float else None for v in values], pa.float64())
+    texts = _empty_to_null(pc.utf8_trim_whitespace(
+        pa.array([v if v.__class__ is str else None for v in values], pa.string())))
+    # Whole numbers below 2**53 print as integers («41», not «41.0»); fractions as _cell_text does.
+    whole = pc.and_(pc.equal(pc.floor(numbers), numbers), pc.less(pc.abs(numbers), 2.0 ** 53))
+    if pc.all(whole).as_py() is not False:
+        number_texts = pc.cast(pc.cast(numbers, pa.int64()), pa.string())
+    else:
+        number_texts = pa.array([_cell_text(v) if v.__class__ is float else None for v in values], pa.string())
+    return pc.if_else(is_number, number_texts, texts)
+
+
+XLSX_CHUNK_ROWS = 65_536
+
+
+def _sheet_columns(book: _Book, name: str) -> tuple[list[list[str | None]], dict[int, pa.Array]]:
+    """The first rows of a sheet as text (to find the header) and all its rows as text columns."""
+    _check_sheet(book, name)
+    try:
+        sheet = book.engine.get_sheet_by_name(name)
+    except Exception as exc:  # a sheet that is not a worksheet (a chart) or broken XML
+        raise _odd_sheet(name) from exc
+    start = sheet.start
+    offset = start[1] if start else 0
+    width = offset + (sheet.width if start else 0)
+    parts: dict[int, list[pa.Array]] = {pos: [] for pos in range(width)}
+    rows = sheet.iter_rows()
+    head: list[list[str | None]] = []
+    # The cyclic garbage collector would walk the young lists again and again while a million of them
+    # are made (half the time of this loop); none of them can form a cycle.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        while batch := list(itertools.islice(rows, XLSX_CHUNK_ROWS)):   # bounded Python objects at a time
+            book.deadline.check()
+            if not head:
+                head = [[None] * offset + [_cell_text(v) for v in row] for row in batch[:HEADER_SCAN_ROWS]]
+            for j, values in enumerate(zip(*batch, strict=True)):
+                parts[offset + j].append(_column_from_cells(list(values)))
+            for pos in range(offset):
+                parts[pos].append(pa.nulls(len(batch), pa.string()))
+    finally:
+        if collecting:
+            gc.enable()
+    columns = {pos: (pa.concat_arrays(chunks) if chunks else pa.array([], pa.string()))
+               for pos, chunks in parts.items()}
+    return head, columns
 
 
 def sheet_names(data: bytes) -> list[str]:
     """The names of the sheets of a workbook, in their order."""
     book = _open_xlsx(data)
     try:
-        return list(book.sheetnames)
+        return book.names
     finally:
         book.close()
 
@@ -476,25 +911,27 @@ def _read_xlsx(data: bytes, dataset: Dataset, sheet: str | None = None) -> RawTa
     whose header is the dataset's (a workbook may open with an instructions sheet)."""
     book = _open_xlsx(data)
     try:
-        names = list(book.sheetnames)
+        names = book.names
         if sheet is not None and sheet not in names:
             raise UnreadableFile(f"В книге нет листа «{sheet}». Листы книги: {_quoted(names)}.")
         chosen = sheet or find_sheet(names, dataset)
         candidates = [chosen] if chosen else names
         for name in candidates:
-            records = _sheet_records(book[name])
-            if not any(any(c is not None for c in r) for r in records):
+            head, columns = _sheet_columns(book, name)
+            if not any(pc.any(pc.is_valid(col)).as_py() for col in columns.values()):
                 if len(candidates) == 1:
                     where = "Первый лист книги" if len(names) == 1 else f"Лист «{name}»"
                     raise UnreadableFile(f"{where} пуст: данные должны быть на листе «{dataset.title}», начиная "
                                          "с заголовка.")
                 continue
             try:
-                table = _table_from_records(records, dataset, "xlsx")
+                header_idx, mapping = _find_header(head, dataset)
             except UnreadableFile as exc:
                 if len(candidates) == 1:
                     raise UnreadableFile(str(exc) if len(names) == 1 else f"Лист «{name}»: {exc}") from None
                 continue
+            body = {pos: col.slice(header_idx + 1) for pos, col in columns.items()}
+            table = _assemble(body, head[header_idx], header_idx, mapping, dataset, "xlsx", None, None)
             table.sheet = name
             return table
     finally:
@@ -574,6 +1011,9 @@ def read_table(data: bytes, dataset: Dataset, *, sheet: str | None = None) -> Ra
         lines = "\n".join(sample_text.splitlines()[:HEADER_SCAN_ROWS])
         _find_header(_records_python(lines, _sniff_delimiter(sample_text)), dataset)
     _, _, delimiter, head_records, header_idx, mapping = located
+    widest = max(range(len(head_records)), key=lambda i: len(head_records[i]))
+    if len(head_records[widest]) > MAX_COLUMNS:  # before pyarrow makes a column of each
+        raise _too_wide(widest + 1)
 
     try:
         cols = _columns_arrow(data, delimiter, encoding, skip=header_idx + 1)

@@ -437,3 +437,58 @@ def test_a_workbook_without_the_datasets_sheet_says_which_sheets_it_has():
     assert read_table(_book({"Инструкция": [["текст"]], "Данные": STAFF_ROWS}), STAFF).sheet == "Данные"
     with pytest.raises(UnreadableFile, match="В книге нет листа «Педагоги 2026»"):
         read_table(data, STAFF, sheet="Педагоги 2026")
+
+
+# ---------------------------------------------------------------------------------------------
+# XLSX through python-calamine: cells as a CSV would hold them, wherever the table starts
+
+
+def test_xlsx_cells_of_every_kind_read_as_text_a_csv_would_hold():
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf, {"in_memory": True})
+    sheet = book.add_worksheet("Педагоги")
+    day = book.add_format({"num_format": "dd.mm.yyyy"})
+    stamp = book.add_format({"num_format": "dd.mm.yyyy hh:mm"})
+    sheet.write_row(0, 0, ["ID педагога", "Должность", "Возраст", "Стаж в ОО", "Новый сотрудник", "Заметка"])
+    sheet.write_row(1, 0, ["П-1", "  учитель\u00a0", 8608000009, 0, True])
+    sheet.write_datetime(1, 5, datetime(2025, 9, 1), day)
+    sheet.write_row(2, 0, ["П-2", "учитель", 35.5, 2.0, False])
+    sheet.write_datetime(2, 5, datetime(2025, 9, 1, 8, 30), stamp)
+    book.close()
+    table = read_table(buf.getvalue(), STAFF)
+    assert cells(table, "position") == ["учитель", "учитель"]        # spaces and NBSP trimmed
+    assert cells(table, "age") == ["8608000009", "35,5"]              # no «.0», decimal comma
+    assert cells(table, "years_in_org") == ["0", "2"]
+    assert cells(table, "is_new") == ["да", "нет"]
+    assert table.extra == ["Заметка"]
+
+
+def test_xlsx_table_that_starts_in_column_c_keeps_its_column_letters():
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf, {"in_memory": True})
+    sheet = book.add_worksheet("Педагоги")
+    sheet.write_row(2, 2, ["ID педагога", "Должность", "Возраст", "Стаж в ОО", None, "?"])
+    sheet.write_row(3, 2, ["П-1", "учитель", 30, 2, "лишнее"])
+    book.close()
+    table = read_table(buf.getvalue(), STAFF)
+    assert (table.header_row, list(table.row_numbers)) == (3, [4])
+    assert cells(table, "teacher_id") == ["П-1"] and cells(table, "age") == ["30"]
+    values = {i.value for i in table.issues if i.problem == "Столбец без заголовка пропущен"}
+    assert values == {"столбец G содержит данные"}
+
+
+def test_a_long_xlsx_column_mixes_numbers_text_and_blanks_by_batches():
+    rows = [["ID педагога", "Должность", "Возраст", "Стаж в ОО"]]
+    rows += [[f"П-{i}", "учитель", (30 if i % 3 else None) if i != 70_000 else "тридцать", i % 7]
+             for i in range(1, 100_001)]
+    table = read_table(_workbook(rows), STAFF)
+    ages = cells(table, "age")
+    assert table.n_rows == 100_000 and ages[:3] == ["30", "30", None] and ages[69_999] == "тридцать"
+    assert cells(table, "years_in_org")[:8] == ["1", "2", "3", "4", "5", "6", "0", "1"]
+
+
+def test_a_csv_row_wider_than_any_dataset_is_refused(make_csv):
+    rows = [["ID педагога", "Должность", "Возраст", "Стаж в ОО"], ["П-1", "учитель", "30", "2"],
+            ["П-2", "учитель", "30", "2", *(["x"] * 300)]]
+    with pytest.raises(UnreadableFile, match="Строка 3: больше 200 значений"):
+        read_table(make_csv(rows), STAFF)
