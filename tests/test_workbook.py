@@ -477,3 +477,24 @@ def test_command_line_writes_and_loads_the_workbook(warehouse_path, tmp_path):
 
     usage = cli("load", str(out), "--db", str(warehouse_path), cwd=tmp_path)
     assert usage.returncode == 2 and "--org и --year" in usage.stderr
+
+
+def test_the_workbook_survives_libreoffice(school, soffice, tmp_path):
+    """Downloaded, edited and re-saved by a real office suite (LibreOffice, as many schools use): the same
+    data comes back unchanged, and one edit made before re-saving is the only change."""
+    data, _ = service.download_workbook(school, COORDINATOR_SOSH1, SCHOOL, YEAR, page=PAGE)
+    plain = tmp_path / "otchet.xlsx"
+    plain.write_bytes(data)
+    resaved = preview(school, soffice(plain, "xlsx").read_bytes(), name="otchet_libreoffice.xlsx")
+    assert resaved.ok, workbook.summary(workbook.BookResult(resaved.verdict, resaved))
+    assert resaved.changed == []          # dates, numbers and да/нет read back as they were written
+
+    wb = opened(data)
+    staff = wb["Педагоги"]
+    staff.cell(3, column(staff, "Возраст")).value = 41
+    edited = tmp_path / "otchet_edited.xlsx"
+    edited.write_bytes(saved(wb))
+    book = preview(school, soffice(edited, "xlsx").read_bytes(), name="otchet_edited_libreoffice.xlsx")
+    assert [p.dataset.name for p in book.changed] == ["staff"]
+    assert sheet(book, "Педагоги").diff == {"added": 0, "changed": 1, "removed": 0, "unchanged": 9}
+    assert service.confirm_workbook(school, COORDINATOR_SOSH1, book, page=PAGE).versions == {"staff": 2}
