@@ -120,19 +120,26 @@ def build(path: str | Path, n_orgs: int, seed: int = 2025, log=print, workers: i
     for f in (path, path.with_name(path.name + ".wal")):
         f.unlink(missing_ok=True)
     started = time.perf_counter()
-    # Before the warehouse is open: the workers are forked from this process.
-    tables = demo.tables(n_orgs, seed, workers=workers)
-    registry = tables["organizations"]
-    tables["organizations"] = registry.append_column("row_no", pa.array(range(2, registry.num_rows + 2)))
-    log(f"  generated in {time.perf_counter() - started:.1f} s")
     conn = db.connect(path)
     try:
         settings.put(conn, "demo", "true")
-        for name, table in tables.items():
-            conn.register("arrow_rows", table)
-            conn.execute(f"create temp table b_{name} as select * from arrow_rows")
-            conn.unregister("arrow_rows")
-        del tables
+        # Staging tables typed like the raw tables (a part's column can be all empty, hence untyped).
+        conn.execute("create temp table b_organizations as select * exclude (upload_id) from raw_organizations "
+                     "limit 0")
+        for d in demo.ORG_DATASETS:
+            conn.execute(f"create temp table b_{d} as select ''::varchar as org_code, 0::integer as year, "
+                         f"* exclude (upload_id) from raw_{d} limit 0")
+        conn.execute("create temp table b_files (org_code varchar, year integer, dataset varchar, habit varchar, "
+                     "rows integer, uploaded_at timestamp)")
+        for part in demo.table_parts(n_orgs, seed, workers=workers):   # stored as they come: memory stays low
+            if "organizations" in part:
+                registry = part["organizations"]
+                part = {"organizations": registry.append_column("row_no", pa.array(range(2, registry.num_rows + 2)))}
+            for name, table in part.items():
+                conn.register("arrow_rows", table)
+                conn.execute(f"insert into b_{name} by name select * from arrow_rows")
+                conn.unregister("arrow_rows")
+        log(f"  generated in {time.perf_counter() - started:.1f} s")
         conn.execute("begin transaction")
         for sql in [*_uploads_sql(seed), *_raw_sql()]:
             conn.execute(sql)

@@ -68,6 +68,7 @@ from ingest.demo.world import (
     plan,
     registry_rows,
     snapshot_date,
+    table_parts,
     tables,
     upload_time,
 )
@@ -75,5 +76,5 @@ from ingest.demo.world import (
 __all__ = [
     "ADDITIONAL", "DEMO_ACCOUNTS", "DEPARTMENT", "KINDERGARTEN", "ORG_DATASETS", "SCALES", "SCHOOL", "TODAY", "YEARS",
     "build_demo", "encode_csv", "encode_xlsx", "generate_files", "make_inn", "org_years", "person_name", "plan",
-    "registry_rows", "snapshot_date", "tables", "upload_time",
+    "registry_rows", "snapshot_date", "table_parts", "tables", "upload_time",
 ]

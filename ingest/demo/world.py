@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import multiprocessing
 import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -1012,12 +1013,16 @@ def _columns(plan_: Plan, seed: int) -> dict[str, pa.Table]:
     return {**{d: pa.table(c) for d, c in cols.items()}, "files": pa.table(files)}
 
 
-def tables(scale: str | int = "city", seed: int = 2025, workers: int | None = None) -> dict[str, pa.Table]:
-    """Every row of a scale's world as Arrow tables: ``organizations`` (the registry), one table per
-    dataset of :data:`ORG_DATASETS` and ``files`` (see :func:`_columns`). The rows are those
-    :func:`org_years` yields, so the files of the city are these rows; whole municipalities are
-    simulated in ``workers`` processes (default: one per CPU) and put back in plan order."""
+def table_parts(scale: str | int = "city", seed: int = 2025, workers: int | None = None
+                ) -> Iterator[dict[str, pa.Table]]:
+    """Every row of a scale's world as Arrow tables, part by part: first ``{"organizations": the
+    registry}``, then for each part of the organizations (whole municipalities, in plan order) one
+    table per dataset of :data:`ORG_DATASETS` and ``files`` (see :func:`_columns`). The rows are
+    those :func:`org_years` yields, so the city's files hold exactly these rows. Parts are simulated
+    in ``workers`` processes (default: one per CPU); a consumer that stores each part as it comes
+    never holds the nation in memory."""
     p = plan(scale, seed)
+    yield {"organizations": pa.Table.from_pylist(registry_rows(p))}
     parts: list[Plan] = []
     size = max(ORGS_PER_MUNICIPALITY, len(p.orgs) // 64)     # enough parts to keep every worker busy
     for org in p.orgs:
@@ -1026,9 +1031,15 @@ def tables(scale: str | int = "city", seed: int = 2025, workers: int | None = No
         parts[-1].orgs.append(org)
     workers = min(workers or os.cpu_count() or 1, len(parts))
     if workers == 1:
-        done = [_columns(part, seed) for part in parts]
-    else:
-        with ProcessPoolExecutor(workers) as pool:
-            done = list(pool.map(_columns, parts, [seed] * len(parts)))
-    out = {name: pa.concat_tables([d[name] for d in done], promote_options="permissive") for name in done[0]}
-    return {"organizations": pa.Table.from_pylist(registry_rows(p)), **out}
+        yield from (_columns(part, seed) for part in parts)
+        return
+    # spawn, not fork: the consumer may hold a DuckDB connection and its threads.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        yield from pool.map(_columns, parts, [seed] * len(parts))
+
+
+def tables(scale: str | int = "city", seed: int = 2025, workers: int | None = None) -> dict[str, pa.Table]:
+    """The parts of :func:`table_parts` put together: one Arrow table per name."""
+    parts = list(table_parts(scale, seed, workers))
+    return {**parts[0], **{name: pa.concat_tables([part[name] for part in parts[1:]], promote_options="permissive")
+                           for name in parts[1]}}
