@@ -26,6 +26,7 @@ whose organizations are the city's), so that the app's login works as on the cit
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 import time
 from pathlib import Path
@@ -120,6 +121,8 @@ def build(path: str | Path, n_orgs: int, seed: int = 2025, log=print, workers: i
     for f in (path, path.with_name(path.name + ".wal")):
         f.unlink(missing_ok=True)
     started = time.perf_counter()
+    parts = demo.table_parts(n_orgs, seed, workers=workers)
+    registry = next(parts)["organizations"]      # the workers start here, before DuckDB's threads exist
     conn = db.connect(path)
     try:
         settings.put(conn, "demo", "true")
@@ -131,10 +134,8 @@ def build(path: str | Path, n_orgs: int, seed: int = 2025, log=print, workers: i
                          f"* exclude (upload_id) from raw_{d} limit 0")
         conn.execute("create temp table b_files (org_code varchar, year integer, dataset varchar, habit varchar, "
                      "rows integer, uploaded_at timestamp)")
-        for part in demo.table_parts(n_orgs, seed, workers=workers):   # stored as they come: memory stays low
-            if "organizations" in part:
-                registry = part["organizations"]
-                part = {"organizations": registry.append_column("row_no", pa.array(range(2, registry.num_rows + 2)))}
+        registry = registry.append_column("row_no", pa.array(range(2, registry.num_rows + 2)))
+        for part in itertools.chain([{"organizations": registry}], parts):   # stored as they come: memory stays low
             for name, table in part.items():
                 conn.register("arrow_rows", table)
                 conn.execute(f"insert into b_{name} by name select * from arrow_rows")

@@ -1020,9 +1020,13 @@ def table_parts(scale: str | int = "city", seed: int = 2025, workers: int | None
     table per dataset of :data:`ORG_DATASETS` and ``files`` (see :func:`_columns`). The rows are
     those :func:`org_years` yields, so the city's files hold exactly these rows. Parts are simulated
     in ``workers`` processes (default: one per CPU); a consumer that stores each part as it comes
-    never holds the nation in memory."""
+    never holds the nation in memory.
+
+    The workers are forked when the first part (the registry) is asked for: ask for it before
+    opening a DuckDB connection, whose threads a fork must not copy. (Fork, not spawn: spawn
+    re-runs the parent's main script in each worker, which may be anything, e.g. a Streamlit app.)
+    """
     p = plan(scale, seed)
-    yield {"organizations": pa.Table.from_pylist(registry_rows(p))}
     parts: list[Plan] = []
     size = max(ORGS_PER_MUNICIPALITY, len(p.orgs) // 64)     # enough parts to keep every worker busy
     for org in p.orgs:
@@ -1030,12 +1034,15 @@ def table_parts(scale: str | int = "city", seed: int = 2025, workers: int | None
             parts.append(Plan([], p.years, p.municipalities, p.partners))
         parts[-1].orgs.append(org)
     workers = min(workers or os.cpu_count() or 1, len(parts))
-    if workers == 1:
-        yield from (_columns(part, seed) for part in parts)
-        return
-    # spawn, not fork: the consumer may hold a DuckDB connection and its threads.
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        yield from pool.map(_columns, parts, [seed] * len(parts))
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) if workers > 1 else None
+    try:
+        # Submitting forks every worker at once (the fork start method), before anything is yielded.
+        done = pool.map(_columns, parts, [seed] * len(parts)) if pool else (_columns(part, seed) for part in parts)
+        yield {"organizations": pa.Table.from_pylist(registry_rows(p))}
+        yield from done
+    finally:
+        if pool:
+            pool.shutdown(cancel_futures=True)
 
 
 def tables(scale: str | int = "city", seed: int = 2025, workers: int | None = None) -> dict[str, pa.Table]:
