@@ -7,6 +7,7 @@ in a subprocess and doubles as the determinism check of a whole build.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -14,7 +15,18 @@ from pathlib import Path
 
 import pytest
 
-from ingest.demo import DEPARTMENT, build_demo, generate_files, make_inn
+from ingest.demo import (
+    DEMO_ACCOUNTS,
+    DEPARTMENT,
+    ORG_DATASETS,
+    build_demo,
+    generate_files,
+    make_inn,
+    org_years,
+    plan,
+    tables,
+)
+from ingest.schemas import DATASETS
 from ingest.schemas.base import inn_is_valid
 from warehouse import db
 
@@ -296,3 +308,51 @@ def test_build_refuses_a_warehouse_another_process_holds(tmp_path):
     finally:
         holder.stdin.close()
         holder.wait(timeout=30)
+
+
+def test_rows_are_keyed_by_the_declared_fields():
+    for _, _, by_dataset in org_years(plan(30, 3), 3):
+        for dataset, rows in by_dataset.items():
+            declared = {f.name for f in DATASETS[dataset].fields}
+            assert all(row.keys() <= declared for row in rows), dataset
+
+
+def test_tables_are_the_same_rows_in_any_number_of_processes():
+    one, two = tables(90, 5, workers=1), tables(90, 5, workers=2)
+    assert set(one) == {"organizations", "files", *ORG_DATASETS}
+    for name in one:
+        assert one[name].to_pylist() == two[name].to_pylist(), name
+    assert one["organizations"].num_rows == 90
+    assert set(one["files"].column("dataset").to_pylist()) == set(ORG_DATASETS)
+    assert set(one["staff"].column("year").to_pylist()) == {2025, 2026}
+
+
+@pytest.mark.slow
+def test_the_bench_bulk_insert_holds_the_rows_ingest_loads(tmp_path):
+    """One world: the benchmark's bulk builder and the real loader store the same rows, the same files
+    and the same upload times for the same organizations (the bench adds only rejected attempts)."""
+    spec = importlib.util.spec_from_file_location("build_warehouse", PROJECT_ROOT / "bench" / "build_warehouse.py")
+    build_warehouse = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build_warehouse)
+    build_demo(tmp_path / "ingest.duckdb", 6)
+    build_warehouse.build(tmp_path / "bulk.duckdb", 6, log=lambda _: None, workers=1)
+    loaded, bulk = (db.connect(tmp_path / f"{name}.duckdb", read_only=True) for name in ("ingest", "bulk"))
+    try:
+        for view in ("organizations", *(f"stg_{d}" for d in ORG_DATASETS)):
+            sql = f"select * from {view} order by all"
+            assert loaded.execute(sql).fetchall() == bulk.execute(sql).fetchall(), view
+        for sql in ("select dataset, org_code, year, updated_at from snapshots order by all",
+                    "select dataset, org_code, year, rows, uploaded_at from uploads where outcome = 'loaded' "
+                    "order by all",
+                    "select login, role, org_code from users order by all"):
+            assert loaded.execute(sql).fetchall() == bulk.execute(sql).fetchall(), sql
+    finally:
+        loaded.close()
+        bulk.close()
+
+
+def test_demo_accounts_are_data_listed_in_the_readme(conn):
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    for login, _, _, _, password in DEMO_ACCOUNTS:
+        assert f"| `{login}` | `{password}` |" in readme
+    assert {r[0] for r in rows(conn, "select login from users")} == {a[0] for a in DEMO_ACCOUNTS}

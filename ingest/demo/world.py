@@ -1,195 +1,69 @@
-"""Deterministic demo data: generated files of every dataset, loaded through the real ingest path.
+"""The demo world: organizations, their staff, mentors and pairs year after year, as rows.
 
-What it generates
------------------
-:func:`generate_files` yields the files an education department and its organizations would upload
-(the registry first, then per organization and year: staff, mentors, mentorships, roadmap,
-partners, events, students) as ``(dataset, org_code, year, file_name, bytes)``. :func:`build_demo`
-creates a new warehouse, marks it demo and loads every file with :func:`ingest.load.load_file`,
-exactly as the command line loads a real file; any outcome other than «loaded» is a bug here.
+One generator serves every scale. :func:`org_years` yields, organization by organization and year by
+year, the rows of each file the organization sends (``{dataset: [row, ...]}``, rows keyed by the
+declared field names); the city demo writes them as files and loads them through ingest
+(:mod:`ingest.demo.files`), the page benchmark bulk-inserts them (``bench/build_warehouse.py``
+through :func:`tables`, which runs the same simulation in worker processes and returns one Arrow
+table per dataset).
 
-Scales: ``"city"`` is Kogalym as the order describes it: the department (code «УО», type «орган
-управления образованием»), 8 schools, 15 kindergartens, 2 additional-education organizations,
-about 1 200 teachers, reporting years 2025 and 2026. ``"region"`` (700 organizations) and
-``"nation"`` (42 000 organizations, about 1.3 million teachers) or an ``int`` number of
-organizations lay out municipalities of about 28 organizations each (one department, schools,
-kindergartens, additional education), year 2025 only and CSV only; they exist for benchmarks.
-
-Decisions
----------
-- Determinism: one ``numpy`` Generator per organization, seeded from ``(seed, organization index)``,
-  and one per municipality calendar; an organization's files do not depend on the others, so a
-  benchmark can take a prefix of the stream. No wall clock: "today" is fixed at 24.11.2026 (the
-  2025 data are a finished year seen on 31.12.2025; the 2026 data are work in progress).
-- Marking: full names start with «[ДЕМО]», short names and partner names end with «(демо)», sites
-  live under ``example.ru``; mentor names combine lists of surnames, first names and
-  patronymics with matching gender endings (plausible, not real people).
-- People: teachers aged 21–66; about 17 % young (under 35 with at most 3 years in the
-  organization); about 6 % with «Затруднения». The 2026 staff are the 2025 staff a year older,
-  minus leavers (mostly 60+), plus new hires (mostly young). Teachers who are mentors are never
-  young and never have difficulties.
-- Mentorships follow school years: a pair of 2024/25 is «завершена» in the 2025 file; a pair of
-  2025/26 is «в работе» in the 2025 file and «завершена» in the 2026 file (same ID); pairs of
-  2026/27 are «в работе» or «планируется» (starts in December) in the 2026 file. Each
-  organization has a coverage propensity, so young-teacher coverage varies from about 40 % to
-  100 %. Two schools have one mentor with more than 3 active mentees (a warning); about 1.5 % of
-  teacher programmes run longer than 12 months (a warning); a few pairs are «прервана».
-- The department uploads only the roadmap and events: it has no teachers of its own; it marks
-  items 3 and 10 «не требуется» (the organizations' alone) and organizes the municipal events
-  (seminars, the contest «Педагог-наставник» in October 2026) that organizations attend.
-- Roadmap item 8 is «не требуется» in 2025 for everyone and mostly «выполнено» in October 2026.
-- Gaps on purpose (city): «ДС14» uploads nothing for 2026; «ДС09» has no mentors (hence no
-  mentorships) for 2026; «СОШ7» has no partners file for 2025; «ЦДО» no students for 2026;
-  «СОШ10» no events for 2026; kindergartens without partners upload no partners file.
-- Formats: most files are CSV in cp1251 with «;» (Excel's «CSV (разделители — точки с запятой)»),
-  some CSV in UTF-8 with BOM, and three city organizations (and the city registry) send XLSX with
-  the template headers. Values are always the canonical allowed values.
+The design of the world (what is young, which gaps, which warnings) is in the package docstring.
+Speed matters at national scale (42,000 organizations): each organization has its own random
+stream, so organizations can be simulated in any process and in any order with the same result,
+and the hot paths avoid numpy's per-call overhead where that keeps the stream identical.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import time
+import bisect
+import functools
+import multiprocessing
+import os
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
-import duckdb
 import numpy as np
-import xlsxwriter
+import pyarrow as pa
 
-from ingest.load import fmt_int, load_file
+from ingest.demo.vocabulary import (
+    ADDITIONAL,
+    CITY_ADDITIONAL,
+    CITY_KINDERGARTENS,
+    CITY_PARTNERS,
+    CITY_SCHOOLS,
+    CONTEST_EVENT,
+    CONTEST_ITEM,
+    DEPARTMENT,
+    FEMALE_NAMES,
+    FORMS_BY_CATEGORY,
+    KINDERGARTEN,
+    MALE_NAMES,
+    MALE_SURNAMES,
+    MENTOR_QUALIFICATIONS,
+    MUNICIPAL_EVENTS,
+    NO_PEDAGOGY_POSITIONS,
+    ORG_ONLY_ITEMS,
+    PARTICIPATION,
+    PARTNER_TYPE_WEIGHTS,
+    PATRONYMICS,
+    POSITIONS,
+    QUALIFICATIONS,
+    ROADMAP_DONE_COMMENTS,
+    ROADMAP_DONE_MONTHS,
+    SCHOOL,
+    STUDENT_FORMS,
+)
 from ingest.schemas import DATASETS
-from ingest.schemas.base import BOOL, DATE, INT, inn_is_valid
-from warehouse import accounts, db, settings
+from ingest.schemas.base import inn_is_valid
+from warehouse import russian
 
 TODAY = date(2026, 11, 24)          # the demo's "current date": the 2026 data are in progress
-CITY_YEARS = (2025, 2026)
-BENCH_YEARS = (2025,)
+YEARS = (2025, 2026)                # every scale: the finished 2025 and the 2026 in progress
 SCALES = {"region": 700, "nation": 42_000}
 ORG_DATASETS = ("staff", "mentors", "mentorships", "roadmap", "partners", "events", "students")
 ORGS_PER_MUNICIPALITY = 28
-
-SCHOOL, KINDERGARTEN, ADDITIONAL, DEPARTMENT = (
-    "общеобразовательная", "дошкольная", "дополнительного образования", "орган управления образованием")
-
-# ---------------------------------------------------------------------------------------------
-# Vocabulary (data values, in Russian)
-
-MALE_SURNAMES = (
-    "Абрамцев", "Белозёров", "Воронцов", "Гаврилин", "Дьячков", "Ершов", "Жаворонков", "Зуев", "Игнатьев",
-    "Калинин", "Лебедев", "Мартынов", "Никитин", "Орлов", "Полянский", "Рябинин", "Соколов", "Тихонов",
-    "Уваров", "Фомин", "Харитонов", "Цветков", "Чернов", "Шубин", "Щеглов", "Юдин", "Яковлев", "Беляев",
-    "Вишневский", "Горбунов", "Добрынин", "Ефремов", "Зимин", "Комаров", "Лавров", "Медведев", "Назаров",
-    "Осипов", "Панкратов", "Рудницкий", "Савельев", "Тарасов", "Ушаков", "Филатов", "Широков", "Снегирёв",
-    "Коваленко", "Шевчук", "Бондаренко", "Гайнуллин", "Сафиуллин", "Хабибуллин", "Кузьмин", "Ветров",
-)
-FEMALE_NAMES = (
-    "Анна", "Екатерина", "Мария", "Ольга", "Елена", "Татьяна", "Наталья", "Ирина", "Светлана", "Юлия",
-    "Анастасия", "Дарья", "Людмила", "Галина", "Марина", "Валентина", "Надежда", "Алёна", "Ксения", "Вера",
-    "Любовь", "Евгения", "Полина", "Оксана", "Лилия", "Гульнара", "Альфия", "Эльвира", "Виктория", "Софья",
-)
-MALE_NAMES = (
-    "Александр", "Алексей", "Андрей", "Дмитрий", "Сергей", "Иван", "Михаил", "Николай", "Павел", "Олег",
-    "Роман", "Евгений", "Владимир", "Игорь", "Константин", "Артём", "Тимур", "Руслан", "Ильдар", "Максим",
-)
-PATRONYMICS = (
-    ("Александрович", "Александровна"), ("Алексеевич", "Алексеевна"), ("Андреевич", "Андреевна"),
-    ("Викторович", "Викторовна"), ("Владимирович", "Владимировна"), ("Геннадьевич", "Геннадьевна"),
-    ("Дмитриевич", "Дмитриевна"), ("Евгеньевич", "Евгеньевна"), ("Игоревич", "Игоревна"),
-    ("Ильич", "Ильинична"), ("Константинович", "Константиновна"), ("Михайлович", "Михайловна"),
-    ("Николаевич", "Николаевна"), ("Олегович", "Олеговна"), ("Петрович", "Петровна"),
-    ("Романович", "Романовна"), ("Сергеевич", "Сергеевна"), ("Юрьевич", "Юрьевна"),
-    ("Рашитович", "Рашитовна"), ("Фаритович", "Фаритовна"), ("Васильевич", "Васильевна"),
-)
-
-POSITIONS = {
-    SCHOOL: (
-        ("учитель начальных классов", 18), ("учитель русского языка и литературы", 10), ("учитель математики", 10),
-        ("учитель английского языка", 7), ("учитель истории и обществознания", 5), ("учитель физики", 3),
-        ("учитель химии", 2), ("учитель биологии", 3), ("учитель географии", 2), ("учитель информатики", 3),
-        ("учитель физической культуры", 5), ("учитель музыки", 2), ("учитель изобразительного искусства", 2),
-        ("учитель технологии", 2), ("педагог-психолог", 2), ("социальный педагог", 2), ("учитель-логопед", 2),
-        ("педагог-организатор", 2), ("педагог дополнительного образования", 3), ("тьютор", 1),
-        ("советник директора по воспитанию", 1), ("преподаватель-организатор ОБЗР", 1),
-    ),
-    KINDERGARTEN: (
-        ("воспитатель", 70), ("старший воспитатель", 3), ("музыкальный руководитель", 6),
-        ("инструктор по физической культуре", 5), ("учитель-логопед", 6), ("педагог-психолог", 4),
-        ("учитель-дефектолог", 2), ("педагог дополнительного образования", 4),
-    ),
-    ADDITIONAL: (
-        ("педагог дополнительного образования", 70), ("методист", 8), ("педагог-организатор", 8),
-        ("концертмейстер", 5), ("тренер-преподаватель", 6), ("педагог-психолог", 3),
-    ),
-}
-NO_PEDAGOGY_POSITIONS = ("педагог дополнительного образования", "тренер-преподаватель", "педагог-организатор",
-                         "тьютор", "концертмейстер")
-QUALIFICATIONS = ("без категории", "первая", "высшая", "педагог-методист", "педагог-наставник")
-MENTOR_QUALIFICATIONS = {"первая", "высшая", "педагог-методист", "педагог-наставник"}
-
-# City partners: (name, type, INN region prefix or None for no INN, 12-digit INN).
-CITY_PARTNERS = (
-    ("Северный педагогический университет (демо)", "вуз", "8602", False),
-    ("Югорский технический институт (демо)", "вуз", "8601", False),
-    ("Когалымский колледж сервиса и технологий (демо)", "колледж (СПО)", "8608", False),
-    ("Сибирский нефтяной техникум (демо)", "колледж (СПО)", "7203", False),
-    ("ООО «Когалымнефтесервис» (демо)", "предприятие (организация)", "8608", False),
-    ("АО «Северные электросети» (демо)", "предприятие (организация)", "8608", False),
-    ("ООО «Югра-Строй» (демо)", "предприятие (организация)", "8602", False),
-    ("ПАО «Банк Северный» (демо)", "предприятие (организация)", "7203", False),
-    ("Музейно-выставочный центр «Северная сказка» (демо)", "учреждение культуры", "8608", False),
-    ("Центральная городская библиотека (демо)", "учреждение культуры", "8608", False),
-    ("Культурно-досуговый центр «Янтарь» (демо)", "учреждение культуры", None, False),
-    ("Спортивная школа «Олимп» (демо)", "учреждение спорта", "8608", False),
-    ("Ледовый дворец «Айсберг» (демо)", "учреждение спорта", "8608", False),
-    ("АНО «Добрые соседи» (демо)", "НКО", "8608", False),
-    ("Городской совет ветеранов педагогического труда (демо)", "НКО", None, False),
-    ("ИП Семёнова Л. А., студия «Акварель» (демо)", "другое", "8608", True),
-)
-PARTNER_TYPE_WEIGHTS = {
-    SCHOOL: {"вуз": 15, "колледж (СПО)": 20, "предприятие (организация)": 25, "учреждение культуры": 14,
-             "учреждение спорта": 14, "НКО": 9, "другое": 3},
-    KINDERGARTEN: {"колледж (СПО)": 15, "учреждение культуры": 35, "учреждение спорта": 25, "НКО": 20, "другое": 5},
-    ADDITIONAL: {"вуз": 5, "колледж (СПО)": 10, "предприятие (организация)": 20, "учреждение культуры": 30,
-                 "учреждение спорта": 25, "НКО": 10},
-}
-PARTICIPATION = {
-    "вуз": ("наставники из числа студентов", "стажировочная площадка", "научно-методическое сопровождение"),
-    "колледж (СПО)": ("наставники из числа студентов", "профориентационные пробы", "педагогическая практика"),
-    "предприятие (организация)": ("наставники от работодателя", "экскурсии на производство", "проектная работа"),
-    "учреждение культуры": ("совместные проекты", "экскурсии и занятия", "волонтёрские практики"),
-    "учреждение спорта": ("совместные соревнования", "наставники-тренеры", "спортивные секции"),
-    "НКО": ("волонтёрские практики", "социальные проекты", "наставники из числа ветеранов"),
-    "другое": ("мастер-классы", "творческие проекты"),
-}
-
-# Forms by mentee category (weights).
-FORMS_BY_CATEGORY = {
-    "молодой специалист": (("учитель – учитель", 55), ("традиционная", 25), ("руководитель ОО – учитель", 5),
-                           ("групповая", 5), ("виртуальная", 5), ("ситуационная", 5)),
-    "педагог с профессиональными затруднениями": (("ситуационная", 30), ("краткосрочная", 30),
-                                                  ("традиционная", 20), ("учитель – учитель", 20)),
-    "новый сотрудник или после перерыва": (("краткосрочная", 40), ("учитель – учитель", 40), ("традиционная", 20)),
-    "без педагогического образования": (("учитель – учитель", 60), ("традиционная", 40)),
-    "осваивает новые технологии": (("групповая", 40), ("виртуальная", 30), ("скоростная", 30)),
-}
-STUDENT_FORMS = {"обучающийся": "ученик – ученик", "студент": "студент – ученик",
-                 "представитель работодателя": "работодатель – ученик"}
-
-ROADMAP_DONE_COMMENTS = {
-    1: "Информационное письмо № {n}", 2: "Положение о наставничестве, приказ № {n}", 3: "Утверждено ППН: {k}",
-    4: "База наставников размещена на сайте", 5: "Проведено мероприятий: {k}", 6: "Проведено мероприятий: {k}",
-    7: "Справка по итогам мониторинга", 8: "Итоги конкурса «Педагог-наставник» на сайте",
-    9: "Практика представлена, мероприятий: {k}", 10: "Заключено соглашений: {k}",
-    11: "Раздел «Наставничество» обновлён",
-}
-ROADMAP_DONE_MONTHS = {1: (1, 12), 2: (1, 4), 3: (9, 10), 4: (9, 10), 5: (3, 11), 6: (3, 11), 7: (12, 12),
-                       8: (10, 10), 9: (4, 11), 10: (2, 10), 11: (1, 12)}
-ORG_ONLY_ITEMS = (3, 10)
-CONTEST_ITEM = 8
 
 # ---------------------------------------------------------------------------------------------
 # Small helpers
@@ -208,11 +82,37 @@ def _add_months(d: date, months: int) -> date:
     return date(year, month, min(d.day, last))
 
 
+@functools.cache
+def _cdf(p: tuple[float, ...]) -> list[float]:
+    """The cumulative distribution that ``Generator.choice`` computes from ``p``."""
+    cdf = np.asarray(p, dtype=float).cumsum()
+    cdf /= cdf[-1]
+    return cdf.tolist()
+
+
+def _draw(rng: np.random.Generator, p: tuple[float, ...]) -> int:
+    """``int(rng.choice(len(p), p=p))``: the same single draw and the same result (choice takes one
+    ``rng.random()`` and searches the cumulative distribution), without its ~40 µs of argument
+    checks, which the national scale would pay millions of times."""
+    return bisect.bisect_right(_cdf(p), rng.random())
+
+
+def _draws(rng: np.random.Generator, p: tuple[float, ...], n: int) -> np.ndarray:
+    """``rng.choice(len(p), n, p=p)``: the same ``n`` draws and results, without the checks."""
+    return np.searchsorted(_cdf(p), rng.random(n), side="right")
+
+
+@functools.cache
+def _weights(key: tuple) -> tuple[tuple, tuple[float, ...]]:
+    values, weights = zip(*key, strict=True)
+    w = np.array(weights, dtype=float)
+    return values, tuple((w / w.sum()).tolist())
+
+
 def _pick(rng: np.random.Generator, weighted) -> str:
     """One value of a ((value, weight), ...) sequence or a {value: weight} mapping."""
-    items = list(weighted.items()) if isinstance(weighted, dict) else list(weighted)
-    w = np.array([x[1] for x in items], dtype=float)
-    return items[int(rng.choice(len(items), p=w / w.sum()))][0]
+    values, p = _weights(tuple(weighted.items()) if isinstance(weighted, dict) else tuple(weighted))
+    return values[_draw(rng, p)]
 
 
 def snapshot_date(year: int) -> date:
@@ -288,27 +188,13 @@ class Plan:
     partners: dict[int, list[tuple[str, str, str | None]]]   # municipality -> (name, type, inn)
 
 
-CITY_SCHOOLS = (
-    ("СОШ1", "Средняя общеобразовательная школа № 1", "СОШ № 1"),
-    ("СОШ3", "Средняя общеобразовательная школа № 3", "СОШ № 3"),
-    ("СОШ5", "Средняя общеобразовательная школа № 5", "СОШ № 5"),
-    ("СОШ6", "Средняя общеобразовательная школа № 6", "СОШ № 6"),
-    ("СОШ7", "Средняя общеобразовательная школа № 7", "СОШ № 7"),
-    ("СОШ8", "Средняя общеобразовательная школа № 8 с углублённым изучением отдельных предметов", "СОШ № 8"),
-    ("СОШ10", "Средняя общеобразовательная школа № 10", "СОШ № 10"),
-    ("ГИМН", "Гимназия «Созвездие»", "Гимназия «Созвездие»"),
-)
-CITY_KINDERGARTENS = ("Сказка", "Колокольчик", "Берёзка", "Солнышко", "Рябинушка", "Радуга", "Золушка",
-                      "Цветик-семицветик", "Буратино", "Белоснежка", "Морозко", "Чебурашка", "Жемчужинка",
-                      "Филиппок", "Снегурочка")
-CITY_ADDITIONAL = (("ДДТ", "Дом детского творчества", "ДДТ"), ("ЦДО", "Центр дополнительного образования «Поиск»",
-                                                                   "ЦДО «Поиск»"))
 # Designed properties of the city demo (everything else is drawn from the generator).
 CITY_COVERAGE = {"СОШ1": 1.0, "ДС01": 1.0, "ДС05": 1.0, "СОШ6": 0.45, "ДС11": 0.5, "СОШ8": 0.65}
 CITY_DILIGENCE = {"УО": 0.96, "ДС11": 0.5}
 CITY_OVERLOADED = {"СОШ3", "СОШ8"}
 CITY_XLSX = {"СОШ5", "ДС03", "ДДТ"}
 CITY_UTF8 = {"СОШ1", "СОШ10", "ДС02", "ДС07", "ДС12", "ЦДО"}
+BENCH_GAPS = ("mentors", "partners", "events", "students", "roadmap")   # a bench organization misses one
 CITY_GAPS = {
     "ДС14": {2026: set(ORG_DATASETS)},
     "ДС09": {2026: {"mentors", "mentorships"}},
@@ -354,7 +240,7 @@ def _city_plan(seed: int) -> Plan:
         org.gaps = CITY_GAPS.get(org.code, {})
     partners = {0: [(name, ptype, make_inn(rng, prefix, twelve) if prefix else None)
                     for name, ptype, prefix, twelve in CITY_PARTNERS]}
-    return Plan(orgs, CITY_YEARS, ["Когалым"], partners)
+    return Plan(orgs, YEARS, ["Когалым"], partners)
 
 
 def _bench_plan(n_orgs: int, seed: int) -> Plan:
@@ -397,17 +283,18 @@ def _bench_plan(n_orgs: int, seed: int) -> Plan:
             org.overloaded = kind == SCHOOL and rng.random() < 0.1
             org.habit = "utf8bom" if rng.random() < 0.3 else "cp1251"
             org.id_style = ("П", "N", "T")[int(rng.integers(3))]
-            r = rng.random()
-            if r < 0.02:
-                org.gaps = {2025: set(ORG_DATASETS)}
-            elif r < 0.07:
-                missing = str(rng.choice(["mentors", "partners", "events", "students", "roadmap"]))
-                org.gaps = {2025: {"mentors", "mentorships"} if missing == "mentors" else {missing}}
+            for year in YEARS:          # about 2 % send nothing for a year, 5 % miss one file
+                r = rng.random()
+                if r < 0.02:
+                    org.gaps[year] = set(ORG_DATASETS)
+                elif r < 0.07:
+                    missing = BENCH_GAPS[int(rng.integers(len(BENCH_GAPS)))]
+                    org.gaps[year] = {"mentors", "mentorships"} if missing == "mentors" else {missing}
             orgs.append(org)
         partners[m] = [(f"{name[:-7]} — {m + 1:04d} (демо)", ptype,
                         make_inn(rng, prefix_inn, twelve) if prefix_inn else None)
                        for name, ptype, prefix_inn, twelve in CITY_PARTNERS]
-    return Plan(orgs, BENCH_YEARS, names, partners)
+    return Plan(orgs, YEARS, names, partners)
 
 
 def plan(scale: str | int = "city", seed: int = 2025) -> Plan:
@@ -424,7 +311,6 @@ def plan(scale: str | int = "city", seed: int = 2025) -> Plan:
     if scale < 1:
         raise ValueError("Число организаций должно быть положительным.")
     return _bench_plan(int(scale), seed)
-
 
 # ---------------------------------------------------------------------------------------------
 # People and pairs of one organization
@@ -535,14 +421,16 @@ class OrgSimulation:
             years = np.where(young, young_years, old_years)
         teaching = years + np.floor(rng.random(n) * (np.minimum(span, years + 12) - years + 1)).astype(int)
         teaching = np.minimum(teaching, span)
-        qual_draw = rng.choice(len(QUALIFICATIONS), n, p=[0.1, 0.33, 0.47, 0.05, 0.05])
+        qual_draw = _draws(rng, (0.1, 0.33, 0.47, 0.05, 0.05), n)
         young_first = rng.random(n) < 0.3
         diff = rng.random(n) < np.where(young, 0.12, 0.05)
         new = (years == 0) & (rng.random(n) < 0.92)
-        names, weights = zip(*POSITIONS[self.org.org_type], strict=True)
-        w = np.array(weights, dtype=float)
-        pos = rng.choice(len(names), n, p=w / w.sum())
+        names = [name for name, _ in POSITIONS[self.org.org_type]]
+        pos = _draws(rng, _weights(POSITIONS[self.org.org_type])[1], n)
         out = []
+        # Python lists: indexing numpy arrays one element at a time costs more than the draws.
+        young, age, years, teaching, qual_draw, young_first, diff, new, pos = (
+            a.tolist() for a in (young, age, years, teaching, qual_draw, young_first, diff, new, pos))
         for i in range(n):
             if teaching[i] < 2:
                 qual = "без категории"
@@ -550,8 +438,7 @@ class OrgSimulation:
                 qual = "первая" if young_first[i] else "без категории"
             else:
                 qual = QUALIFICATIONS[qual_draw[i]]
-            out.append(Teacher(self._teacher_id(), names[pos[i]], int(age[i]), int(years[i]), int(teaching[i]), qual,
-                               bool(diff[i]), bool(new[i])))
+            out.append(Teacher(self._teacher_id(), names[pos[i]], age[i], years[i], teaching[i], qual, diff[i], new[i]))
         return out
 
     def _next_year_staff(self, protected: set[str]) -> list[Teacher]:
@@ -741,9 +628,9 @@ class OrgSimulation:
                     p.program_url = f"{org.website}/nastavnichestvo/ppn/{year}-{self.n_pair:03d}.pdf"
             # The survey answer, reported once the pair has ended (see _pair_row).
             if not interrupted and rng.random() < 0.9:
-                p.satisfaction = int(rng.choice([3, 4, 5], p=[0.1, 0.35, 0.55]))
+                p.satisfaction = (3, 4, 5)[_draw(rng, (0.1, 0.35, 0.55))]
             elif interrupted and rng.random() < 0.7:
-                p.satisfaction = int(rng.choice([1, 2, 3], p=[0.3, 0.4, 0.3]))
+                p.satisfaction = (1, 2, 3)[_draw(rng, (0.3, 0.4, 0.3))]
             new.append(p)
             return p
 
@@ -751,7 +638,7 @@ class OrgSimulation:
             if rng.random() < 0.015:                       # a programme longer than 12 months (a warning)
                 return date(start_year + 1, 12, 31)
             return (date(start_year + 1, 5, 31), date(start_year + 1, 6, 30), date(start_year + 1, 8, 31))[
-                int(rng.choice(3, p=[0.6, 0.25, 0.15]))]
+                _draw(rng, (0.6, 0.25, 0.15))]
 
         def sy_start(start_year: int, planned_ok: bool = False) -> date:
             if planned_ok and rng.random() < 0.08:         # starts after the demo's today: «планируется»
@@ -921,7 +808,7 @@ class OrgSimulation:
         forms = PARTICIPATION[ptype]
         provides = ptype in ("вуз", "колледж (СПО)", "предприятие (организация)", "учреждение спорта")
         return {"name": name, "type": ptype, "inn": inn, "since": since,
-                "agreement": f"№ {int(rng.integers(1, 120))} от {since:%d.%m.%Y}" if rng.random() < 0.8 else None,
+                "agreement": f"№ {int(rng.integers(1, 120))} от {russian.day(since)}" if rng.random() < 0.8 else None,
                 "forms": ", ".join(sorted(set(forms[int(i)] for i in rng.integers(0, len(forms), 2)))),
                 "mentors": int(rng.integers(0, 4)) if provides and rng.random() < 0.6 else 0}
 
@@ -1043,96 +930,32 @@ def _calendar(plan_: Plan, muni: int, seed: int) -> dict[int, list[dict]]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Files
+# Rows
 
 
-def _cell(kind: str, value) -> str:
-    if value is None:
-        return ""
-    if kind == DATE:
-        return value.strftime("%d.%m.%Y")
-    if kind == BOOL:
-        return "да" if value else "нет"
-    return str(value)
-
-
-def encode_csv(dataset: str, rows: list[dict], encoding: str) -> bytes:
-    """CSV as Russian Excel saves it: «;», CRLF, the template's Russian headers."""
-    fields = DATASETS[dataset].fields
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([f.title for f in fields])
-    writer.writerows([_cell(f.kind, r.get(f.name)) for f in fields] for r in rows)
-    return out.getvalue().encode(encoding)   # strict: a value cp1251 cannot hold is our bug
-
-
-def encode_xlsx(dataset: str, rows: list[dict]) -> bytes:
-    """A workbook with the template's headers on the first sheet; numbers and dates as Excel values."""
-    ds = DATASETS[dataset]
-    buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-                                     "strings_to_numbers": False})
-    bold = book.add_format({"bold": True})
-    day = book.add_format({"num_format": "dd.mm.yyyy"})
-    sheet = book.add_worksheet(ds.title[:31])
-    for c, f in enumerate(ds.fields):
-        sheet.write_string(0, c, f.title, bold)
-    for r, row in enumerate(rows, start=1):
-        for c, f in enumerate(ds.fields):
-            value = row.get(f.name)
-            if value is None:
-                continue
-            if f.kind == INT:
-                sheet.write_number(r, c, value)
-            elif f.kind == DATE:
-                sheet.write_datetime(r, c, value, day)
-            else:
-                sheet.write_string(r, c, _cell(f.kind, value))
-    book.close()
-    return buf.getvalue()
-
-
-def _encode(habit: str, dataset: str, rows: list[dict]) -> tuple[str, bytes]:
-    if habit == "xlsx":
-        return "xlsx", encode_xlsx(dataset, rows)
-    return "csv", encode_csv(dataset, rows, "utf-8-sig" if habit == "utf8bom" else "cp1251")
-
-
-def _registry_rows(orgs: list[Org]) -> list[dict]:
+def registry_rows(plan_: Plan) -> list[dict]:
+    """The department's registry: one row per organization (dataset «organizations»)."""
     return [{"org_code": o.code, "full_name": o.full_name, "short_name": o.short_name, "org_type": o.org_type,
-             "municipality": o.municipality, "inn": o.inn, "website": o.website} for o in orgs]
+             "municipality": o.municipality, "inn": o.inn, "website": o.website} for o in plan_.orgs]
 
 
-FileItem = tuple[str, str | None, int | None, str, bytes]
+OrgYear = tuple[Org, int, dict[str, list[dict]]]
 
 
-def generate_files(scale: str | int = "city", seed: int = 2025) -> Iterator[FileItem]:
-    """The demo's files in loading order: ``(dataset, org_code, year, file_name, bytes)``.
-
-    The registry comes first (org_code and year None), then each organization's files year by year
-    in the order staff, mentors, mentorships, roadmap, partners, events, students. Lazy: the
-    national scale streams organization by organization.
-    """
-    p = plan(scale, seed)
-    fmt, data = _encode("xlsx" if scale == "city" else "utf8bom", "organizations", _registry_rows(p.orgs))
-    yield "organizations", None, None, f"Реестр_организаций.{fmt}", data
+def org_years(plan_: Plan, seed: int = 2025) -> Iterator[OrgYear]:
+    """``(organization, year, {dataset: rows})`` of every file an organization sends, organization
+    by organization and year by year; datasets in the order of :data:`ORG_DATASETS` (a file comes
+    after the files it refers to). A file missing on purpose (the organization's gaps) or without
+    rows is left out. Lazy: the national scale streams organization by organization."""
     calendars: dict[int, dict[int, list[dict]]] = {}
-    for org in p.orgs:
+    for org in plan_.orgs:
         if org.muni not in calendars:
-            calendars = {org.muni: _calendar(p, org.muni, seed)}   # municipalities come one after another
-        sim = OrgSimulation(org, p, calendars[org.muni], seed)
-        for i, year in enumerate(p.years):
+            calendars = {org.muni: _calendar(plan_, org.muni, seed)}   # municipalities come one after another
+        sim = OrgSimulation(org, plan_, calendars[org.muni], seed)
+        for i, year in enumerate(plan_.years):
             rows = sim.year_rows(year, first=i == 0)
             skip = org.gaps.get(year, set())
-            for dataset in ORG_DATASETS:
-                if dataset in skip or not rows.get(dataset):
-                    continue
-                ext, data = _encode(org.habit, dataset, rows[dataset])
-                yield dataset, org.code, year, f"{DATASETS[dataset].title}_{org.code}_{year}.{ext}", data
-
-
-# ---------------------------------------------------------------------------------------------
-# The demo warehouse
+            yield org, year, {d: rows[d] for d in ORG_DATASETS if d not in skip and rows.get(d)}
 
 
 # When each organization sends each file of year Y (month, first day, last day). Mentors are due by
@@ -1142,35 +965,14 @@ _SENDING = {
     "events": (12, 1, 20), "students": (9, 20, 30), "roadmap": (12, 10, 25),
 }
 LATE_MENTORS_SHARE = 0.2
-
-# The department's municipal events each year: title, kind, first and last month (the contest is added
-# in its years). The page benchmark's bulk builder uses the same calendar.
-MUNICIPAL_EVENTS = (
-    ("Совещание руководителей ОО «О реализации целевой модели наставничества»", "информирование", 1, 9),
-    ("Городская школа молодого педагога, сессия 1", "для наставников и наставляемых", 2, 2),
-    ("Городской семинар «Наставничество: от теории к практике»", "для наставников и наставляемых", 3, 3),
-    ("Городская школа молодого педагога, сессия 2", "для наставников и наставляемых", 4, 4),
-    ("Методический марафон для педагогов, испытывающих профессиональные затруднения",
-     "для педагогов с затруднениями", 4, 5),
-    ("Городская школа молодого педагога, сессия 3", "для наставников и наставляемых", 10, 10),
-    ("Консультационный день для педагогов с профессиональными затруднениями", "для педагогов с затруднениями", 11, 11),
-    ("Городской фестиваль педагогических практик наставничества", "представление практики", 11, 12),
-)
-CONTEST_EVENT = ("Муниципальный профессиональный конкурс «Педагог-наставник»", "конкурс", 10, 10)
-
-# Demo accounts, shown in the README and on the login page of a demo warehouse only.
-DEMO_ACCOUNTS = (
-    ("admin", "Селиванова Н. С. (демо)", "admin", None, "demo-admin-2025"),
-    ("head", "Абдреева Н. П. (демо)", "head", None, "demo-head-2025"),
-    ("sosh1", "Ответственный МАОУ «СОШ № 1» (демо)", "coordinator", "СОШ1", "demo-sosh1-2025"),
-    ("ds01", "Ответственный МАДОУ ДС01 (демо)", "coordinator", "ДС01", "demo-ds01-2025"),
-)
+REGISTRY_SENT = datetime(2025, 1, 15, 10, 0)
 
 
+@functools.lru_cache(maxsize=256)   # the mentorships file asks for the mentors file's moment again
 def upload_time(org_code: str | None, year: int | None, dataset: str, seed: int = 2025) -> datetime:
     """A plausible, deterministic moment the file was uploaded, never after the demo's today."""
     if org_code is None:
-        return datetime(2025, 1, 15, 10, 0)
+        return REGISTRY_SENT
     rng = np.random.default_rng([seed, year, *org_code.encode("utf-8"), *dataset.encode("ascii")])
     month, first, last = _SENDING[dataset]
     if dataset == "mentors" and np.random.default_rng([seed, year, *org_code.encode("utf-8")]).random() \
@@ -1185,66 +987,66 @@ def upload_time(org_code: str | None, year: int | None, dataset: str, seed: int 
     return min(moment, now - timedelta(hours=int(rng.integers(1, 72))))
 
 
-def build_demo(path, scale: str | int = "city", seed: int = 2025) -> str:
-    """Create a new demo warehouse at ``path`` from the generated files; return a Russian summary.
+# ---------------------------------------------------------------------------------------------
+# Columns: the same rows for bulk loading
 
-    An existing file (and its ``.wal``) is deleted first. Every file goes through
-    :func:`ingest.load.load_file`; a file that does not load raises ``RuntimeError`` with its report,
-    and the half-built warehouse is removed.
+
+def _columns(plan_: Plan, seed: int) -> dict[str, pa.Table]:
+    """The rows of the plan's organizations, one Arrow table per dataset: ``org_code``, ``year``,
+    ``row_no`` (the row as the file shows it: 2 is the first under the header), then the declared
+    fields; and ``files``: one row per file (org_code, year, dataset, habit, rows, uploaded_at)."""
+    cols = {d: {"org_code": [], "year": [], "row_no": [], **{f.name: [] for f in DATASETS[d].fields}}
+            for d in ORG_DATASETS}
+    files: dict[str, list] = {"org_code": [], "year": [], "dataset": [], "habit": [], "rows": [], "uploaded_at": []}
+    for org, year, by_dataset in org_years(plan_, seed):
+        for dataset, rows in by_dataset.items():
+            c, n = cols[dataset], len(rows)
+            c["org_code"] += [org.code] * n
+            c["year"] += [year] * n
+            c["row_no"] += range(2, n + 2)
+            for name, values in c.items():
+                if name not in ("org_code", "year", "row_no"):
+                    values += [r.get(name) for r in rows]
+            for key, value in (("org_code", org.code), ("year", year), ("dataset", dataset), ("habit", org.habit),
+                               ("rows", n), ("uploaded_at", upload_time(org.code, year, dataset, seed))):
+                files[key].append(value)
+    return {**{d: pa.table(c) for d, c in cols.items()}, "files": pa.table(files)}
+
+
+def table_parts(scale: str | int = "city", seed: int = 2025, workers: int | None = None
+                ) -> Iterator[dict[str, pa.Table]]:
+    """Every row of a scale's world as Arrow tables, part by part: first ``{"organizations": the
+    registry}``, then for each part of the organizations (whole municipalities, in plan order) one
+    table per dataset of :data:`ORG_DATASETS` and ``files`` (see :func:`_columns`). The rows are
+    those :func:`org_years` yields, so the city's files hold exactly these rows. Parts are simulated
+    in ``workers`` processes (default: one per CPU); a consumer that stores each part as it comes
+    never holds the nation in memory.
+
+    The workers are forked when the first part (the registry) is asked for: ask for it before
+    opening a DuckDB connection, whose threads a fork must not copy. (Fork, not spawn: spawn
+    re-runs the parent's main script in each worker, which may be anything, e.g. a Streamlit app.)
     """
-    path = Path(path)
-    wal = path.with_name(path.name + ".wal")
-    if path.exists():
-        # Never delete a warehouse another process (the running app) holds: on Linux the unlink
-        # would succeed and the app would go on writing to a file nobody can open again.
-        try:
-            db.connect(path, read_only=True).close()
-        except db.WarehouseLocked:
-            raise
-        except duckdb.Error:
-            pass  # not a warehouse we can open: it is replaced anyway
-    for f in (path, wal):
-        f.unlink(missing_ok=True)
-    started = time.perf_counter()
-    conn = db.connect(path)
+    p = plan(scale, seed)
+    parts: list[Plan] = []
+    size = max(ORGS_PER_MUNICIPALITY, len(p.orgs) // 64)     # enough parts to keep every worker busy
+    for org in p.orgs:
+        if not parts or (len(parts[-1].orgs) >= size and org.muni != parts[-1].orgs[-1].muni):
+            parts.append(Plan([], p.years, p.municipalities, p.partners))
+        parts[-1].orgs.append(org)
+    workers = min(workers or os.cpu_count() or 1, len(parts))
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) if workers > 1 else None
     try:
-        settings.put(conn, "demo", "true")
-        n_files = 0
-        for dataset, org_code, year, file_name, data in generate_files(scale, seed):
-            result = load_file(conn, data, file_name, dataset, org_code, year, user="demo",
-                               at=upload_time(org_code, year, dataset, seed))
-            if result.outcome != "loaded":
-                text = result.report.to_text()
-                print(text)
-                raise RuntimeError(f"Демо-файл {file_name} ({dataset}, {org_code}, {year}) не загружен: "
-                                   f"{result.outcome}\n{text}")
-            n_files += 1
-        for login, name, role, org, password in DEMO_ACCOUNTS:
-            accounts.create_user(conn, login, name, role, password, org, by="demo")
-        summary = _summary(conn, n_files, time.perf_counter() - started)
-        conn.execute("checkpoint")
-    except BaseException:
-        conn.close()
-        for f in (path, wal):
-            f.unlink(missing_ok=True)
-        raise
-    conn.close()
-    return summary
+        # Submitting forks every worker at once (the fork start method), before anything is yielded.
+        done = pool.map(_columns, parts, [seed] * len(parts)) if pool else (_columns(part, seed) for part in parts)
+        yield {"organizations": pa.Table.from_pylist(registry_rows(p))}
+        yield from done
+    finally:
+        if pool:
+            pool.shutdown(cancel_futures=True)
 
 
-def _summary(conn, n_files: int, seconds: float) -> str:
-    first = conn.execute("select min(year) from stg_staff").fetchone()[0]
-    orgs, teachers, mentors, pairs = conn.execute(
-        """
-        select (select count(*) from organizations),
-               (select count(*) from stg_staff where year = $y),
-               (select count(*) from stg_mentors where year = $y),
-               (select count(*) from stg_mentorships where year = $y)
-        """, {"y": first}).fetchone()
-    took = f"{seconds:.1f}".replace(".", ",")
-    return (f"организаций: {fmt_int(orgs)}, педагогов: {fmt_int(teachers)}, наставников: {fmt_int(mentors)}, "
-            f"наставнических пар: {fmt_int(pairs)} (за {first} год), файлов: {fmt_int(n_files)}, {took} с")
-
-
-__all__ = ["build_demo", "generate_files", "make_inn", "person_name", "plan", "snapshot_date"]
-
+def tables(scale: str | int = "city", seed: int = 2025, workers: int | None = None) -> dict[str, pa.Table]:
+    """The parts of :func:`table_parts` put together: one Arrow table per name."""
+    parts = list(table_parts(scale, seed, workers))
+    return {**parts[0], **{name: pa.concat_tables([part[name] for part in parts[1:]], promote_options="permissive")
+                           for name in parts[1]}}
