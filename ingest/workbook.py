@@ -192,6 +192,17 @@ def _roadmap_rows(conn: duckdb.DuckDBPyConnection, start: Start) -> pd.DataFrame
 # Writing
 
 
+def _lines(text: str, width: int) -> int:
+    """How many lines ``text`` takes wrapped at ``width`` characters (by words), for row heights."""
+    lines, used = 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) > width:
+            lines, used = lines + 1, len(word)
+        else:
+            used += (1 if used else 0) + len(word)
+    return lines
+
+
 def write(conn: duckdb.DuckDBPyConnection, org_code: str, year: int) -> tuple[bytes, Start]:
     """The organization's book for ``year``, filled from :func:`starting_point`."""
     start = starting_point(conn, org_code, year)
@@ -249,18 +260,19 @@ class _Writer:
                          "«Новый сотрудник» очищен, завершённые и прерванные пары не перенесены, статусы пунктов "
                          "дорожной карты и даты отчётного года очищены. Проверьте всё перед загрузкой.")
         for r, text in enumerate(lines, start=4):
-            s.write_string(r, 0, f"{r - 3}.")
+            s.write_string(r, 0, f"{r - 3}.", self.f_bold)
             s.merge_range(r, 1, r, 2, text, self.f_wrap)
-            s.set_row(r, 30)
+            s.set_row(r, 15 * _lines(text, 90) + 3)   # office suites do not size merged wrapped rows
         r = 5 + len(lines)
         for c, head in enumerate(("Лист", "Что в нём", "Строк в книге")):
             s.write_string(r, c, head, self.f_head)
         for ds in datasets:
             r += 1
             rows = self.roadmap if ds.name == "roadmap" else self.start.frames.get(ds.name)
+            what = ds.grain + (" (можно оставить пустым: «нет»)" if ds.allow_empty else "")
             s.write_string(r, 0, ds.title, self.f_bold)
-            s.write_string(r, 1, ds.grain + (" (можно оставить пустым: «нет»)" if ds.allow_empty else ""),
-                           self.f_wrap)
+            s.write_string(r, 1, what, self.f_wrap)
+            s.set_row(r, 15 * _lines(what, 58) + 3)
             s.write_number(r, 2, 0 if rows is None else len(rows))
         s.set_portrait()
         s.set_paper(9)
@@ -299,6 +311,7 @@ class _Writer:
     def _sheet(self, ds: Dataset, rows: pd.DataFrame) -> None:
         s = self.wb.add_worksheet(ds.title[:31])
         columns = list(ds.fields)
+        head_lines = 1
         if ds.name == "roadmap":   # the item's title beside its number, for people; the reader skips it
             columns.insert(1, None)
         for c, f in enumerate(columns):
@@ -312,7 +325,11 @@ class _Writer:
                         s.write_string(r, c, v)
                 continue
             s.write_string(0, c, f.title, self.f_req if f.required else self.f_head)
-            width = max(12, min(40, len(f.title) + 3, max(len(f.example), 10) + 3))
+            # Wide enough for the longest value (at most 40) and for the title on at most two lines.
+            longest = int(rows[f.name].astype(str).str.len().max()) if f.name in rows and len(rows) else 0
+            words = max(len(w) for w in f.title.split())
+            width = max(12, min(40, max(longest, len(f.example), (len(f.title) + 1) // 2, words) + 3))
+            head_lines = max(head_lines, _lines(f.title, width - 2))
             fmt = {DATE: self.f_date, INT: self.f_int}.get(f.kind, self.f_text)
             s.set_column(c, c, width, fmt)
             s.write_comment(0, c, ("Обязательный столбец. " if f.required else "") + f"Ожидается: {f.expected}."
@@ -321,6 +338,7 @@ class _Writer:
                 s.data_validation(1, c, VALIDATED_ROWS, c, rule)
             if f.name in rows:
                 self._values(s, c, f, rows[f.name])
+        s.set_row(0, 15 * head_lines + 3)   # a wrapped header keeps its height in every office suite
         s.freeze_panes(1, 0)
         s.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
         # Print: landscape A4, every column on one page wide, the header on every page.
