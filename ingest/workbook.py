@@ -326,7 +326,8 @@ class _Writer:
                 continue
             s.write_string(0, c, f.title, self.f_req if f.required else self.f_head)
             # Wide enough for the longest value (at most 40) and for the title on at most two lines.
-            longest = int(rows[f.name].astype(str).str.len().max()) if f.name in rows and len(rows) else 0
+            longest = 10 if f.kind == DATE else (  # a date cell shows ДД.ММ.ГГГГ
+                max((len(str(v)) for v in rows[f.name].dropna()), default=0) if f.name in rows else 0)
             words = max(len(w) for w in f.title.split())
             width = max(12, min(40, max(longest, len(f.example), (len(f.title) + 1) // 2, words) + 3))
             head_lines = max(head_lines, _lines(f.title, width - 2))
