@@ -22,6 +22,11 @@ def log_in(page, login: str, password: str, path: str = "/") -> None:
     page.get_by_label("Логин").fill(login)
     page.get_by_label("Пароль").fill(password)
     page.get_by_role("button", name="Войти").click()
+    # The first run after a login may start late on a busy machine (imports, the caches): wait for its
+    # result, the menu or the refusal, before waiting for the run to finish.
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stSidebarNav\"]') || "
+        "/Неверный логин|заблокирован|отключена/.test(document.body.innerText)", timeout=60_000)
     settle(page)
 
 
