@@ -170,3 +170,12 @@ def test_the_command_line_prints_a_new_datasets_migration(capsys):
     printed = capsys.readouterr().out
     assert printed.strip() == DATASETS["students"].ddl()
     assert printed.startswith("create table raw_students (upload_id bigint not null, row_no integer not null, ")
+
+
+def test_the_demo_sends_every_declared_dataset_after_the_ones_it_refers_to():
+    from ingest.demo import ORG_DATASETS
+
+    assert set(ORG_DATASETS) == {d.name for d in DATASETS.values() if not d.registry}
+    for name in ORG_DATASETS:
+        for ref in DATASETS[name].references:
+            assert ORG_DATASETS.index(ref.dataset) < ORG_DATASETS.index(name), (name, ref.dataset)

@@ -62,6 +62,8 @@ from warehouse import russian
 TODAY = date(2026, 11, 24)          # the demo's "current date": the 2026 data are in progress
 YEARS = (2025, 2026)                # every scale: the finished 2025 and the 2026 in progress
 SCALES = {"region": 700, "nation": 42_000}
+# The order in which a demo organization sends its files (the datasets are the declared ones,
+# tests/test_catalog.py checks it): staff before mentors before pairs, as their references need.
 ORG_DATASETS = ("staff", "mentors", "mentorships", "roadmap", "partners", "events", "students")
 ORGS_PER_MUNICIPALITY = 28
 
