@@ -34,8 +34,9 @@ HEADER = ["ID педагога", "Должность", "Возраст", "Ста
           "Затруднения", "Новый сотрудник"]
 
 
-def make_files(rows: int, folder: Path) -> tuple[Path, Path]:
-    """The staff file in cp1251 and the same rows in UTF-8 (deterministic)."""
+def staff_columns(rows: int) -> tuple[np.ndarray, ...]:
+    """The columns of the staff file after the ID, deterministic: position, age, years in the
+    organization, teaching years, category, difficulties, new (bench_xlsx.py writes the same rows)."""
     rng = np.random.default_rng(2025)
     age = rng.integers(21, 67, rows)
     in_org = np.minimum(rng.integers(0, 30, rows), age - 18)
@@ -44,6 +45,12 @@ def make_files(rows: int, folder: Path) -> tuple[Path, Path]:
     cat = np.array(CATEGORIES)[rng.integers(0, len(CATEGORIES), rows)]
     diff = np.where(rng.random(rows) < 0.07, "да", "нет")
     new = np.where(rng.random(rows) < 0.1, "да", "нет")
+    return pos, age, in_org, teaching, cat, diff, new
+
+
+def make_files(rows: int, folder: Path) -> tuple[Path, Path]:
+    """The staff file in cp1251 and the same rows in UTF-8 (deterministic)."""
+    pos, age, in_org, teaching, cat, diff, new = staff_columns(rows)
     lines = [";".join(HEADER)]
     lines += [f"П-{i:07d};{p};{a};{o};{t};{c};{d};{n}"
               for i, p, a, o, t, c, d, n in zip(range(1, rows + 1), pos, age, in_org, teaching, cat, diff, new,

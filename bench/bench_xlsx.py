@@ -36,24 +36,15 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_ingest import CATEGORIES, HEADER, POSITIONS  # noqa: E402 - the same rows as the CSV benchmark
+from bench_ingest import HEADER, staff_columns  # noqa: E402 - the same rows as the CSV benchmark
 
 OUT = Path(__file__).resolve().parent / "out"
 GOAL = 2.0
 
 
 def _rows(rows: int) -> list[list]:
-    rng = np.random.default_rng(2025)
-    age = rng.integers(21, 67, rows)
-    in_org = np.minimum(rng.integers(0, 30, rows), age - 18)
-    teaching = np.minimum(in_org + rng.integers(0, 6, rows), age - 18)
-    pos = np.array(POSITIONS)[rng.integers(0, len(POSITIONS), rows)]
-    cat = np.array(CATEGORIES)[rng.integers(0, len(CATEGORIES), rows)]
-    diff = np.where(rng.random(rows) < 0.07, "да", "нет")
-    new = np.where(rng.random(rows) < 0.1, "да", "нет")
+    pos, age, in_org, teaching, cat, diff, new = staff_columns(rows)
     return [[f"П-{i + 1:07d}", str(pos[i]), int(age[i]), int(in_org[i]), int(teaching[i]), str(cat[i]),
              str(diff[i]), str(new[i])] for i in range(rows)]
 
