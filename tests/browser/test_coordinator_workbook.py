@@ -2,12 +2,11 @@
 sheets in it (two young teachers hired; most of the year's events struck out), uploads it, reads the
 preview sheet by sheet, confirms the large removal explicitly, loads it, and sees the figures change."""
 
-import re
 
 import openpyxl
 
 from tests.browser.test_coordinator_upload import young_teachers_shown
-from tests.browser.ui import choose, download, log_in, main_text, open_page, settle
+from tests.browser.ui import choose, download, log_in, main_text, open_page, settle, upload
 
 
 def test_coordinator_edits_the_yearly_workbook_and_loads_it(page, tmp_path):
@@ -32,10 +31,7 @@ def test_coordinator_edits_the_yearly_workbook_and_loads_it(page, tmp_path):
     edited = tmp_path / "отчёт_СОШ1_2025_исправлено.xlsx"
     wb.save(edited)
 
-    page.get_by_test_id("stFileUploader").locator('input[type="file"]').set_input_files(edited)
-    # Reading a whole book takes a moment on a busy machine: wait for its verdict, not just a quiet page.
-    page.get_by_text(re.compile(r"Книга (проверена|не принята|совпадает)")).first.wait_for(timeout=90_000)
-    settle(page, timeout=60)
+    upload(page, edited, r"Книга (проверена|не принята|совпадает)")
     text = main_text(page)
     assert "Книга проверена: ошибок нет" in text and "Изменятся наборы «Педагоги», «Мероприятия»" in text
     assert f"Мероприятия: будут удалены {n_events - 1}" in text and f"из {n_events}" in text

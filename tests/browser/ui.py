@@ -46,6 +46,14 @@ def choose(page, label: str, option: str) -> None:
     settle(page)
 
 
+def upload(page, path, verdict: str) -> None:
+    """Give the page's uploader a file and wait for the page to say ``verdict`` (a regular expression):
+    on a busy machine reading a file starts late, and a quiet page is not yet a checked file."""
+    page.get_by_test_id("stFileUploader").locator('input[type="file"]').set_input_files(path)
+    page.get_by_text(re.compile(verdict)).first.wait_for(timeout=90_000)
+    settle(page, timeout=60)
+
+
 def nav_titles(page) -> list[str]:
     return [t.strip().splitlines()[-1].strip()
             for t in page.get_by_test_id("stSidebarNav").get_by_role("link").all_inner_texts()]
