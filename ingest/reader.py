@@ -640,9 +640,27 @@ _CONTROL = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]"
 CONTROL_SHOWN = 20  # cells named per column; the report counts the rest
 
 
+def _may_hold_control(col: pa.Array) -> bool:
+    """A quick look at the column's character bytes (numpy, ~10 ms a million cells) before the exact
+    regular expression (~150 ms): a byte below 0x20 other than tab, LF or CR. The data buffer may hold
+    bytes of other slices too: a yes here only means «look closely»."""
+    if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
+        return True
+    data = col.buffers()[2]
+    if data is None:
+        return False
+    raw = np.frombuffer(data, dtype=np.uint8)
+    low = raw < 0x20
+    return bool(low.any() and (low & (raw != 0x09) & (raw != 0x0A) & (raw != 0x0D)).any())
+
+
 def _control_characters(columns: dict[str, pa.Array], row_numbers: np.ndarray, dataset: Dataset) -> list[Issue]:
     issues = []
     for name, col in columns.items():
+        if isinstance(col, pa.ChunkedArray):
+            col = col.combine_chunks()
+        if not _may_hold_control(col):
+            continue
         bad = pc.fill_null(pc.match_substring_regex(col, _CONTROL), False)
         if not pc.any(bad).as_py():
             continue
