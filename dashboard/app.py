@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth, data, filters
+from dashboard import auth, data, filters, guard
 from dashboard.state import cursor
 from warehouse import settings
 
@@ -64,5 +64,6 @@ if user.is_admin:
         page("admin.py", "Организации и пользователи", "manage_accounts", url_path="admin"),
         page("audit.py", "Журнал аудита", "policy", url_path="audit"),
     ]
-st.navigation(sections, expanded=True).run()
+with guard.failures():   # a Russian message, not a traceback, when a page fails (issue 15)
+    st.navigation(sections, expanded=True).run()
 st.sidebar.caption(f"Данные на {data.today():%d.%m.%Y}. Приказ УО г. Когалыма № 11-Пр-267 от 20.03.2025.")

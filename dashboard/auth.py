@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 import streamlit as st
 
+from dashboard.text import plain
 from warehouse import accounts
 from warehouse.accounts import User
 
@@ -109,7 +110,7 @@ def log_personal_view(cur, page: str, scope: tuple[str, ...], year: int) -> None
 
 def sidebar_account(cur, user: User) -> None:
     with st.sidebar:
-        st.caption(f"**{user.full_name}**  \n{user.role_title}{' · ' + user.org_code if user.org_code else ''}")
+        st.caption(f"**{plain(user.full_name)}**  \n{user.role_title}{' · ' + plain(user.org_code) if user.org_code else ''}")
         if st.button("Выйти", key="logout", icon=":material/logout:"):
             logout(cur)
             st.session_state["login_notice"] = "Вы вышли из системы."

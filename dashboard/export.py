@@ -6,8 +6,9 @@ dates (ДД.ММ.ГГГГ), percentages as percentages, numbers as numbers, a mi
 CSV: UTF-8 with BOM and «;», dates ДД.ММ.ГГГГ, decimal comma: what Russian Excel opens as it is.
 
 Safety (OWASP "CSV injection"): xlsxwriter writes every string as a string, never a formula or link;
-in CSV a text cell that starts with = + - @, a tab or a carriage return gets a leading apostrophe.
-Numbers are never touched, so -5 stays the number -5.
+in CSV a text cell that starts with = + - @, a tab or a carriage return gets a leading apostrophe
+(``warehouse.spreadsheet.neutralize``, which the command line's CSV uses too). Numbers are never
+touched, so -5 stays the number -5.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ import xlsxwriter
 
 from warehouse import russian
 from warehouse.labels import COLUMNS
+from warehouse.spreadsheet import FORMULA_START, neutralize  # noqa: F401 - the one rule, shared with the CLI
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_WIDTH = 60
 HEADER_WRAP = 18      # a header longer than this wraps onto more lines
 SHEET_NAME_MAX = 31
@@ -49,11 +50,6 @@ def file_name(what: str, ext: str, year: int | None = None, today: date | None =
 
 def is_pct(column: str) -> bool:
     return column.endswith("_pct") or "_pct_" in column
-
-
-def neutralize(text: str) -> str:
-    """A text cell that a spreadsheet would run as a formula, made inert (OWASP CSV injection)."""
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 @dataclass

@@ -12,6 +12,7 @@ from datetime import date
 import streamlit as st
 
 from dashboard import data
+from dashboard.text import plain
 from warehouse import russian
 from warehouse.labels import ORG_TYPE_SHORT
 from warehouse.queries import Scope
@@ -30,14 +31,20 @@ class Filters:
     municipality: str | None = None
 
     @property
-    def label(self) -> str:
-        """The filters in words, for titles of exports and captions."""
+    def label_text(self) -> str:
+        """The filters in words as they are, for titles inside exported files."""
         parts = [f"{self.year} год"]
         if self.org_code:
             parts.append(self.names.get(self.org_code, self.org_code))
         else:
             parts += [p for p in (self.municipality, ORG_TYPE_SHORT.get(self.org_type, self.org_type)) if p]
         return ", ".join(parts)
+
+    @property
+    def label(self) -> str:
+        """The filters in words for a page's captions: Markdown-escaped, since organization and
+        municipality names come from the registry file (:func:`dashboard.text.plain`)."""
+        return plain(self.label_text)
 
 
 def sidebar(allowed: Scope) -> Filters:
@@ -55,7 +62,7 @@ def sidebar(allowed: Scope) -> Filters:
         with st.sidebar:
             year = st.selectbox("Отчётный год", years, index=years.index(default_year), key="flt_year")
             names = data.pool(allowed).names
-            st.caption(f"Организация: **{names.get(allowed[0], allowed[0])}**")
+            st.caption(f"Организация: **{plain(names.get(allowed[0], allowed[0]))}**")
         return Filters(year=year, scope=allowed, org_type=None, org_code=allowed[0], as_of=today, names=names)
     with st.sidebar:
         year = st.selectbox("Отчётный год", years, index=years.index(default_year), key="flt_year")

@@ -16,6 +16,7 @@ import streamlit as st
 
 from dashboard import auth, data, export, filters
 from dashboard.state import cursor
+from dashboard.text import plain
 from warehouse import accounts
 from warehouse.labels import COLUMNS, NO_DATA
 from warehouse.russian import number as num  # «1 204» or «нет данных»; pages call tables.num
@@ -95,7 +96,7 @@ def export_buttons(df: pd.DataFrame, columns: list[str], name: str, *, key: str,
     f = filters.current()
     user = auth.current()
     today = date.today()
-    sheet = export.Sheet(title=f"{name}: {f.label}", frame=df, columns=columns, name=name,
+    sheet = export.Sheet(title=f"{name}: {f.label_text}", frame=df, columns=columns, name=name,
                          note=f"Выгружено {today:%d.%m.%Y} пользователем {user.full_name} ({user.login}).")
     org = f.scope[0] if len(f.scope) == 1 else None
     left, right, _ = st.columns([1, 1, 6])
@@ -123,7 +124,8 @@ NAMES = 12   # organizations named in a sentence («Без партнёров: .
 
 
 def names(df: pd.DataFrame) -> str:
-    """The organizations of a limited ``queries.org_names`` as a sentence: «А, Б и ещё 1 234»."""
-    text = ", ".join(df["short_name"])
+    """The organizations of a limited ``queries.org_names`` as a sentence for Markdown: «А, Б и ещё 1 234»
+    (the names escaped: they come from the registry file)."""
+    text = ", ".join(plain(n) for n in df["short_name"])
     total = int(df["total_rows"].iloc[0]) if len(df) and "total_rows" in df else len(df)
     return text + (f" и ещё {num(total - len(df))}" if total > len(df) else "")

@@ -12,6 +12,7 @@ import streamlit as st
 
 from dashboard import auth, tables
 from dashboard.state import cursor
+from dashboard.text import plain
 from warehouse import accounts, registry
 from warehouse.accounts import COORDINATOR, ROLES, AccountError
 
@@ -22,7 +23,7 @@ if not user.is_admin:
     st.stop()
 state = st.session_state
 if flash := state.pop("admin_flash", None):
-    st.success(flash)
+    st.success(plain(flash))   # it names logins and registry names
 nonce = state.setdefault("admin_nonce", 0)   # a new nonce after a change: the forms start empty again
 
 with cursor() as cur:
@@ -49,7 +50,7 @@ def change(write, message) -> None:
         with cursor() as cur:
             result = write(cur)
     except AccountError as exc:
-        st.error(str(exc))
+        st.error(plain(str(exc)))
     else:
         done(message(result) if callable(message) else message)
 
@@ -114,7 +115,7 @@ with manage:
     locked = bool(pd.notna(row["locked_until"]) and row["locked_until"] > now)
     state_words = ("активна" if row["active"] else "отключена") + (
         f", вход заблокирован до {row['locked_until']:%H:%M %d.%m.%Y}" if locked else "")
-    st.caption(f"{ROLES[row['role']]}{', ' + org_label(their_org) if their_org else ''}; {state_words}.")
+    st.caption(plain(f"{ROLES[row['role']]}{', ' + org_label(their_org) if their_org else ''}; {state_words}."))
 
     left, right = st.columns(2)
     with left:

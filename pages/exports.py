@@ -16,7 +16,7 @@ org = f.scope[0] if len(f.scope) == 1 else None
 
 def pack() -> bytes:
     with cursor() as cur:
-        data = meeting_pack.build(cur, f.scope, f.year, f.as_of, f.label, note)
+        data = meeting_pack.build(cur, f.scope, f.year, f.as_of, f.label_text, note)
         accounts.audit(cur, user.login, "export", page="Выгрузки", org_code=org,
                        detail=f"пакет к совещанию {f.year}, организаций: {len(f.scope)}")
     return data
@@ -40,7 +40,7 @@ shown = tables.listing(queries.public_mentor_base, f.scope, f.year, columns=colu
 def html_table() -> bytes:
     """The whole base as an HTML table, made when the button is clicked."""
     base = data.fetch(queries.public_mentor_base, f.scope, f.year)
-    sheet = export.Sheet(f"База наставников: {f.label}", base, columns, name="База наставников", note=note)
+    sheet = export.Sheet(f"База наставников: {f.label_text}", base, columns, name="База наставников", note=note)
     return export.html_table(sheet).encode("utf-8")
 
 

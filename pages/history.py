@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard import auth, filters, tables
 from dashboard.state import cursor
+from dashboard.text import plain
 from ingest import service
 from ingest.errors import IngestError
 from ingest.schemas import DATASET_TITLES
@@ -26,7 +27,7 @@ event = tables.show(log, ["uploaded_at", "org_code", "dataset_title", "year", "o
 rows = event.selection.rows if event else []
 if rows:
     picked = log.iloc[rows[0]]
-    st.subheader(f"Загрузка № {picked.upload_id}: {picked.file_name}")
+    st.subheader(f"Загрузка № {picked.upload_id}: {plain(picked.file_name)}")
     with cursor() as cur:
         problems = snapshots.issues_of(cur, int(picked.upload_id))
     if problems.empty:
@@ -59,7 +60,7 @@ if user.is_admin:
                     service.restore(cur, user, target.dataset, org, int(target.year), version,
                                     page="История загрузок")
             except IngestError as exc:      # permission-denied, version-not-found: said as they are
-                st.error(exc.message)
+                st.error(plain(exc.message))
             else:
                 st.success(f"Версия {version} снова текущая.")
                 st.rerun()

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from dashboard import charts, data, filters, tables
-from warehouse import queries, russian
+from dashboard import auth, charts, data, filters, tables
+from warehouse import accounts, queries, russian
 
 f = filters.current()
 st.title("Обзор")
@@ -34,10 +34,23 @@ c5.caption(f"Практик на региональном и федеральн�
 
 if f.org_code:  # one organization: put the city beside it (aggregates only, no other organization's rows)
     town = data.city_totals(f.year, f.as_of)
-    st.caption("**Город в целом:** дорожная карта выполнена на " + tables.pct(town["done_pct"])
-               + f", наставников {tables.num(town['mentors'])}, охват молодых педагогов "
-               + tables.pct(town["young_coverage_pct"]) + f", организаций с партнёрами "
-               f"{tables.num(town['orgs_with_partners'])} из {town['organizations']}.")
+    words = {"done_pct": ("дорожная карта выполнена на " + tables.pct(town["done_pct"]), "дорожная карта"),
+             "mentors": (f"наставников {tables.num(town['mentors'])}", "наставники"),
+             "young_coverage_pct": ("охват молодых педагогов " + tables.pct(town["young_coverage_pct"]),
+                                    "охват молодых педагогов"),
+             "orgs_with_partners": (f"организаций с партнёрами {tables.num(town['orgs_with_partners'])} из "
+                                    f"{tables.num(town['organizations'])}", "партнёры")}
+    # A coordinator sees a city figure only when enough other organizations stand behind it (k-anonymity).
+    others = queries.city_beside(town, city) if auth.current().role == accounts.COORDINATOR else {}
+    hidden = [w for fig, (_, w) in words.items() if others.get(fig, queries.CITY_MIN_OTHERS) < queries.CITY_MIN_OTHERS]
+    shown = [text for fig, (text, w) in words.items() if w not in hidden]
+    why = (f"по этим данным отчитались меньше {queries.CITY_MIN_OTHERS} других организаций, и по городу можно "
+           "было бы узнать показатели одной из них")
+    if not shown:
+        st.caption(f"**Город в целом** не показан: {why}.")
+    else:
+        st.caption("**Город в целом:** " + ", ".join(shown) + "."
+                   + (f" Не показано ({why}): {', '.join(hidden)}." if hidden else ""))
 
 st.subheader("Требует внимания")
 t1, t2, t3 = st.tabs(["Просроченные пункты", "Нет загрузок", "Самый низкий охват"])

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import charts, data, filters, tables
+from dashboard.text import plain
 from warehouse import queries
 
 f = filters.current()
@@ -35,6 +36,6 @@ if default is not None:
     org = st.selectbox("Организация (или щёлкните строку матрицы)", codes, index=codes.index(default),
                        format_func=lambda c: f"{f.names.get(c, c)} ({c})")
     one = rm[rm["org_code"] == org]
-    st.subheader(f.names.get(org, org))
+    st.subheader(plain(f.names.get(org, org)))
     tables.show(one, ["item", "short_title", "status_shown", "due_date", "done_date", "result_url", "comment"],
                 name="Дорожная карта организации")

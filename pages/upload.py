@@ -27,7 +27,7 @@ if not user.can_upload:
 f = filters.current()
 state = st.session_state
 if flash := state.pop("upload_flash", None):
-    st.success(flash)
+    st.success(view.plain(flash))   # it names the file's target: registry names
 
 # --- 1. What is uploaded: one dataset or the yearly workbook, organization (a coordinator's own), year
 BOOK, ONE = "Годовой отчёт (вся книга)", "Один набор данных"
@@ -70,7 +70,9 @@ if mode == BOOK:
         datasets = workbook.sheets_of(cur, org)
         view.book_status({d.name: service.current(cur, d.name, org, year) for d in datasets}, datasets)
         view.book_download(user, org, year, workbook.source_of(cur, org, year), PAGE)
-    uploaded = st.file_uploader(f"Книга годового отчёта: {target}", type=["xlsx"], key=f"book_file_{nonce}",
+    # No ``type=``: Streamlit's own check of the name would end the page with its exception on a forged
+    # name (a NUL); the reader tells the formats apart by their bytes and ingest refuses a bad name in Russian.
+    uploaded = st.file_uploader(f"Книга годового отчёта: {view.plain(target)}", key=f"book_file_{nonce}",
                                 help=f"Книга Excel .xlsx, до {LIMIT}: листы называются как наборы («Педагоги», "
                                      "«Наставники», …); лист, которого нет, не меняет свой набор.")
 else:
@@ -80,7 +82,7 @@ else:
     view.template(ds)
     # --- 2. The file, its preview, the confirmation -----------------------------------------------
     uploaded = st.file_uploader(
-        f"Файл для загрузки: {target}", type=["csv", "txt", "xlsx"], key=f"upload_file_{nonce}",
+        f"Файл для загрузки: {view.plain(target)}", key=f"upload_file_{nonce}",   # no ``type=``: see above
         help=f"CSV (UTF-8 или Windows-1251, разделитель «;», «,» или табуляция) или книга Excel .xlsx, до {LIMIT}. "
              "Файл .xls сохраните в Excel как «Книга Excel (*.xlsx)».")
 if uploaded is None:

@@ -26,10 +26,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from streamlit import config as streamlit_config
 
 from ingest import load
 from ingest.schemas import DATASETS
 from warehouse import db
+
+# The app as served shows no error details (.streamlit/config.toml, dashboard/guard.py); the tests must see
+# every exception — AppTest's ``at.exception``, the browser tests' exception box — so they run with "full":
+# set here for AppTest (the option is read from files, not from the environment, outside ``streamlit run``)
+# and in the environment for the app servers of the browser tests (``streamlit run`` reads STREAMLIT_*).
+streamlit_config.set_option("client.showErrorDetails", "full")
+os.environ.setdefault("STREAMLIT_CLIENT_SHOW_ERROR_DETAILS", "full")
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

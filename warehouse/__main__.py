@@ -138,7 +138,7 @@ def _user(conn, args) -> int:
 
 def _kpi(conn, args) -> int:
     """Print the per-organization figures of a year for the whole registry (the department's view)."""
-    from warehouse import labels, queries, registry
+    from warehouse import labels, queries, registry, spreadsheet
 
     years = settings.reporting_years(conn)
     if args.year not in years:
@@ -147,6 +147,8 @@ def _kpi(conn, args) -> int:
     frame = queries.org_kpi(conn, registry.org_codes(conn), args.year)
     if not args.all_columns:
         frame = frame[labels.KPI_MAIN]
+    if args.format == "csv":   # registry names are a file's text: no live formula in Excel (issue 15)
+        frame = spreadsheet.neutralize_text(frame)
     frame = labels.humanize(frame).rename(columns=labels.KPI)
     if args.format == "csv":
         # UTF-8 with BOM and «;»: what Russian Excel opens as it is.

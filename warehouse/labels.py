@@ -197,7 +197,8 @@ COLUMNS = {
     "last_login_at": "Последний вход",
 }
 
-OUTCOMES = {"loaded": "принят", "rejected": "отклонён", "unchanged": "без изменений", "restored": "восстановлена версия"}
+OUTCOMES = {"loaded": "принят", "rejected": "отклонён", "unchanged": "без изменений", "restored": "восстановлена версия",
+            "failed": "не записан (ошибка хранилища)"}
 
 AUDIT_ACTIONS = {
     "login": "вход", "login_failed": "неудачный вход", "logout": "выход", "session_expired": "сеанс истёк",
@@ -206,4 +207,5 @@ AUDIT_ACTIONS = {
     "password_reset": "смена пароля", "user_enabled": "пользователь включён", "user_disabled": "пользователь отключён",
     "role_changed": "изменена роль",
     "upload_denied": "загрузка запрещена", "restore_denied": "восстановление запрещено",
+    "upload_failed": "загрузка не записана (ошибка хранилища)",
 }

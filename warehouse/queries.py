@@ -266,6 +266,26 @@ def city_totals(conn: duckdb.DuckDBPyConnection, year: int, as_of: date | None =
     return city_summary(conn, codes, year, as_of)
 
 
+# k-anonymity of «Город в целом» beside one organization (issue 15): with one other organization behind a
+# city figure, the city minus the coordinator's own figures is that other organization's figure (2 mentors,
+# 100 % coverage, 1 partner — exactly that school's). With at least 3 others, no single one can be read off.
+CITY_MIN_OTHERS = 3
+# Each figure shown beside an organization, and the column of mart_city_kpi that counts the organizations
+# which contribute to it (city_kpi.sql: only those that reported the figure are summed).
+CITY_FIGURE_SOURCES = {"done_pct": "roadmap_reported", "mentors": "mentors_reported",
+                       "young_coverage_pct": "coverage_reported", "orgs_with_partners": "partners_reported"}
+
+
+def city_beside(town: dict, own: dict) -> dict[str, int]:
+    """How many organizations other than the one compared (``own``: its :func:`city_summary`) contribute to
+    each city figure of ``town`` (:func:`city_totals`), for the figures of ``CITY_FIGURE_SOURCES``. A
+    figure with fewer than ``CITY_MIN_OTHERS`` is not shown to a coordinator (the page says why).
+
+    SQL: ``mart_city_kpi`` in ``warehouse/sql/marts/city_kpi.sql`` (its ``*_reported`` counts).
+    """
+    return {figure: int(town[source] or 0) - int(own[source] or 0) for figure, source in CITY_FIGURE_SOURCES.items()}
+
+
 def monitoring(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None, *,
                limit: int | None = None) -> pd.DataFrame:
     """Item 7: the year's figures per organization beside the previous year's.
