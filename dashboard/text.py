@@ -20,16 +20,24 @@ from __future__ import annotations
 import re
 
 # Every ASCII punctuation character that opens or closes a construct of CommonMark, GFM or Streamlit's
-# extensions: emphasis and code (* _ ` ~), links and images ([ ] ( ) !), HTML and autolinks (< >),
+# extensions: emphasis and code (* _ ` ~), links and images ([ ] !), HTML and autolinks (< >),
 # headings, lists and quotes (# + - . >), tables (|), entities (&), GFM's bare «www.»/«http://»/e-mail
 # links (. : @), directives such as ``:red[…]`` and icons (:), LaTeX ($), and the backslash itself. Each
 # may be backslash-escaped, and CommonMark then renders the character itself (spec 2.4). Commas,
-# semicolons, quotes and the like start nothing and are left as they are, so that the text stays readable.
-_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&@])")
+# semicolons, quotes and the like start nothing and are left as they are, so that the text stays readable;
+# so are parentheses, which make a link only after a «]» (escaped here).
+_PUNCTUATION = re.compile(r"([\\`*_{}\[\]<>#+\-.!|~:$&@])")
+# GFM's literal autolinks (``http://…``, ``www.…``, ``a@b.ru``) and Streamlit's emoji and icon shortcodes
+# (``:smile:``, ``:material/home:``) are found in the text after the escapes are resolved, so a backslash
+# does not stop them (seen in Chromium: «http\\://evil» still became a link). A WORD JOINER (U+2060,
+# invisible, no width, no line break) after each colon, after «www» and after «@» breaks their patterns.
+_JOINER = "\u2060"
+_LINK_POINTS = re.compile(r"(?<=:)|(?<=www)(?=\.)|(?<=@)", re.IGNORECASE)
 # A line break would let the text open a block (a heading, a list, a code block) after it.
 _BREAKS = re.compile(r"[\r\n\v\f\x85\u2028\u2029]+")
 
 
 def plain(text: object) -> str:
     """``text`` to put inside Markdown so that it shows as the characters it is, on one line."""
-    return _PUNCTUATION.sub(r"\\\1", _BREAKS.sub(" ", str(text)))
+    one_line = _BREAKS.sub(" ", str(text))
+    return _PUNCTUATION.sub(r"\\\1", _LINK_POINTS.sub(_JOINER, one_line))

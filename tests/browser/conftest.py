@@ -17,6 +17,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -87,11 +89,12 @@ def expected(demo_warehouse):
         conn.close()
 
 
-@pytest.fixture(scope="session")
-def app_url(demo_warehouse, expected):
+@contextmanager
+def serve(db_path: Path) -> Iterator[str]:
+    """The app on a free loopback port over the warehouse ``db_path``; yields its address."""
     port = _free_port()
-    env = {**os.environ, "MENTORSHIP_DB": str(demo_warehouse)}
-    log = open(demo_warehouse.with_suffix(".log"), "w")  # noqa: SIM115 - closed below
+    env = {**os.environ, "MENTORSHIP_DB": str(db_path)}
+    log = open(db_path.with_suffix(".log"), "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
@@ -106,12 +109,18 @@ def app_url(demo_warehouse, expected):
             except OSError:
                 time.sleep(0.5)
         else:
-            raise RuntimeError(f"the app did not start: {demo_warehouse.with_suffix('.log').read_text()[-2000:]}")
+            raise RuntimeError(f"the app did not start: {db_path.with_suffix('.log').read_text()[-2000:]}")
         yield url
     finally:
         proc.terminate()
         proc.wait(timeout=20)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(demo_warehouse, expected):
+    with serve(demo_warehouse) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -140,17 +149,24 @@ class Shots:
         return path
 
 
-@pytest.fixture
-def page(browser, app_url, request):
+@contextmanager
+def browser_page(browser, url: str, name: str) -> Iterator:
+    """A fresh browser context on the app at ``url``: screenshots under ``name``; fails on a console error."""
     context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="ru-RU", accept_downloads=True)
     pg = context.new_page()
     errors: list[str] = []
     pg.on("console", lambda m: errors.append(m.text) if m.type == "error" and not BENIGN_CONSOLE.search(m.text)
           else None)
     pg.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
-    pg.base = app_url
-    pg.shots = Shots(pg, request.node.name)
+    pg.base = url
+    pg.shots = Shots(pg, name)
     pg.console_errors = errors
     yield pg
     context.close()
     assert not errors, f"ошибки в консоли браузера: {errors}"
+
+
+@pytest.fixture
+def page(browser, app_url, request):
+    with browser_page(browser, app_url, request.node.name) as pg:
+        yield pg
