@@ -198,6 +198,33 @@ def test_every_page_of_the_administrator_shows_uploaded_text_as_text(app, org):
         assert at.subheader[0].value == plain(PAYLOAD)
 
 
+def test_a_chosen_upload_of_the_history_names_its_file_as_text(app):
+    at = app("adm")
+    open_page(at, "history")
+    log = at.dataframe[0].value
+    row = next(i for i, name in enumerate(log["file_name"]) if name == f"{PAYLOAD}.csv")
+    at.session_state["history"] = {"selection": {"rows": [row], "columns": [], "cells": []}}   # a click on the row
+    at.run()
+    assert_shown_as_text(at, "history")
+    assert at.subheader[0].value.endswith(f": {plain(PAYLOAD + '.csv')}")
+
+
+def test_the_administrators_confirmation_names_the_organization_as_text(app):
+    at = app("adm")
+    open_page(at, "admin")
+    n = at.session_state["admin_nonce"]
+    at.text_input(key=f"new_login_{n}").input("koord2")
+    at.text_input(key=f"new_name_{n}").input(f"Второй {PAYLOAD}")
+    at.selectbox(key=f"new_role_{n}").select(accounts.COORDINATOR)
+    at.selectbox(key=f"new_org_{n}").select("H1")
+    at.text_input(key=f"new_pw1_{n}").input("koord2-password-2025")
+    at.text_input(key=f"new_pw2_{n}").input("koord2-password-2025")
+    next(b for b in at.button if b.label == "Создать").click().run()
+    [done] = at.success
+    assert done.value == plain(f"Учётная запись создана: koord2 (Ответственный ОО, {PAYLOAD} (H1)).")
+    assert_shown_as_text(at, "admin")
+
+
 def test_every_page_of_the_coordinator_shows_uploaded_text_as_text(app):
     at = app("koord")
     for page in ["overview", "roadmap", "mentors", "young_teachers", "partners", "events", "monitoring", "uploads",
