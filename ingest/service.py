@@ -321,3 +321,12 @@ def restore(conn: duckdb.DuckDBPyConnection, user: User, dataset: str, org_code:
         return snapshots.restore(conn, dataset, org_code, year, version, user=user.login, audit=line)
     except LookupError:
         raise VersionNotFound(ds.title, org_code, year, version) from None
+    except duckdb.Error as exc:      # a full disk: said in Russian, the attempt audited if it can be
+        LOG.error("Restore not written (%s, %s): %s", user.login, line.detail, exc, exc_info=exc)
+        try:
+            accounts.audit(conn, user.login, "restore_failed", page=page, org_code=org_code, detail=line.detail)
+            logged = "Попытка записана в журнал аудита."
+        except duckdb.Error:
+            logged = "Записать попытку в журнал аудита тоже не удалось: она есть в журнале сервера."
+        raise WriteFailed(f"Версия не восстановлена: ошибка записи в хранилище на сервере (например, на диске нет "
+                          f"места). Текущая версия не изменилась. {logged} Сообщите администратору.") from exc

@@ -358,8 +358,19 @@ try:
     out = {"written": True}
 except WriteFailed as exc:
     out = {"code": exc.code, "message": exc.message}
+# Now no byte more may be written: a restore fails, and so does its audit line.
+resource.setrlimit(resource.RLIMIT_FSIZE, (0, resource.RLIM_INFINITY))
+admin = User("adm", "Админ", "admin", None)
+try:
+    service.restore(conn, admin, "partners", "H1", 2025, 1, page="История загрузок")
+    out["restored"] = True
+except WriteFailed as exc:
+    out["restore_message"] = exc.message
 out["peak_mb"] = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:")) / 1024
-conn.close()
+try:
+    conn.close()
+except Exception:
+    pass
 print(json.dumps(out, ensure_ascii=False))
 """
 
@@ -376,8 +387,11 @@ def test_a_full_disk_is_said_in_russian_and_the_attempt_is_logged(tmp_path):
     assert out.get("code") == "write-failed", out
     assert out["message"].startswith("Файл не записан: на диске сервера не хватило места для хранилища")
     assert "Хранилище не изменено. Попытка записана в историю загрузок." in out["message"]
+    assert out["restore_message"].startswith("Версия не восстановлена: ошибка записи в хранилище на сервере")
+    assert "Записать попытку в журнал аудита тоже не удалось: она есть в журнале сервера." in out["restore_message"]
     assert out["peak_mb"] < 600
     assert "Upload not written" in done.stderr and "File too large" in done.stderr   # the server's log
+    assert "Restore not written" in done.stderr
 
     after = duckdb.connect(str(path), read_only=True)
     try:
