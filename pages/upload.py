@@ -27,7 +27,7 @@ if not user.can_upload:
 f = filters.current()
 state = st.session_state
 if flash := state.pop("upload_flash", None):
-    st.success(view.plain(flash))   # it names the file's target: registry names
+    st.success(flash)
 
 # --- 1. What is uploaded: one dataset or the yearly workbook, organization (a coordinator's own), year
 BOOK, ONE = "Годовой отчёт (вся книга)", "Один набор данных"
@@ -106,7 +106,7 @@ if mode == BOOK:
         view.confirm_button(
             "book", stale, may_go,
             lambda cur: service.confirm_workbook(cur, user, book, removals_confirmed=may_go, page=PAGE),
-            lambda result: f"Загружено из книги: {target}: " + ", ".join(
+            lambda result: f"Загружено из книги: {view.plain(target)}: " + ", ".join(
                 f"«{DATASETS[n].title}» — версия {v}" for n, v in result.versions.items())
             + ". Показатели на страницах уже учитывают новые данные.")
     st.stop()
@@ -125,5 +125,5 @@ if p.accepted:
     may_go = view.removals([p], key=f"upload_removals_{nonce}")
     view.confirm_button(
         "upload", stale, may_go, lambda cur: service.confirm(cur, user, p, removals_confirmed=may_go, page=PAGE),
-        lambda result: f"Загружено: {target} — версия {result.version}, {russian.rows(p.rows)}. Показатели на "
+        lambda result: f"Загружено: {view.plain(target)} — версия {result.version}, {russian.rows(p.rows)}. Показатели на "
                        "страницах уже учитывают новый файл.")
