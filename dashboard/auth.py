@@ -80,13 +80,13 @@ def redeem_ticket(ticket: str) -> str | None:
     return token if token is not None and until >= time.monotonic() else None
 
 
-def _post(route: str, body: dict) -> None:
-    """Make the page post ``body`` to one of the server's routes (same origin, cookies included)."""
+def _post(route: str, body: dict, where=None) -> None:
+    """Make the page post ``body`` to one of the server's routes (same origin, cookies included);
+    ``where``: the container of the (invisible) script element, default the sidebar."""
     js = (f"<script>fetch({json.dumps(route)}, {{method: 'POST', credentials: 'same-origin', "
           f"headers: {{'Content-Type': 'application/json', 'X-Mentorship': '1'}}, "
           f"body: {json.dumps(json.dumps(body))}}});</script>")
-    with st.sidebar:
-        st.html(js, unsafe_allow_javascript=True)
+    (where or st.sidebar).html(js, unsafe_allow_javascript=True)
 
 
 # --- The session ----------------------------------------------------------------------------------
@@ -125,7 +125,7 @@ def require_login(cur, *, demo: bool, pages: list[st.Page] | None = None) -> Use
         # page was opened with, long after a logout here has made them worthless.
         st.session_state["cookie_tried"] = True
         token = st.context.cookies.get(COOKIE)
-        if token:
+        if isinstance(token, str) and 20 <= len(token) <= 200:
             token_hash, resumed = accounts.token_hash(token), True
     if token_hash is not None:
         check = accounts.check_session(cur, token_hash, now=now)
@@ -149,7 +149,7 @@ def require_login(cur, *, demo: bool, pages: list[st.Page] | None = None) -> Use
 
 def _login_form(cur, demo: bool) -> None:
     if st.session_state.pop("clear_cookie", False):
-        _post(LOGOUT_ROUTE, {})
+        _post(LOGOUT_ROUTE, {}, where=st.container())   # not the sidebar: it would stay open, empty
     _, middle, _ = st.columns([1, 2, 1])
     with middle:
         _login_column(cur, demo)

@@ -197,9 +197,11 @@ def test_logout_returns_to_the_login_form(app, demo_db):
         assert accounts.audit_log(cur, login="sosh1").iloc[0]["action"] == "logout"
 
 
-def test_session_ends_after_thirty_idle_minutes(app, demo_db):
+def test_session_ends_after_thirty_idle_minutes(app, demo_db, monkeypatch):
+    from dashboard import auth
+
     at = app("sosh1")
-    at.session_state["last_seen"] = datetime.now() - timedelta(minutes=31)
+    monkeypatch.setattr(auth, "_now", lambda: datetime.now() + timedelta(minutes=31))
     at.run()
     assert at.title[0].value == "Вход"
     assert "Сеанс завершён" in "\n".join(i.value for i in at.info)
