@@ -102,7 +102,7 @@ def _end(cur, reason: str, *, token_hash: str | None = None, login: str | None =
     if login:
         accounts.audit(cur, login, "session_ended" if reason not in ("logout", "session_expired") else reason,
                        org_code=user.org_code if user else None,
-                       detail=None if reason in ("logout", "session_expired") else reason)
+                       detail=None if reason in ("logout", "session_expired") else accounts.ENDED_REASONS.get(reason))
     for key in ("user", "session", "filters", "personal_views_logged", "cookie_ticket"):
         st.session_state.pop(key, None)
     st.session_state["clear_cookie"] = True
@@ -220,7 +220,8 @@ def guarded(make: Callable[[], bytes | str]) -> Callable[[], bytes | str]:
         with cursor() as cur:
             check = accounts.check_session(cur, token_hash, now=_now(), touch=False)
             if check.user is None:
-                accounts.audit(cur, check.login, "download_refused", detail=f"сеанс завершён: {check.reason}")
+                why = accounts.ENDED_REASONS.get(check.reason or "", check.reason)
+                accounts.audit(cur, check.login, "download_refused", detail=f"сеанс завершён: {why}")
                 raise SessionEnded("Сеанс завершён: выгрузка отклонена. Войдите снова.")
         return make()
 

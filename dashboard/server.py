@@ -9,6 +9,13 @@ page cannot read (Streamlit has no API to write cookies; streamlit/streamlit#861
   the page came over HTTPS). The token is never in an address or in the page.
 - ``POST /api/logout`` clears the cookie (the session itself was ended in the warehouse already).
 
+And a middleware: a file made for a download button is served from ``/media/…`` only to a request
+that carries a valid session cookie, so that its address, copied or left in a history, gives nothing
+to someone else or after the session ended. Other media (images) are served as Streamlit serves
+them. Telling a download from an image reads Streamlit's media storage (``media_file_mgr._storage``,
+not a public API): if that ever fails, the file is served as before, and the data callables'
+own check (``auth.download_button``) still stands.
+
 Both want the ``X-Mentorship`` header, which a page of another site cannot send without the
 browser asking this server first (CORS), and this server never agrees. The cookie has no
 ``Max-Age``: it lives until the browser closes, and the warehouse decides how long the session does
@@ -18,6 +25,7 @@ browser asking this server first (CORS), and this server never agrees. The cooki
 from __future__ import annotations
 
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -65,5 +73,36 @@ async def logout(request: Request) -> Response:
     return response
 
 
+def _downloadable(file_id: str) -> bool:
+    """Is ``file_id`` a file made for a download button (not an image)?"""
+    try:
+        from streamlit import runtime
+        from streamlit.runtime.media_file_storage import MediaFileKind
+
+        storage = runtime.get_instance().media_file_mgr._storage
+        return storage.get_file(file_id).kind == MediaFileKind.DOWNLOADABLE
+    except Exception:  # noqa: BLE001 - unknown file (Streamlit answers 404) or storage changed: as before
+        return False
+
+
+class DownloadsNeedSession:
+    """ASGI middleware: ``/media/<file>`` of a download answers 403 without a valid session cookie."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope["path"].startswith("/media/"):
+            file_id = scope["path"].rsplit("/", 1)[-1]
+            if _downloadable(file_id):
+                token = Request(scope).cookies.get(auth.COOKIE)
+                if not token or not await run_in_threadpool(_valid, token):
+                    await Response("Сеанс завершён: войдите снова.", status_code=403,
+                                   media_type="text/plain; charset=utf-8")(scope, receive, send)
+                    return
+        await self.app(scope, receive, send)
+
+
 app = App("app.py", routes=[Route(auth.SESSION_ROUTE, session, methods=["POST"]),
-                            Route(auth.LOGOUT_ROUTE, logout, methods=["POST"])])
+                            Route(auth.LOGOUT_ROUTE, logout, methods=["POST"])],
+          middleware=[Middleware(DownloadsNeedSession)])

@@ -299,6 +299,12 @@ def open_session(conn: duckdb.DuckDBPyConnection, user: User, *, now: datetime |
     return token
 
 
+# Why a session ended, as the audit log says it.
+ENDED_REASONS = {"logout": "выход", "session_expired": "бездействие дольше срока сеанса",
+                 "account_disabled": "учётная запись отключена", "password_reset": "пароль изменён",
+                 "account_changed": "изменены роль, организация или пароль", "unknown": "сеанс не найден"}
+
+
 @dataclass(frozen=True)
 class SessionCheck:
     """What :func:`check_session` found: the user (None if the session is over) and, if over, why."""

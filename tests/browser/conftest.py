@@ -63,6 +63,7 @@ def demo_warehouse(tmp_path_factory, chromium_path):
     build_demo(path)
     conn = db.connect(path)
     accounts.create_user(conn, "locktest", "Проверка блокировки", "coordinator", "lock-test-2025", "ДС02")
+    accounts.create_user(conn, "tabtest", "Проверка сеансов", "coordinator", "tab-test-2025", "ДС02")
     conn.close()
     return path
 
