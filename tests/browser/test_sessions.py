@@ -81,6 +81,8 @@ def test_disabling_the_account_ends_its_other_tab(page, browser):
         admin.base = page.base
         log_in(admin, "admin", "demo-admin-2025")
         open_page(admin, "Организации и пользователи")
+        admin.get_by_role("tab", name="Действующая учётная запись").click()
+        settle(admin)
         choose(admin, "Учётная запись", "tabtest — Проверка сеансов")
         admin.get_by_role("button", name=re.compile(r"^Отключить учётную запись")).click()
         settle(admin)
