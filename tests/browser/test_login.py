@@ -25,6 +25,7 @@ def test_logout_returns_to_the_login_form(page):
     assert "Обзор" in nav_titles(page)
     page.shots("logged-in")
     page.get_by_role("button", name="Выйти").click()
+    page.get_by_label("Пароль").wait_for(timeout=30_000)   # the rerun may start late on a busy machine
     settle(page)
     assert page.get_by_label("Пароль").is_visible()
     assert "Вы вышли из системы." in main_text(page)
