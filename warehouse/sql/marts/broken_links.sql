@@ -5,11 +5,17 @@
 -- later staff or mentors file, or a restore of an earlier version, can drop IDs the other files still name.
 -- Such a mentor does not count as a teacher who mentors (fact_mentor.teacher_in_staff, facts.sql), and the
 -- organization's coordinator and the department see the IDs under «Требует внимания».
--- Read by queries.broken_links.
-create or replace view mart_broken_links as
+-- broken_links_after(ds, uid, org, yr): the same for the files of (org, yr) if the snapshot of dataset ds were
+-- the upload uid (a restore of an earlier version): snapshots.links_broken_by_restore shows what a restore would
+-- break before it is made. mart_broken_links is the current files (no replacement).
+-- Read by queries.broken_links and warehouse.snapshots.links_broken_by_restore.
+create or replace macro broken_links_after(ds, uid, org, yr) as table
 with snaps as (
-    select org_code, year, dataset, upload_id from snapshots
+    select org_code, year, dataset,
+           case when dataset = ds and org_code = org and year = yr then uid else upload_id end as upload_id
+    from snapshots
     where org_code <> '*' and dataset in ('staff', 'mentors', 'mentorships')
+          and (org is null or org_code = org) and (yr is null or year = yr)
 ),
 staff as (select s.org_code, s.year, t.teacher_id from raw_staff t join snaps s using (upload_id)),
 mentors as (select s.org_code, s.year, m.mentor_id, m.mentor_type, m.teacher_id
@@ -52,3 +58,5 @@ final as (
     group by all
 )
 select * from final;
+
+create or replace view mart_broken_links as select * from broken_links_after(null, null, null, null);
