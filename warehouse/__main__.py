@@ -163,13 +163,13 @@ def _kpi(conn, args) -> int:
     frame = queries.org_kpi(conn, codes, args.year, args.as_of)
     if not args.all_columns:
         frame = frame[labels.KPI_MAIN]
-    frame = labels.humanize(frame).rename(columns=labels.KPI)
+    frame = labels.humanize(frame).rename(columns=labels.COLUMNS)   # every column has a Russian title
     # The city's row: the same figures summed over the organizations (mart_city_kpi), under the same headers.
     city = queries.city_summary(conn, codes, args.year, args.as_of)
     import pandas as pd
 
-    row = {labels.KPI[c]: v for c, v in city.items() if c in labels.KPI and labels.KPI[c] in frame.columns}
-    row[labels.KPI["short_name"]] = "Город (итого)"
+    row = {labels.COLUMNS[c]: v for c, v in city.items() if c in labels.KPI and labels.COLUMNS[c] in frame.columns}
+    row[labels.COLUMNS["short_name"]] = "Город (итого)"
     total = labels.humanize(pd.DataFrame([row]).reindex(columns=frame.columns)).fillna("")
     frame = pd.concat([frame, total], ignore_index=True)
     if args.format == "csv":
