@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth, data, filters
+from dashboard import auth, data, filters, theme
 from dashboard.state import cursor
 from warehouse import settings
 
@@ -20,6 +20,7 @@ PAGES = Path(__file__).resolve().parents[1] / "pages"
 # A local icon: a named one would be fetched from the internet, which the department's server may not reach.
 st.set_page_config(page_title="Наставничество — дорожная карта", page_icon=str(Path(__file__).with_name("icon.png")),
                    layout="wide")
+theme.apply()
 
 with cursor() as cur:
     demo = settings.is_demo(cur)

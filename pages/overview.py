@@ -13,11 +13,12 @@ city = data.cached(queries.city_summary, f.scope, f.year, as_of=f.as_of)
 c1, c2, c3, c4, c5 = st.columns(5)
 c1.metric("Дорожная карта", tables.pct(city["done_pct"]),
           help="Выполнено: пункты «выполнено» из всех отчётных пунктов, кроме «не требуется». "
-               f"Отчитались {city['roadmap_reported']} из {city['organizations']} организаций.")
-c1.caption(f"выполнено; просрочено пунктов: **{tables.num(city['items_overdue'])}** "
-           f"в {tables.num(city['orgs_with_overdue'])} организациях")
+               f"Отчитались {tables.num(city['roadmap_reported'])} из {russian.orgs(city['organizations'], 'gen')}.")
+c1.caption(f"выполнено; просрочено: **{russian.count(city['items_overdue'], 'пункт', 'пункта', 'пунктов')}** "
+           f"в {russian.orgs(city['orgs_with_overdue'], 'loc')}" if city["items_overdue"]
+           else "выполнено; просроченных пунктов нет")
 c2.metric("Наставников", tables.num(city["mentors"]),
-          help=f"По данным {city['mentors_reported']} из {city['organizations']} организаций.")
+          help=f"По данным {tables.num(city['mentors_reported'])} из {russian.orgs(city['organizations'], 'gen')}.")
 c2.caption(f"Педагогов-наставников: {tables.pct(city['teachers_mentor_pct'])} педагогов")
 cov = city["young_coverage_pct"]
 c3.metric("Охват молодых", tables.pct(cov),
@@ -26,9 +27,10 @@ c3.metric("Охват молодых", tables.pct(cov),
                                      "«Учитель будущего» — не менее 70 %; стрелка — разница с ориентиром.")
 c3.caption(f"С наставником {tables.num(city['young_covered'])} из {tables.num(city['young_teachers'])}")
 c4.metric("С партнёрами", tables.num(city["orgs_with_partners"]),
-          help=f"Организаций, у которых есть партнёры. Файл партнёров загрузили "
-               f"{tables.num(city['partners_reported'])} организаций.")
-c4.caption(f"организаций из {tables.num(city['organizations'])}; партнёров всего: {tables.num(city['partners'])}")
+          help=f"Организаций, у которых есть партнёры. Файл партнёров загружен у "
+               f"{russian.orgs(city['partners_reported'], 'gen')}.")
+c4.caption(f"{russian.plural(city['orgs_with_partners'], 'организация', 'организации', 'организаций')} из "
+           f"{tables.num(city['organizations'])}; партнёров всего: {tables.num(city['partners'])}")
 c5.metric("Мероприятий", tables.num(city["events"]))
 c5.caption(f"Практик на региональном и федеральном уровне: {tables.num(city['practices_regional_federal'])}")
 
@@ -43,10 +45,10 @@ st.subheader("Требует внимания")
 t1, t2, t3 = st.tabs(["Просроченные пункты", "Нет загрузок", "Самый низкий охват"])
 with t1:
     tables.listing(queries.overdue_items, f.scope, f.year, as_of=f.as_of, name="Просроченные пункты",
-                   columns=["short_name", "item", "short_title", "due_date", "reported_status", "comment"])
+                   empty="Просроченных пунктов нет.", columns=["short_name", "item", "short_title", "due_date", "reported_status", "comment"])
 with t2:
     tables.listing(queries.missing_uploads, f.scope, f.year, columns=["short_name", "missing", "datasets"],
-                   name="Нет загрузок")
+                   name="Нет загрузок", empty="Все организации загрузили все наборы за этот год.")
 with t3:
     tables.show(data.cached(queries.lowest_coverage, f.scope, f.year, as_of=f.as_of, limit=10),
                 ["short_name", "young_teachers", "young_covered", "young_coverage_pct"], name="Самый низкий охват")

@@ -176,6 +176,7 @@ COLUMNS = {
     "login": "Пользователь",
     "action_title": "Действие",
     "page": "Страница",
+    "detail": "Подробности",
     "coverage_pct": "Охват, %",
     "done_pct_prev": "Выполнено, % (пред. год)",
     "teachers_prev": "Педагогов (пред. год)",
@@ -196,6 +197,8 @@ COLUMNS = {
     "created_at": "Создана",
     "last_login_at": "Последний вход",
 }
+
+SEVERITIES = {"error": "ошибка", "warning": "предупреждение"}
 
 OUTCOMES = {"loaded": "принят", "rejected": "отклонён", "unchanged": "без изменений", "restored": "восстановлена версия"}
 

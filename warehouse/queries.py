@@ -659,15 +659,25 @@ def events_by_kind(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year
 
 
 def events_per_month(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd.DataFrame:
-    """Events counted per month and kind over every year (the trend; no event rows leave DuckDB).
+    """Events counted per month and kind over every year (the trend; no event rows leave DuckDB). Every month
+    from the first event to the last is there for every kind, with 0 where nothing happened: a line drawn
+    straight across empty months would show events that did not take place.
 
     SQL: ``stg_events`` in ``warehouse/sql/migrations/004_stg_by_dataset.sql``.
     """
     return _q(conn, """
-        select date_trunc('month', event_date) as month, kind, count(*) as events
-        from stg_events
-        where org_code in (select org_code from scope_orgs)
-        group by all
+        with counted as (
+            select date_trunc('month', event_date) as month, kind, count(*) as events
+            from stg_events
+            where org_code in (select org_code from scope_orgs)
+            group by all
+        ),
+        months as (
+            select unnest(generate_series(min(month), max(month), interval 1 month))::date as month from counted
+        )
+        select m.month, k.kind, coalesce(c.events, 0) as events
+        from months m cross join (select distinct kind from counted) k
+        left join counted c on c.month = m.month and c.kind = k.kind
         """, scope=scope, order="month, kind")
 
 
