@@ -68,7 +68,7 @@ def sidebar(allowed: Scope) -> Filters:
             year = st.selectbox("Отчётный год", years, key="flt_year")
             names = data.pool(allowed).names
             st.caption(f"Организация: **{names.get(allowed[0], allowed[0])}**")
-        _to_url(year=year)
+        _to_url(year=year, muni=None, type=None, org=None)   # a link of theirs names only the year
         return Filters(year=year, scope=allowed, org_type=None, org_code=allowed[0], as_of=today, names=names)
     with st.sidebar.container(key=BOX):
         year = st.selectbox("Отчётный год", years, key="flt_year")
@@ -85,7 +85,8 @@ def sidebar(allowed: Scope) -> Filters:
         kind = None if org_type == ALL else org_type
         pool = data.pool(allowed, muni, kind)
         if len(pool.scope) <= data.ORG_CHOICES_MAX:
-            org = _choice("Организация", [ALL, *pool.scope], "flt_org",
+            # By name as people read them («СОШ № 2» before «СОШ № 10»): the order of ``pool.names``.
+            org = _choice("Организация", [ALL, *(pool.names or pool.scope)], "flt_org",
                           format_func=lambda c: c if c == ALL else f"{pool.names[c]} ({c})")
         else:
             st.session_state["flt_org"] = ALL

@@ -151,14 +151,14 @@ def years(conn: duckdb.DuckDBPyConnection) -> list[int]:
 
 
 def organizations(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd.DataFrame:
-    """The registry rows of the organizations in scope, by code.
+    """The registry rows of the organizations in scope, by name as people read it («№ 2» before «№ 10»).
 
     SQL: the registry view ``organizations`` (``warehouse/sql/migrations/004_stg_by_dataset.sql``).
     """
     return _q(conn, """
         select org_code, short_name, full_name, org_type, coalesce(municipality, 'Когалым') as municipality, website
         from organizations where org_code in (select org_code from scope_orgs)
-        """, scope=scope, order="org_code")
+        """, scope=scope, order="natural_key(short_name), org_code")
 
 
 def org_codes(conn: duckdb.DuckDBPyConnection, scope: Collection[str], municipality: str | None = None,
@@ -201,17 +201,17 @@ def org_kpi(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, 
     SQL: ``mart_org_kpi`` in ``warehouse/sql/marts/org_kpi.sql``.
     """
     # The figure row is wide: only the organizations shown are completed; ``total_rows`` counts them all.
-    top = "" if limit is None else f"order by org_type, org_code limit {int(limit)}"
+    top = "" if limit is None else f"order by org_type, natural_key(short_name), org_code limit {int(limit)}"
     total = "" if limit is None else ", (select count(*) from orgs) as total_rows"
     return _q(conn, f"""
         with orgs as (
-            select org_code, org_type from org_years
+            select org_code, org_type, short_name from org_years
             where year = $year and org_code in (select org_code from scope_orgs)
         ),
         picked as (select * from orgs {top})
         select k.* {total} from mart_org_kpi($as_of::date) k semi join picked p using (org_code)
         where k.year = $year
-        """, scope=scope, year=year, as_of=as_of, order="org_type, org_code")
+        """, scope=scope, year=year, as_of=as_of, order="org_type, natural_key(short_name), org_code")
 
 
 def lowest_coverage(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None, *,
@@ -224,7 +224,7 @@ def lowest_coverage(conn: duckdb.DuckDBPyConnection, scope: Collection[str], yea
         select org_code, short_name, young_teachers, young_covered, young_coverage_pct
         from mart_org_kpi($as_of::date)
         where year = $year and young_coverage_pct is not null and org_code in (select org_code from scope_orgs)
-        """, scope=scope, year=year, as_of=as_of, order="young_coverage_pct, short_name, org_code", limit=limit)
+        """, scope=scope, year=year, as_of=as_of, order="young_coverage_pct, natural_key(short_name), org_code", limit=limit)
 
 
 # Which organizations a page names in a sentence («Без партнёров: ...»): fixed conditions on mart_org_kpi.
@@ -244,7 +244,7 @@ def org_names(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int
     return _q(conn, f"""
         select org_code, short_name from mart_org_kpi(current_date)
         where year = $year and ({ORG_LISTS[which]}) and org_code in (select org_code from scope_orgs)
-        """, scope=scope, year=year, order="short_name, org_code", limit=limit)
+        """, scope=scope, year=year, order="natural_key(short_name), org_code", limit=limit)
 
 
 def city_summary(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None
@@ -290,7 +290,7 @@ def monitoring(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: in
                cur.mentee_students_pct, prev.mentee_students_pct as mentee_students_pct_prev
         from k cur left join k prev on prev.org_code = cur.org_code and prev.year = cur.year - 1
         where cur.year = $year
-        """, scope=scope, year=year, as_of=as_of, order="org_type, org_code", limit=limit)
+        """, scope=scope, year=year, as_of=as_of, order="org_type, natural_key(short_name), org_code", limit=limit)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -312,7 +312,7 @@ def roadmap(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, 
                status_shown, reported_status, done_date, result_url, comment, overdue
         from mart_roadmap($as_of::date)
         where year = $year and org_code in (select org_code from scope_orgs)
-        """, scope=scope, year=year, as_of=as_of, order="org_type, org_code, item")
+        """, scope=scope, year=year, as_of=as_of, order="org_type, natural_key(short_name), org_code, item")
 
 
 def roadmap_status_counts(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int,
@@ -393,7 +393,7 @@ def roadmap_wide(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: 
             where year = $year and org_code in (select org_code from scope_orgs)
         ) on item in ('1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11')
         using first(status_shown)
-        """, scope=scope, year=year, as_of=as_of, order="org_type, short_name, org_code")
+        """, scope=scope, year=year, as_of=as_of, order="org_type, natural_key(short_name), org_code")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -427,7 +427,7 @@ def completeness(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: 
         from completeness_state c semi join orgs using (org_code)
         left join fact_upload u using (org_code, year, dataset)
         where c.year = $year and ($relevant = false or c.expected or c.uploaded)
-        order by c.org_type, c.org_code, c.sort {"" if limit is None else f"limit {int(limit)}"}
+        order by c.org_type, natural_key(c.short_name), c.org_code, c.sort {"" if limit is None else f"limit {int(limit)}"}
         """, scope=scope, year=year, relevant=relevant)
 
 
@@ -528,7 +528,7 @@ def _top_orgs(conn, scope, year: int, table: str, category: str, top: int) -> pd
         top as (select org_code, org_n from per_org order by org_n desc, org_code limit {int(top)})
         select o.short_name, c.category, c.n, (select count(*) from per_org) as orgs_total
         from counted c join top t using (org_code) join organizations o using (org_code)
-        """, scope=scope, year=year, order="short_name, category")
+        """, scope=scope, year=year, order="natural_key(short_name), category")
 
 
 def mentors_by_org(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, *, top: int = 30
