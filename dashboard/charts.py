@@ -24,6 +24,7 @@ COUNT_AXIS = alt.Axis(tickMinStep=1, format="d")   # counts are whole: no «0,5�
 # Two charts of mentors side by side must not give one colour two meanings: whom they mentor and their type
 # each have their own hues (a value not listed here is drawn grey).
 MENTORS_WHOM_COLORS = {"педагогов": "#4e79a7", "обучающихся": "#f28e2b", "педагогов и обучающихся": "#9c755f"}
+YES_NO_COLORS = {"да": "#2e7d32", "нет": "#b0b0b0"}
 MENTOR_TYPE_COLORS = {"педагог": "#59a14f", "обучающийся": "#b07aa1", "студент": "#edc948",
                       "представитель работодателя": "#76b7b2", "другое": "#bab0ac"}
 
@@ -108,7 +109,9 @@ def coverage_bars(df: pd.DataFrame, of_total: int | None = None) -> alt.Chart:
     # The value beside each bar: a 0 % bar has no length, and the row must not look empty.
     values = bars.mark_text(align="left", dx=3, fontSize=11, color="#333").encode(
         text="pct_text:N", color=alt.value("#333"))
-    return (bars + values + _goal_rules()).properties(height=alt.Step(ROW_PX), title=title)
+    # Room on the right for the value beside a full bar («100,0 %»).
+    return (bars + values + _goal_rules()).properties(height=alt.Step(ROW_PX), title=title,
+                                                       padding={"left": 5, "top": 5, "bottom": 5, "right": 48})
 
 
 def _goal_rules() -> alt.LayerChart:
@@ -133,7 +136,7 @@ def coverage_trend(df: pd.DataFrame) -> alt.Chart:
     goals = pd.DataFrame({"y": [BENCHMARK_PCT, GOAL_PCT]})
     rules = alt.Chart(goals).mark_rule(strokeDash=[4, 3], color="#555").encode(y="y:Q")
     return (base.mark_line(point=True, strokeWidth=3) + base.mark_text(dy=-12).encode(text="pct_text:N")
-            + rules).properties(height=260, title="Охват молодых педагогов по годам")
+            + rules).properties(height=260, title=["Охват молодых педагогов", "по годам"])   # two lines: a narrow column
 
 
 def count_bars(df: pd.DataFrame, category: str, value: str | None, title: str, color: str | None = None,

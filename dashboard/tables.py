@@ -28,8 +28,8 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PLAIN_NUMBERS = {"year", "item", "version", "upload_id", "row_no"}   # numbers that are names: no digit grouping
 
 
-def _config(col: str, s: pd.Series):
-    title = COLUMNS.get(col, col)
+def _config(col: str, s: pd.Series, title: str | None = None):
+    title = title or COLUMNS.get(col, col)
     if col in PLAIN_NUMBERS:
         return st.column_config.NumberColumn(title, format="plain")
     if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s) and s.dtype != "boolean":
@@ -81,12 +81,17 @@ def show(df: pd.DataFrame, columns: list[str] | None = None, *, name: str | None
                    "Excel или CSV; фильтры слева сужают список.")
     for c in not_yet:
         view[c] = view[c].map(lambda v: day(v, missing=NOT_YET))
+    titles = {}
+    if "org_code" in columns and "short_name" not in columns and (names := filters.current().names):
+        # People read organizations by name («МАДОУ «Золушка»», not «ДС07»); the exports keep the code.
+        view["org_code"] = view["org_code"].map(lambda c: names.get(c, c))
+        titles["org_code"] = COLUMNS["short_name"]
     for c in columns:
         if view[c].dtype == object or pd.api.types.is_string_dtype(view[c]):
             view[c] = view[c].fillna("")
     return st.dataframe(view, hide_index=True, width="stretch", height=fit(height, len(view)), key=key,
                         placeholder=NO_DATA,
-                        column_config={c: _config(c, view[c]) for c in columns}, **kwargs)
+                        column_config={c: _config(c, view[c], titles.get(c)) for c in columns}, **kwargs)
 
 
 def listing(query: Callable[..., pd.DataFrame], scope, *args, columns: list[str], name: str,

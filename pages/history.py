@@ -71,9 +71,11 @@ if user.is_admin:
         versions = snapshots.versions(cur, dataset, org, year)
     by_version = {int(v.version): v for v in versions.itertuples()}
     current = next((v for v in by_version.values() if v.is_current), None)
-    version = st.selectbox(
-        "Версия", list(by_version), key=f"restore_version_{org}_{dataset}_{year}",
-        format_func=lambda n: version_text(by_version[n]) + (" (текущая)" if current and n == current.version else ""))
+    # The options' words do not depend on which one is current: a label that changes after a restore would
+    # not match the remembered choice. What is current is said under the list.
+    version = st.selectbox("Версия", list(by_version), key=f"restore_version_{org}_{dataset}_{year}",
+                           format_func=lambda n: version_text(by_version[n]))
+    st.caption(f"Сейчас действует {version_text(current)}." if current else "Текущей версии нет.")
     chosen = by_version[version]
     title = f"«{DATASET_TITLES.get(dataset, dataset)}», {org_name(org)}, {year} год"
 

@@ -79,6 +79,8 @@ else:
         view.current_caption(service.current(cur, dataset, org, year), ds, target)
     view.template(ds)
     # --- 2. The file, its preview, the confirmation -----------------------------------------------
+    # «.xls» is accepted by the widget so that ingest refuses it in Russian, saying how to save it as .xlsx
+    # (the widget's own refusal is English: «application/vnd.ms-excel files are not allowed»).
     uploaded = st.file_uploader(
         f"Файл для загрузки: {target}", type=["csv", "txt", "xlsx", "xls"], key=f"upload_file_{nonce}",
         help=f"CSV (UTF-8 или Windows-1251, разделитель «;», «,» или табуляция) или книга Excel .xlsx, до {LIMIT}. "
