@@ -65,13 +65,13 @@ def sidebar(allowed: Scope) -> Filters:
         st.session_state["flt_year"] = default_year
     if len(allowed) == 1:  # a coordinator: their organization, nothing to choose
         with st.sidebar.container(key=BOX):
-            year = st.selectbox("Отчётный год", years, key="flt_year")
+            year = _remembered("Отчётный год", years, "flt_year")
             names = data.pool(allowed).names
             st.caption(f"Организация: **{names.get(allowed[0], allowed[0])}**")
         _to_url(year=year, muni=None, type=None, org=None)   # a link of theirs names only the year
         return Filters(year=year, scope=allowed, org_type=None, org_code=allowed[0], as_of=today, names=names)
     with st.sidebar.container(key=BOX):
-        year = st.selectbox("Отчётный год", years, key="flt_year")
+        year = _remembered("Отчётный год", years, "flt_year")
         facets = data.facets(allowed)
         municipalities = sorted(facets["municipality"].unique())
         municipality = ALL
@@ -127,7 +127,14 @@ def _choice(label: str, options: list, key: str, **kwargs):
     """A selectbox whose remembered value falls back to «Все» when another filter removed it."""
     if st.session_state.get(key) not in options:
         st.session_state[key] = ALL
-    return st.selectbox(label, options, key=key, **kwargs)
+    return _remembered(label, options, key, **kwargs)
+
+
+def _remembered(label: str, options: list, key: str, **kwargs):
+    """A selectbox showing the value kept in ``st.session_state[key]`` (from the address or an earlier page).
+    The default ``index`` is that value too: with only the state set, the browser could draw the first
+    option and send it back on the next click (a busy machine showed «2025» under a page of 2026)."""
+    return st.selectbox(label, options, key=key, index=options.index(st.session_state[key]), **kwargs)
 
 
 def current() -> Filters:

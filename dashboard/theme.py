@@ -45,7 +45,8 @@ CSS = """
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { display: none; }
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after { content: "Выбрать файл"; }
 [data-testid="stFileUploaderDropzoneInstructions"] > div > span { display: none; }
-[data-testid="stFileUploaderDropzoneInstructions"] > div::after { content: "или перетащите файл сюда"; }
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after { content: "или перетащите файл сюда";
+  font-size: 0.875rem; opacity: 0.7; }
 [data-testid="stFileChipName"] + * { display: none; }
 [data-testid="stFileChip"] [role="alert"] { display: none; }
 [data-testid="stFileChip"]:has([role="alert"])::after {

@@ -9,11 +9,13 @@ word on any page.
 from __future__ import annotations
 
 import re
+from datetime import date
 from urllib.parse import unquote
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from ingest.schemas import DATASET_TITLES
 from tests.browser.conftest import ROOT
 from tests.browser.ui import choose, log_in, main_text, open_page, settle, upload
 
@@ -85,8 +87,9 @@ CLIPPED = """() => {
   return bad;
 }"""
 
-CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
-  .every(c => c.querySelector('svg.marks'))"""
+# Every chart drawn, and no grey placeholder of an element still on its way (a lazily loaded chart).
+CHARTS_DRAWN = """() => !document.querySelector('[data-testid="stSkeleton"], [data-testid="stSkeletonElement"]')
+  && [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].every(c => c.querySelector('svg.marks'))"""
 
 
 def enter(page, path: str, login: tuple[str, str]) -> None:
@@ -258,7 +261,11 @@ def test_every_page_fits_the_window_and_speaks_russian(browser, app_url, request
             assert year and year["y"] + year["height"] <= height, f"фильтры ниже края окна: {year}"
         for title in ADMIN_PAGES:
             open_page(page, title)
+            assert selected(page, "Отчётный год") == str(date.today().year)      # the filter as the page reads it
             look(title)
+            if title == "Загрузки":                   # the upload matrix names all of its 7 columns
+                drawn = set(page.get_by_test_id("stVegaLiteChart").first.locator("svg text").all_text_contents())
+                assert set(DATASET_TITLES.values()) - {"Организации"} <= drawn, drawn
         assert not problems, f"не помещается при {width}×{height}: {problems}"
         assert not latin, f"английские слова при {width}×{height}: {latin}"
     finally:
