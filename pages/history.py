@@ -77,6 +77,16 @@ if user.is_admin:
                            format_func=lambda n: version_text(by_version[n]))
     st.caption(f"Сейчас действует {version_text(current)}." if current else "Текущей версии нет.")
     chosen = by_version[version]
+    breaks = None
+    if (current is None or version != current.version) and dataset in ("staff", "mentors", "mentorships"):
+        with cursor() as cur:
+            breaks = snapshots.links_broken_by_restore(cur, dataset, org, year, version)
+        if not breaks.empty:
+            st.warning("После восстановления файлы организации перестанут сходиться: файл называет ID, "
+                       "которых не будет в другом файле. Такие наставники не будут учитываться среди "
+                       "педагогов-наставников, пока файлы не исправлены.")
+            tables.show(breaks, ["dataset_title", "column_title", "target_title", "ids_missing", "missing_ids"],
+                        name="Что перестанет сходиться")
     title = f"«{DATASET_TITLES.get(dataset, dataset)}», {org_name(org)}, {year} год"
 
     def restore() -> str:
@@ -91,6 +101,8 @@ if user.is_admin:
             f"Набор: {title}.",
             f"Станет текущей: {version_text(chosen)}.",
             now,
+            *(["Файлы организации перестанут сходиться: список под формой."] if breaks is not None and not breaks.empty
+              else []),
             "Показатели на всех страницах будут считаться по восстановленной версии. Текущая версия сохранится "
             "в истории, и её можно будет вернуть так же.",
         ], "Восстановить", restore, refusals=(IngestError,))
