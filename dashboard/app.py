@@ -13,7 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth, data, filters
+from dashboard import auth, data, filters, theme
 from dashboard.state import cursor
 from warehouse import settings
 
@@ -22,6 +22,7 @@ PAGES = Path(__file__).resolve().parents[1] / "pages"
 # A local icon: a named one would be fetched from the internet, which the department's server may not reach.
 st.set_page_config(page_title="Наставничество — дорожная карта", page_icon=str(Path(__file__).with_name("icon.png")),
                    layout="wide")
+theme.apply()
 
 
 def page(file: str, title: str, icon: str, **kw) -> st.Page:

@@ -194,6 +194,7 @@ COLUMNS = {
     "login": "Пользователь",
     "action_title": "Действие",
     "page": "Страница",
+    "detail": "Подробности",
     "coverage_pct": "Охват, %",
     # queries.monitoring and students_in_mentorship: each figure beside its value of the year before
     **{f"{name}_prev": f"{title} (пред. год)" for name, title in KPI.items()},
@@ -212,6 +213,8 @@ COLUMNS = {
     "created_at": "Создана",
     "last_login_at": "Последний вход",
 }
+
+SEVERITIES = {"error": "ошибка", "warning": "предупреждение"}
 
 OUTCOMES = {"loaded": "принят", "rejected": "отклонён", "unchanged": "без изменений", "restored": "восстановлена версия"}
 

@@ -151,14 +151,14 @@ def years(conn: duckdb.DuckDBPyConnection) -> list[int]:
 
 
 def organizations(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd.DataFrame:
-    """The registry rows of the organizations in scope, by code.
+    """The registry rows of the organizations in scope, by name as people read it («№ 2» before «№ 10»).
 
     SQL: the registry view ``organizations`` (``warehouse/sql/migrations/004_stg_by_dataset.sql``).
     """
     return _q(conn, """
         select org_code, short_name, full_name, org_type, coalesce(municipality, 'Когалым') as municipality, website
         from organizations where org_code in (select org_code from scope_orgs)
-        """, scope=scope, order="org_code")
+        """, scope=scope, order="natural_key(short_name), org_code")
 
 
 def org_codes(conn: duckdb.DuckDBPyConnection, scope: Collection[str], municipality: str | None = None,
@@ -201,17 +201,17 @@ def org_kpi(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, 
     SQL: ``mart_org_kpi`` in ``warehouse/sql/marts/org_kpi.sql``.
     """
     # The figure row is wide: only the organizations shown are completed; ``total_rows`` counts them all.
-    top = "" if limit is None else f"order by org_type, org_code limit {int(limit)}"
+    top = "" if limit is None else f"order by org_type, natural_key(short_name), org_code limit {int(limit)}"
     total = "" if limit is None else ", (select count(*) from orgs) as total_rows"
     return _q(conn, f"""
         with orgs as (
-            select org_code, org_type from org_years
+            select org_code, org_type, short_name from org_years
             where year = $year and org_code in (select org_code from scope_orgs)
         ),
         picked as (select * from orgs {top})
         select k.* {total} from mart_org_kpi($as_of::date) k semi join picked p using (org_code)
         where k.year = $year
-        """, scope=scope, year=year, as_of=as_of, order="org_type, org_code")
+        """, scope=scope, year=year, as_of=as_of, order="org_type, natural_key(short_name), org_code")
 
 
 def lowest_coverage(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None, *,
@@ -224,7 +224,7 @@ def lowest_coverage(conn: duckdb.DuckDBPyConnection, scope: Collection[str], yea
         select org_code, short_name, young_teachers, young_covered, young_coverage_pct
         from mart_org_kpi($as_of::date)
         where year = $year and young_coverage_pct is not null and org_code in (select org_code from scope_orgs)
-        """, scope=scope, year=year, as_of=as_of, order="young_coverage_pct, short_name, org_code", limit=limit)
+        """, scope=scope, year=year, as_of=as_of, order="young_coverage_pct, natural_key(short_name), org_code", limit=limit)
 
 
 # Which organizations a page names in a sentence («Без партнёров: ...»): fixed conditions on mart_org_kpi.
@@ -244,7 +244,7 @@ def org_names(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int
     return _q(conn, f"""
         select org_code, short_name from mart_org_kpi(current_date)
         where year = $year and ({ORG_LISTS[which]}) and org_code in (select org_code from scope_orgs)
-        """, scope=scope, year=year, order="short_name, org_code", limit=limit)
+        """, scope=scope, year=year, order="natural_key(short_name), org_code", limit=limit)
 
 
 def city_summary(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None
@@ -285,7 +285,7 @@ def monitoring(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: in
                {", ".join(f"cur.{c}" for c in figures)}, {prev}
         from k cur left join k prev on prev.org_code = cur.org_code and prev.year = cur.year - 1
         where cur.year = $year
-        """, scope=scope, year=year, as_of=as_of, order="org_type, org_code", limit=limit)
+        """, scope=scope, year=year, as_of=as_of, order="org_type, natural_key(short_name), org_code", limit=limit)
 
 
 # The figures of mart_org_kpi that item 7's monitoring compares with the previous year.
@@ -391,7 +391,7 @@ def roadmap(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, 
                status_shown, reported_status, done_date, result_url, comment, overdue
         from mart_roadmap($as_of::date)
         where year = $year and org_code in (select org_code from scope_orgs)
-        """, scope=scope, year=year, as_of=as_of, order="org_type, org_code, item")
+        """, scope=scope, year=year, as_of=as_of, order="org_type, natural_key(short_name), org_code, item")
 
 
 def applicable_items(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
@@ -484,7 +484,7 @@ def roadmap_wide(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: 
             where year = $year and org_code in (select org_code from scope_orgs)
         ) on item in ('1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11')
         using first(status_shown)
-        """, scope=scope, year=year, as_of=as_of, order="org_type, short_name, org_code")
+        """, scope=scope, year=year, as_of=as_of, order="org_type, natural_key(short_name), org_code")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -518,7 +518,7 @@ def completeness(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: 
         from completeness_state c semi join orgs using (org_code)
         left join fact_upload u using (org_code, year, dataset)
         where c.year = $year and ($relevant = false or c.expected or c.uploaded)
-        order by c.org_type, c.org_code, c.sort {"" if limit is None else f"limit {int(limit)}"}
+        order by c.org_type, natural_key(c.short_name), c.org_code, c.sort {"" if limit is None else f"limit {int(limit)}"}
         """, scope=scope, year=year, relevant=relevant)
 
 
@@ -619,7 +619,7 @@ def _top_orgs(conn, scope, year: int, table: str, category: str, top: int) -> pd
         top as (select org_code, org_n from per_org order by org_n desc, org_code limit {int(top)})
         select o.short_name, c.category, c.n, (select count(*) from per_org) as orgs_total
         from counted c join top t using (org_code) join organizations o using (org_code)
-        """, scope=scope, year=year, order="short_name, category")
+        """, scope=scope, year=year, order="natural_key(short_name), category")
 
 
 def mentors_by_org(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, *, top: int = 30
@@ -750,15 +750,25 @@ def events_by_kind(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year
 
 
 def events_per_month(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd.DataFrame:
-    """Events counted per month and kind over every year (the trend; no event rows leave DuckDB).
+    """Events counted per month and kind over every year (the trend; no event rows leave DuckDB). Every month
+    from the first event to the last is there for every kind, with 0 where nothing happened: a line drawn
+    straight across empty months would show events that did not take place.
 
     SQL: ``stg_events`` in ``warehouse/sql/migrations/004_stg_by_dataset.sql``.
     """
     return _q(conn, """
-        select date_trunc('month', event_date) as month, kind, count(*) as events
-        from stg_events
-        where org_code in (select org_code from scope_orgs)
-        group by all
+        with counted as (
+            select date_trunc('month', event_date) as month, kind, count(*) as events
+            from stg_events
+            where org_code in (select org_code from scope_orgs)
+            group by all
+        ),
+        months as (
+            select unnest(generate_series(min(month), max(month), interval 1 month))::date as month from counted
+        )
+        select m.month, k.kind, coalesce(c.events, 0) as events
+        from months m cross join (select distinct kind from counted) k
+        left join counted c on c.month = m.month and c.kind = k.kind
         """, scope=scope, order="month, kind")
 
 

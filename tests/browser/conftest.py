@@ -56,6 +56,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def demo_warehouse(tmp_path_factory, chromium_path):
+    from ingest import load
     from ingest.demo import build_demo
     from warehouse import accounts, db
 
@@ -64,6 +65,10 @@ def demo_warehouse(tmp_path_factory, chromium_path):
     conn = db.connect(path)
     accounts.create_user(conn, "locktest", "Проверка блокировки", "coordinator", "lock-test-2025", "ДС02")
     accounts.create_user(conn, "tabtest", "Проверка сеансов", "coordinator", "tab-test-2025", "ДС02")
+    accounts.create_user(conn, "offtest", "Проверка отключения", "coordinator", "off-test-2025", "ДС04")
+    # A second version of one snapshot, for the restore dialog (test_everyday): four teachers instead of 29.
+    load.load_file(conn, (ROOT / "tests" / "fixtures" / "staff_utf8_bom_comma.csv").read_bytes(),
+                   "pedagogi_ds09_2026_ispravlennyi.csv", "staff", "ДС09", 2026, user="ds09")
     conn.close()
     return path
 
