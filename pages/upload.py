@@ -70,8 +70,10 @@ if mode == BOOK:
         datasets = workbook.sheets_of(cur, org)
         view.book_status({d.name: service.current(cur, d.name, org, year) for d in datasets}, datasets)
         view.book_download(user, org, year, workbook.source_of(cur, org, year), PAGE)
-    # No ``type=``: Streamlit's own check of the name would end the page with its exception on a forged
-    # name (a NUL); the reader tells the formats apart by their bytes and ingest refuses a bad name in Russian.
+    # No ``type=``: Streamlit's own check of the name ends the page with its exception on a forged name (a
+    # NUL), and refuses other types in English («application/vnd.ms-excel files are not allowed»). The reader
+    # tells the formats apart by their bytes: ingest refuses a bad name, an .xls (saying how to save it as
+    # .xlsx) or any other file in Russian.
     uploaded = st.file_uploader(f"Книга годового отчёта: {view.plain(target)}", key=f"book_file_{nonce}",
                                 help=f"Книга Excel .xlsx, до {LIMIT}: листы называются как наборы («Педагоги», "
                                      "«Наставники», …); лист, которого нет, не меняет свой набор.")
