@@ -126,9 +126,8 @@ def export_buttons(df: pd.DataFrame, columns: list[str], name: str, *, key: str,
     for fmt, label, mime in (("xlsx", "Excel", XLSX_MIME), ("csv", "CSV", "text/csv")):
         file = export.file_name(name, fmt, f.year, today)
         # The bytes are made when clicked, on another thread: it opens its own cursor for the audit line.
-        row.download_button(label, data=partial(audited_export, sheet, fmt, file, user.login, org, cursor, full),
-                            file_name=file, mime=mime, key=f"{key}_{fmt}", on_click="ignore",
-                            icon=":material/download:")
+        auth.download_button(label, partial(audited_export, sheet, fmt, file, user.login, org, cursor, full),
+                             where=row, file_name=file, mime=mime, key=f"{key}_{fmt}", icon=":material/download:")
 
 
 def audited_export(sheet: export.Sheet, fmt: str, file: str, login: str, org: str | None, open_cursor,

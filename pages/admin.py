@@ -93,7 +93,8 @@ with create, st.form(f"admin_create_{nonce}"):
     org = c2.selectbox("Организация (для ответственного ОО)", [None, *codes], format_func=org_label,
                        key=f"new_org_{nonce}")
     pw1 = c1.text_input("Пароль", type="password", key=f"new_pw1_{nonce}",
-                        help=f"Не меньше {accounts.MIN_PASSWORD} символов.")
+                        help=f"Не меньше {accounts.MIN_PASSWORD} символов; не логин и не распространённый или легко "
+                        "подбираемый пароль.")
     pw2 = c2.text_input("Пароль ещё раз", type="password", key=f"new_pw2_{nonce}")
     if st.form_submit_button("Создать", type="primary"):
         if pw1 != pw2:

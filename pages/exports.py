@@ -25,9 +25,9 @@ def pack() -> bytes:
 st.subheader("Пакет к совещанию")
 st.write("Одна книга Excel: сводка по городу, листы по темам (дорожная карта, наставники, молодые педагоги, "
          "партнёры, мероприятия, загрузки) и диаграммы обзора.")
-st.download_button("Скачать пакет к совещанию", data=pack, file_name=export.file_name("paket_k_soveshchaniyu", "xlsx",
-                   f.year, f.as_of), mime=tables.XLSX_MIME, on_click="ignore", icon=":material/download:",
-                   type="primary", key="meeting_pack")
+auth.download_button("Скачать пакет к совещанию", pack, file_name=export.file_name("paket_k_soveshchaniyu", "xlsx",
+                     f.year, f.as_of), mime=tables.XLSX_MIME, icon=":material/download:", type="primary",
+                     key="meeting_pack")
 
 st.subheader("База наставников для сайта (пункты 4 и 11)")
 st.caption("Только то, что можно публиковать: ФИО наставника, должность или место работы, кого наставляет, "
@@ -45,9 +45,9 @@ def html_table() -> bytes:
 
 
 if not shown.empty:
-    st.download_button("HTML-таблица для сайта", data=html_table, on_click="ignore",
-                       file_name=export.file_name("baza_nastavnikov", "html", f.year, f.as_of), mime="text/html",
-                       icon=":material/code:", key="mentor_base_html")
+    auth.download_button("HTML-таблица для сайта", html_table,
+                         file_name=export.file_name("baza_nastavnikov", "html", f.year, f.as_of), mime="text/html",
+                         icon=":material/code:", key="mentor_base_html")
     if int(shown["total_rows"].iloc[0]) <= len(shown):
         with st.expander("Код HTML-таблицы"):
             st.code(html_table().decode("utf-8")[:20000], language="html")

@@ -225,4 +225,5 @@ AUDIT_ACTIONS = {
     "password_reset": "смена пароля", "user_enabled": "пользователь включён", "user_disabled": "пользователь отключён",
     "role_changed": "изменена роль",
     "upload_denied": "загрузка запрещена", "restore_denied": "восстановление запрещено",
+    "session_resumed": "сеанс продолжен", "session_ended": "сеанс завершён", "download_refused": "выгрузка отклонена",
 }
