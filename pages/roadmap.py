@@ -37,4 +37,4 @@ if default is not None:
     one = rm[rm["org_code"] == org]
     st.subheader(f.names.get(org, org))
     tables.show(one, ["item", "short_title", "status_shown", "due_date", "done_date", "result_url", "comment"],
-                name="Дорожная карта организации")
+                name="Дорожная карта организации", about=f.names.get(org, org))
