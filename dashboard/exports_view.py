@@ -14,7 +14,7 @@ import streamlit as st
 
 from dashboard import data, export, tables
 from dashboard import meeting_pack as pack
-from dashboard.filters import Filters
+from dashboard.filters import ALL_ORGS, Filters
 from dashboard.state import cursor
 from warehouse import accounts, queries, russian
 from warehouse.accounts import User
@@ -108,7 +108,9 @@ def public_html(f: Filters, base, summary: dict) -> tuple[str, str]:
         orgs = data.cached(queries.organizations, f.scope)
         organization = orgs["full_name"].iloc[0] if len(orgs) else f.scope_label
     else:
-        organization = f"Образовательные организации: {f.scope_label}"
+        n = f"организаций: {russian.number(summary['organizations'])}"
+        organization = (f"Наставники образовательных организаций ({n})" if f.scope_label == ALL_ORGS
+                        else f"Наставники образовательных организаций: {f.scope_label} ({n})")
     updated = (f"Сведения обновлены {russian.day(summary['updated'])}" if summary["updated"] is not None
                else "Сведения о наставниках не загружены")
     page = export.html_page(sheet, heading=f"{PUBLIC_HEADING}, {f.year} год", organization=organization,
