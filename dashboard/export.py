@@ -1,9 +1,15 @@
-"""The one export writer: tables to XLSX and CSV for meetings, safe to open in Excel.
+"""The one export writer: tables and charts to XLSX, tables to CSV and HTML, safe to open in Excel.
 
-XLSX: a title row that states what and for which filters, the export date and who exported it; a
-bold, frozen header row with Russian titles and an autofilter; column widths that fit; dates as real
-dates (ДД.ММ.ГГГГ), percentages as percentages, numbers as numbers, a missing figure as «нет данных».
-CSV: UTF-8 with BOM and «;», dates ДД.ММ.ГГГГ, decimal comma: what Russian Excel opens as it is.
+XLSX (:func:`xlsx`): a title row that states what and for which filters, the export date and who
+exported it; a bold, frozen header row with Russian titles and an autofilter; column widths that fit,
+long texts wrapped in rows as tall as their lines; dates as real dates (ДД.ММ.ГГГГ), percentages as
+percentages, counts with digit groups, a missing figure as «нет данных» set apart from its neighbour;
+status colours as conditional formats (:attr:`Sheet.colours`); a :class:`Chart` is a native Excel chart
+on an A4 landscape sheet of its own, fitted to one page, above the table it draws. Every sheet prints
+A4 landscape, one page wide.
+CSV: UTF-8 with BOM and «;», dates ДД.ММ.ГГГГ, decimal comma, never an exponent: what Russian Excel
+opens as it is. HTML: a fragment for a site's editor (:func:`html_table`) or a complete page
+(:func:`html_page`), every text escaped.
 
 Safety (OWASP "CSV injection"): xlsxwriter writes every string as a string, never a formula or link;
 in CSV a text cell that starts with = + - @, a tab or a carriage return gets a leading apostrophe.
