@@ -287,6 +287,10 @@ def _chart_sheet(book, ws, spec: Chart, formats: _Formats) -> None:
                   "num_format": "0%" if percent else "#,##0", "min": 0}
     if percent or spec.value_max:
         value_axis["max"] = 1 if percent else spec.value_max
+    if spec.value_max and not percent:
+        # Whole steps (1, 2, 5, 10, 20, ...), at most ten: a count of organizations never reads «0 1 1».
+        value_axis["major_unit"] = next(step for k in range(12) for step in (10 ** k, 2 * 10 ** k, 5 * 10 ** k)
+                                        if spec.value_max / step <= 10)
     category_axis = {"num_font": {"size": 9}}
     if spec.kind == "bar":
         # A bar chart's y axis holds the categories; reversed, the first row of the table is the top bar,
