@@ -12,7 +12,7 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import data, export, tables
+from dashboard import auth, data, export, tables
 from dashboard import meeting_pack as pack
 from dashboard.filters import ALL_ORGS, Filters
 from dashboard.state import cursor
@@ -47,8 +47,8 @@ def meeting_pack(f: Filters, user: User) -> None:
         st.session_state["meeting_pack"] = {"key": key, "data": data_, "file": file}
     kept = _kept("meeting_pack", key)
     if kept:
-        st.download_button("Скачать пакет к совещанию", data=kept["data"], file_name=kept["file"],
-                           mime=tables.XLSX_MIME, on_click="ignore", icon=":material/download:", key="pack_download")
+        auth.download_button("Скачать пакет к совещанию", kept["data"], file_name=kept["file"],
+                             mime=tables.XLSX_MIME, icon=":material/download:", key="pack_download")
 
 
 def _org(f: Filters) -> str | None:
@@ -84,13 +84,13 @@ def public_mentor_base(f: Filters, user: User) -> None:
         st.session_state["public_base"] = {"key": key, "page": page, "fragment": fragment, "files": files}
     kept = _kept("public_base", key)
     if kept:
-        left, right = st.columns(2)
-        left.download_button("Страница для сайта (HTML)", data=kept["page"].encode("utf-8"),
-                             file_name=kept["files"]["page"], mime="text/html", on_click="ignore",
-                             icon=":material/download:", key="public_page")
-        right.download_button("Фрагмент для редактора сайта (HTML)", data=kept["fragment"].encode("utf-8"),
-                              file_name=kept["files"]["fragment"], mime="text/html", on_click="ignore",
-                              icon=":material/code:", key="public_fragment")
+        row = st.container(horizontal=True, gap="small")
+        auth.download_button("Страница для сайта (HTML)", kept["page"].encode("utf-8"), where=row,
+                             file_name=kept["files"]["page"], mime="text/html", icon=":material/download:",
+                             key="public_page")
+        auth.download_button("Фрагмент для редактора сайта (HTML)", kept["fragment"].encode("utf-8"), where=row,
+                             file_name=kept["files"]["fragment"], mime="text/html", icon=":material/code:",
+                             key="public_fragment")
         with st.expander("Код фрагмента для редактора сайта"):
             st.code(kept["fragment"][:FRAGMENT_SHOWN_MAX], language="html")
 

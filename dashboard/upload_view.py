@@ -15,7 +15,7 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from dashboard import export, tables
+from dashboard import auth, export, tables
 from dashboard.state import cursor
 from ingest import load, service, templates, workbook
 from ingest.errors import ERROR, IngestError, StalePreview
@@ -66,12 +66,12 @@ def template(ds: Dataset) -> None:
             st.caption("Порядок загрузки: «Педагоги», затем «Наставники», затем «Наставнические пары»: "
                        "наставник-педагог должен быть в файле педагогов, а наставник пары — в файле наставников.")
         t_xlsx, t_csv, _ = st.columns([1, 1, 2])
-        t_xlsx.download_button("Шаблон Excel (XLSX)", templates.template_xlsx(ds.name), key="template_xlsx",
-                               file_name=templates.template_file_name(ds.name, "xlsx"), mime=tables.XLSX_MIME,
-                               icon=":material/download:", on_click="ignore")
-        t_csv.download_button("Шаблон CSV", templates.template_csv(ds.name), key="template_csv",
-                              file_name=templates.template_file_name(ds.name, "csv"), mime="text/csv",
-                              icon=":material/download:", on_click="ignore")
+        auth.download_button("Шаблон Excel (XLSX)", templates.template_xlsx(ds.name), where=t_xlsx,
+                             key="template_xlsx", file_name=templates.template_file_name(ds.name, "xlsx"),
+                             mime=tables.XLSX_MIME, icon=":material/download:")
+        auth.download_button("Шаблон CSV", templates.template_csv(ds.name), where=t_csv, key="template_csv",
+                             file_name=templates.template_file_name(ds.name, "csv"), mime="text/csv",
+                             icon=":material/download:")
 
 
 def verdict(p: load.Prepared, target: str) -> None:
@@ -166,10 +166,11 @@ def _report_downloads(label: str, kept: dict, user: User, target: str, page: str
                            detail=f"отчёт о проверке ({fmt}): {detail}")
 
     d_xlsx, d_csv, _ = st.columns([1, 1, 2])
-    d_xlsx.download_button(f"{label} (Excel)", kept["report_xlsx"], file_name=f"{base}.xlsx", mime=tables.XLSX_MIME,
-                           key="report_xlsx", icon=":material/download:", on_click=log_export, args=("xlsx",))
-    d_csv.download_button(f"{label} (CSV)", kept["report_csv"], file_name=f"{base}.csv", mime="text/csv",
-                          key="report_csv", icon=":material/download:", on_click=log_export, args=("csv",))
+    auth.download_button(f"{label} (Excel)", kept["report_xlsx"], where=d_xlsx, file_name=f"{base}.xlsx",
+                         mime=tables.XLSX_MIME, key="report_xlsx", icon=":material/download:", on_click=log_export,
+                         args=("xlsx",))
+    auth.download_button(f"{label} (CSV)", kept["report_csv"], where=d_csv, file_name=f"{base}.csv", mime="text/csv",
+                         key="report_csv", icon=":material/download:", on_click=log_export, args=("csv",))
 
 
 def problems(kept: dict, user: User, target: str, page: str) -> None:
@@ -245,9 +246,8 @@ def book_download(user: User, org: str, year: int, source: str, page: str) -> No
             return service.download_workbook(cur, user, org, year, page=page)[0]
 
     label = SOURCE_LABELS[source].format(year=year, prev=year - 1)
-    st.download_button(label, data=make, file_name=workbook.file_name(export.slug(org), year),
-                       mime=tables.XLSX_MIME, key="book_download", on_click="ignore", icon=":material/download:",
-                       type="secondary")
+    auth.download_button(label, make, file_name=workbook.file_name(export.slug(org), year),
+                         mime=tables.XLSX_MIME, key="book_download", icon=":material/download:", type="secondary")
     st.caption({workbook.CURRENT: "В книге — всё, что сейчас загружено: исправьте нужные листы и загрузите её "
                                   "обратно.",
                 workbook.PREVIOUS: f"За {year} год ещё ничего не загружено: в книге данные {year - 1} года как "

@@ -53,7 +53,7 @@ import duckdb
 
 from ingest import load, workbook
 from ingest.errors import PermissionDenied, RemovalNotConfirmed, StalePreview, UsageError, VersionNotFound
-from ingest.schemas import DATASETS
+from ingest.schemas import DATASET_TITLES, DATASETS
 from warehouse import accounts, snapshots
 from warehouse.accounts import AuditEntry, User
 
@@ -261,12 +261,13 @@ def restore(conn: duckdb.DuckDBPyConnection, user: User, dataset: str, org_code:
     (the restored upload_id, the upload log's entry id)."""
     if not user.is_admin:
         accounts.audit(conn, user.login, "restore_denied", page=page, org_code=org_code,
-                       detail=f"{dataset} {year}: версия {version}. {RESTORE_BY_ADMIN}")
+                       detail=f"{DATASET_TITLES.get(dataset, dataset)} {year}: версия {version}. {RESTORE_BY_ADMIN}")
         raise PermissionDenied(RESTORE_BY_ADMIN)
     ds = DATASETS.get(dataset)
     if ds is None:
         raise UsageError(f"Неизвестный набор данных «{dataset}». Допустимые: {', '.join(DATASETS)}.")
-    line = AuditEntry(user.login, "restore", page, org_code, f"{dataset} {year}: версия {version}")
+    # The audit log is read by people: the dataset's title, not its code («Педагоги 2026», not «staff 2026»).
+    line = AuditEntry(user.login, "restore", page, org_code, f"{ds.title} {year}: версия {version}")
     try:
         return snapshots.restore(conn, dataset, org_code, year, version, user=user.login, audit=line)
     except LookupError:

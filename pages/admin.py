@@ -10,7 +10,7 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, tables
+from dashboard import auth, confirm, tables
 from dashboard.state import cursor
 from warehouse import accounts, registry
 from warehouse.accounts import COORDINATOR, ROLES, AccountError
@@ -23,6 +23,7 @@ if not user.is_admin:
 state = st.session_state
 if flash := state.pop("admin_flash", None):
     st.success(flash)
+confirm.flash()
 nonce = state.setdefault("admin_nonce", 0)   # a new nonce after a change: the forms start empty again
 
 with cursor() as cur:
@@ -92,7 +93,8 @@ with create, st.form(f"admin_create_{nonce}"):
     org = c2.selectbox("Организация (для ответственного ОО)", [None, *codes], format_func=org_label,
                        key=f"new_org_{nonce}")
     pw1 = c1.text_input("Пароль", type="password", key=f"new_pw1_{nonce}",
-                        help=f"Не меньше {accounts.MIN_PASSWORD} символов.")
+                        help=f"Не меньше {accounts.MIN_PASSWORD} символов; не логин и не распространённый или легко "
+                        "подбираемый пароль.")
     pw2 = c2.text_input("Пароль ещё раз", type="password", key=f"new_pw2_{nonce}")
     if st.form_submit_button("Создать", type="primary"):
         if pw1 != pw2:
@@ -119,9 +121,18 @@ with manage:
     left, right = st.columns(2)
     with left:
         if row["active"]:
-            if st.button("Отключить учётную запись", key=f"disable_{who}", icon=":material/block:"):
-                change(lambda cur: accounts.set_active(cur, who, False, by=user.login),
-                       f"Учётная запись {who} отключена: войти с ней нельзя.")
+            if st.button("Отключить учётную запись…", key=f"disable_{who}", icon=":material/block:"):
+                def disable() -> str:
+                    with cursor() as cur:
+                        accounts.set_active(cur, who, False, by=user.login)
+                    return f"Учётная запись {who} отключена: войти с ней нельзя."
+
+                confirm.ask("Отключить учётную запись?", [
+                    f"Учётная запись: {who} — {row['full_name']}, {ROLES[row['role']]}"
+                    f"{', ' + org_label(their_org) if their_org else ''}.",
+                    "Войти с ней будет нельзя, пока администратор не включит её снова. Загруженные ею данные и "
+                    "записи журнала аудита не меняются.",
+                ], "Отключить", disable, refusals=(AccountError,))
         if not row["active"] or locked:
             label = "Включить учётную запись" if not row["active"] else "Снять блокировку входа"
             if st.button(label, key=f"enable_{who}", icon=":material/check_circle:"):

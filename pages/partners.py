@@ -11,19 +11,23 @@ st.caption(f"{f.label}. Пункт 10 дорожной карты: вузы, к�
 
 city = data.cached(queries.city_summary, f.scope, f.year, as_of=f.as_of)
 c1, c2, c3 = st.columns(3)
-c1.metric("Организаций с партнёрами", f"{tables.num(city['orgs_with_partners'])} из {city['organizations']}")
+c1.metric("Организаций с партнёрами", f"{tables.num(city['orgs_with_partners'])} из {tables.num(city['partners_expected'])}",
+          help=f"{tables.pct(city['orgs_with_partners_pct'])} организаций, к которым относится пункт 10 "
+               "(управление образования не считается).")
 c2.metric("Партнёров", tables.num(city["partners"]))
 c3.metric("Партнёров, дающих наставников", tables.num(city["partners_with_mentors"]))
 
 counts = data.cached(queries.partner_counts, f.scope, f.year)
 if not counts.empty:
     by_org = data.cached(queries.partners_by_org, f.scope, f.year, top=charts.TOP_N)
-    left, right = st.columns(2)
-    left.altair_chart(charts.count_bars(counts, "partner_type", "partners", "Партнёры по типу",
-                                        color="provides_mentors", color_title="Дают наставников"), width="stretch")
-    right.altair_chart(charts.count_bars(by_org, "short_name", "n", "Партнёры по организациям", color="category",
-                                         color_title="Тип", of_total=int(by_org["orgs_total"].max())),
-                       width="stretch")
+    # One under the other, each with its own colours (as on «Наставники»): side by side, at 1024 px the
+    # legend of partner types ran past its half of the page.
+    st.altair_chart(charts.count_bars(counts, "partner_type", "partners", "Партнёры по типу",
+                                      color="provides_mentors", color_title="Дают наставников",
+                                      palette=charts.YES_NO_COLORS), width="stretch")
+    st.altair_chart(charts.count_bars(by_org, "short_name", "n", "Партнёры по организациям", color="category",
+                                      color_title="Тип партнёра", of_total=int(by_org["orgs_total"].max())),
+                    width="stretch")
 
 a, b = st.columns(2)
 a.subheader("Без партнёров")

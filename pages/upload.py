@@ -70,7 +70,7 @@ if mode == BOOK:
         datasets = workbook.sheets_of(cur, org)
         view.book_status({d.name: service.current(cur, d.name, org, year) for d in datasets}, datasets)
         view.book_download(user, org, year, workbook.source_of(cur, org, year), PAGE)
-    uploaded = st.file_uploader(f"Книга годового отчёта: {target}", type=["xlsx"], key=f"book_file_{nonce}",
+    uploaded = st.file_uploader(f"Книга годового отчёта: {target}", type=["xlsx", "xls"], key=f"book_file_{nonce}",
                                 help=f"Книга Excel .xlsx, до {LIMIT}: листы называются как наборы («Педагоги», "
                                      "«Наставники», …); лист, которого нет, не меняет свой набор.")
 else:
@@ -79,8 +79,10 @@ else:
         view.current_caption(service.current(cur, dataset, org, year), ds, target)
     view.template(ds)
     # --- 2. The file, its preview, the confirmation -----------------------------------------------
+    # «.xls» is accepted by the widget so that ingest refuses it in Russian, saying how to save it as .xlsx
+    # (the widget's own refusal is English: «application/vnd.ms-excel files are not allowed»).
     uploaded = st.file_uploader(
-        f"Файл для загрузки: {target}", type=["csv", "txt", "xlsx"], key=f"upload_file_{nonce}",
+        f"Файл для загрузки: {target}", type=["csv", "txt", "xlsx", "xls"], key=f"upload_file_{nonce}",
         help=f"CSV (UTF-8 или Windows-1251, разделитель «;», «,» или табуляция) или книга Excel .xlsx, до {LIMIT}. "
              "Файл .xls сохраните в Excel как «Книга Excel (*.xlsx)».")
 if uploaded is None:

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.tables import num, pct
 from tests.apptest_login import log_in, reader
-from warehouse import db, queries, registry
+from warehouse import db, queries, registry, russian
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard" / "app.py")
@@ -61,8 +61,11 @@ def test_overview_tiles_match_the_query_layer(app, demo_db):
     assert shown["Наставников"] == num(city["mentors"])
     assert shown["Охват молодых"] == pct(city["young_coverage_pct"])
     assert shown["Дорожная карта"] == pct(city["done_pct"])
-    assert shown["С партнёрами"] == num(city["orgs_with_partners"])
-    assert f"организаций из {num(city['organizations'])}" in " ".join(c.value for c in at.caption)
+    assert shown["С партнёрами"] == pct(city["orgs_with_partners_pct"])
+    captions = " ".join(c.value for c in at.caption)
+    with_partners = russian.count(city["orgs_with_partners"], "организация", "организации", "организаций")
+    assert f"{with_partners} из {num(city['partners_expected'])}" in captions
+    assert f"без отчёта {num(city['items_unreported'])}" in captions
     assert city["organizations"] == 26
 
 
@@ -75,7 +78,7 @@ def test_filters_narrow_every_figure_to_one_organization(app, demo_db):
     assert shown["Молодых педагогов"] == num(code.young_teachers) == num(city["young_teachers"])
     assert shown["Охват"] == pct(code.young_coverage_pct)
     uncovered = at.dataframe[0].value
-    assert set(uncovered["org_code"]) <= {code.org_code}
+    assert set(uncovered["org_code"]) <= {code.short_name}      # the organization by name on screen
 
 
 def test_roadmap_page_shows_the_selected_organizations_items(app, demo_db):
@@ -116,6 +119,104 @@ def test_mentors_and_partners_tiles(app, demo_db):
     assert shown["Партнёров, дающих наставников"] == num((partners["mentors_count"] > 0).sum())
 
 
+def test_filters_come_from_the_address_and_go_back_to_it(demo_db, monkeypatch):
+    """A link with the filters («?year=2025&type=…&org=…») opens the page with them; changing a filter
+    writes it back, and a value the user may not see or that does not exist falls back to «Все»."""
+    from tests.apptest_login import fresh_caches, log_in
+
+    monkeypatch.setenv(db.ENV_DB, str(demo_db))
+    fresh_caches()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"year": "2025", "type": "дошкольная", "org": "ДС03"})
+    at.run()
+    log_in(at, "head", "demo-head-2025")
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.selectbox(key="flt_year").value == 2025
+    assert at.selectbox(key="flt_type").value == "дошкольная"
+    assert at.selectbox(key="flt_org").value == "ДС03"
+    assert at.caption[0].value.startswith("2025 год, МАДОУ «Берёзка»")        # the page reads the same filters
+
+    at.selectbox(key="flt_org").select("ДС05").run()
+    at.selectbox(key="flt_year").select(2026).run()
+    assert at.query_params["org"] == "ДС05" and at.query_params["year"] == "2026"
+    at.selectbox(key="flt_type").select("Все").run()                # «Все» leaves the address
+    assert "type" not in at.query_params and "org" in at.query_params
+
+    # Another session opens the link it was sent; a code it does not know is ignored, not an error.
+    shared = AppTest.from_file(APP, default_timeout=60)
+    shared.query_params.update({**at.query_params, "year": "1999"})
+    shared.run()
+    log_in(shared, "head", "demo-head-2025")
+    assert not shared.exception
+    assert shared.selectbox(key="flt_org").value == "ДС05"
+    assert shared.selectbox(key="flt_year").value == at.selectbox(key="flt_year").value   # 1999: the default
+
+    # A coordinator's link cannot widen their scope: an organization not theirs is dropped.
+    coordinator = AppTest.from_file(APP, default_timeout=60)
+    coordinator.query_params.update({"org": "ДС05", "year": "2025"})
+    coordinator.run()
+    log_in(coordinator, "sosh1", "demo-sosh1-2025")
+    assert not coordinator.exception
+    assert coordinator.selectbox(key="flt_year").value == 2025
+    assert "ДС05" not in " ".join(c.value for c in coordinator.caption)
+    fresh_caches()
+
+
+def test_issue_13_figures_on_their_pages_equal_the_query_layer(app, demo_db):
+    """Each new figure on its page: pairs, training, partners' mentors, satisfaction, students in mentorship,
+    the mentor base on time (Наставники); the contest's counts (Мероприятия); the partners' denominator
+    (Партнёры); the previous year's counts (Мониторинг); «без отчёта» in the organization table (Обзор)."""
+    from warehouse import russian
+
+    year = 2026
+    with reader(demo_db) as c:
+        codes = registry.org_codes(c)
+        city = queries.city_summary(c, codes, year)
+        kpi = queries.org_kpi(c, codes, year)
+        base = queries.mentor_base_on_time(c, codes, year)
+        students = queries.students_in_mentorship(c, codes, year)
+        monitoring = queries.monitoring(c, codes, year)
+    shown = metrics(app("mentors", year=year))
+    for label, key in (("Пар всего", "pairs"), ("В работе", "pairs_active"), ("Завершено", "pairs_completed"),
+                       ("Прервано", "pairs_interrupted"), ("С ППН", "pairs_with_programme"),
+                       ("Наставников прошли обучение", "mentors_trained"),
+                       ("Наставников от партнёров", "mentors_from_partners")):
+        assert shown[label] == num(city[key]), label
+    assert city["pairs"] > 0 and city["mentor_base_expected"] > 0
+    assert shown["Удовлетворённость пар (1–5)"] == russian.decimal(city["satisfaction_avg"], 2)
+    assert shown["Наставляемых среди обучающихся 10–18 лет"] == pct(city["mentee_students_pct"])
+    assert shown["Обучающихся-наставников"] == pct(city["mentor_students_pct"])
+    assert shown["Загрузили в срок"] == f"{num(city['mentor_base_on_time'])} из {num(city['mentor_base_expected'])}"
+    assert shown["С опозданием или нет файла"] == num(city["mentor_base_late"])
+    at = app("mentors", year=year)
+    frames = [d.value for d in at.dataframe]
+    on_screen = next(f for f in frames if "mentor_base_state" in f.columns)
+    assert on_screen["mentor_base_state"].tolist() == base["mentor_base_state"].tolist()
+    on_screen = next(f for f in frames if "mentor_students_pct_prev" in f.columns)
+    assert on_screen["mentee_students_pct"].fillna(-1).tolist() == students["mentee_students_pct"].fillna(-1).tolist()
+
+    shown = metrics(app("events", year=year))
+    assert (shown["Участников"], shown["Призёров"], shown["Победителей"]) == (
+        num(city["contest_participants"]), num(city["contest_prizewinners"]), num(city["contest_winners"]))
+    assert city["contest_participants"] > 0                  # 2026 is a contest year in the demo
+
+    shown = metrics(app("partners", year=year))
+    assert shown["Организаций с партнёрами"] == f"{num(city['orgs_with_partners'])} из {num(city['partners_expected'])}"
+    assert city["partners_expected"] == city["organizations"] - 1   # the department owes no partners
+
+    at = app("monitoring", year=year)
+    frames = [d.value for d in at.dataframe]
+    assert len(frames) == 6                                   # one table per topic
+    young = next(f for f in frames if "young_covered_prev" in f.columns)
+    assert young["young_covered_prev"].fillna(-1).tolist() == monitoring["young_covered_prev"].fillna(-1).tolist()
+    assert young["young_teachers_prev"].fillna(-1).tolist() == monitoring["young_teachers_prev"].fillna(-1).tolist()
+    assert all(len(f.columns) <= 11 for f in frames)         # readable on screen
+
+    at = app("overview", year=year)
+    table = next(d.value for d in at.dataframe if "items_unreported" in d.value.columns)
+    assert table["items_unreported"].fillna(-1).tolist() == kpi["items_unreported"].fillna(-1).tolist()
+
+
 REGION = """Код ОО;Полное наименование;Краткое наименование;Тип ОО;Муниципалитет
 К1;Школа 1 Когалыма;Когалым СОШ1;общеобразовательная;Когалым
 К2;Детский сад 2 Когалыма;Когалым ДС2;дошкольная;Когалым
@@ -145,7 +246,7 @@ def test_municipality_and_type_narrow_the_organization_list(tmp_path, monkeypatc
     assert len(at.selectbox(key="flt_org").options) == 6                 # «Все» and five organizations
     at.selectbox(key="flt_muni").select("Лангепас").run()
     assert at.selectbox(key="flt_type").options == ["Все", "детский сад", "школа"]
-    assert at.selectbox(key="flt_org").options == ["Все", "Лангепас СОШ1 (Л1)", "Лангепас СОШ2 (Л2)", "Лангепас ДС3 (Л3)"]
+    assert at.selectbox(key="flt_org").options == ["Все", "Лангепас ДС3 (Л3)", "Лангепас СОШ1 (Л1)", "Лангепас СОШ2 (Л2)"]
     at.selectbox(key="flt_type").select("общеобразовательная").run()
     assert at.selectbox(key="flt_org").options == ["Все", "Лангепас СОШ1 (Л1)", "Лангепас СОШ2 (Л2)"]
     at.selectbox(key="flt_org").select("Л2").run()

@@ -47,18 +47,26 @@ KPI = {
     "mentors_of_teachers": "Наставляют педагогов",
     "mentors_of_students": "Наставляют обучающихся",
     "mentors_trained": "Наставников прошли обучение",
+    "teachers_who_mentor": "Педагогов-наставников",
     "teachers_mentor_pct": "Педагогов-наставников, %",
     "mentors_overloaded": f"Наставников с нагрузкой > {MENTOR_LOAD_MAX}",
     "pairs": "Пар всего",
     "pairs_active": "Пар в работе",
     "pairs_completed": "Пар завершено",
+    "pairs_interrupted": "Пар прервано",
+    "pairs_planned": "Пар планируется",
     "pairs_with_programme": "Пар с ППН",
+    "pairs_rated": "Пар с оценкой удовлетворённости",
+    "satisfaction_sum": "Сумма оценок удовлетворённости",
+    "satisfaction_avg": "Удовлетворённость пар (1–5), средняя",
     "mentor_load_avg": "Пар в работе на наставника",
     "students_total": "Обучающихся",
     "students_10_18": "Обучающихся 10–18 лет",
     "mentee_students": "Обучающихся-наставляемых",
     "mentor_students": "Обучающихся-наставников",
     "mentee_students_pct": "Наставляемых среди 10–18 лет, %",
+    "mentor_students_pct": "Обучающихся-наставников, %",
+    "partners_applicable": "Пункт 10 относится к организации",
     "partners": "Партнёров",
     "partners_with_mentors": "Партнёров, дающих наставников",
     "mentors_from_partners": "Наставников от партнёров",
@@ -67,16 +75,26 @@ KPI = {
     "events_item6": "Мероприятий для педагогов с затруднениями (п. 6)",
     "practices": "Представлено практик (п. 9)",
     "practices_regional_federal": "Практик на региональном и федеральном уровне",
-    "contest_awards": "Призёров и победителей конкурсов",
+    "contest_events": "«Педагог-наставник»: строк в отчёте",
+    "contest_organized": "«Педагог-наставник»: проведено (организатор)",
+    "contest_participants": "«Педагог-наставник»: участников",
+    "contest_prizewinners": "«Педагог-наставник»: призёров",
+    "contest_winners": "«Педагог-наставник»: победителей",
+    "contest_awards": "«Педагог-наставник»: призёров и победителей",
+    "contests_other": "Других конкурсов",
+    "mentors_expected": "Сдаёт базу наставников",
     "mentors_first_loaded_at": "База наставников загружена",
     "mentor_base_on_time": "База наставников к 31.10",
+    "mentor_base_state": "База наставников (п. 4)",
 }
 
 # The per-organization table of the overview, monitoring and `warehouse kpi`: what a meeting reads.
 KPI_MAIN = [
-    "org_code", "short_name", "done_pct", "items_overdue", "teachers", "mentors", "teachers_mentor_pct",
-    "young_teachers", "young_covered", "young_coverage_pct", "difficulties_covered", "partners", "events",
-    "mentor_base_on_time",
+    "org_code", "short_name", "done_pct", "items_unreported", "items_overdue", "teachers", "mentors",
+    "teachers_mentor_pct", "young_teachers", "young_covered", "young_coverage_pct", "difficulties_covered",
+    "pairs", "pairs_active", "pairs_completed", "pairs_interrupted", "pairs_with_programme", "mentors_trained",
+    "mentors_from_partners", "satisfaction_avg", "mentee_students_pct", "mentor_students_pct", "partners",
+    "events", "contest_participants", "contest_prizewinners", "contest_winners", "mentor_base_state",
 ]
 
 
@@ -176,14 +194,13 @@ COLUMNS = {
     "login": "Пользователь",
     "action_title": "Действие",
     "page": "Страница",
+    "detail": "Подробности",
     "coverage_pct": "Охват, %",
-    "done_pct_prev": "Выполнено, % (пред. год)",
-    "teachers_prev": "Педагогов (пред. год)",
-    "mentors_prev": "Наставников (пред. год)",
-    "young_coverage_pct_prev": "Охват молодых педагогов, % (пред. год)",
-    "partners_prev": "Партнёров (пред. год)",
-    "events_prev": "Мероприятий (пред. год)",
-    "mentee_students_pct_prev": "Наставляемых среди 10–18 лет, % (пред. год)",
+    # queries.monitoring and students_in_mentorship: each figure beside its value of the year before
+    **{f"{name}_prev": f"{title} (пред. год)" for name, title in KPI.items()},
+    "missing_ids": "ID, которых нет",
+    "ids_missing": "Сколько ID",
+    "target_title": "Нет в наборе",
     # The registry and the accounts (page «Организации и пользователи»).
     "org_full_name": "Полное наименование",
     "municipality": "Муниципалитет",
@@ -197,6 +214,8 @@ COLUMNS = {
     "last_login_at": "Последний вход",
 }
 
+SEVERITIES = {"error": "ошибка", "warning": "предупреждение"}
+
 OUTCOMES = {"loaded": "принят", "rejected": "отклонён", "unchanged": "без изменений", "restored": "восстановлена версия"}
 
 AUDIT_ACTIONS = {
@@ -206,4 +225,5 @@ AUDIT_ACTIONS = {
     "password_reset": "смена пароля", "user_enabled": "пользователь включён", "user_disabled": "пользователь отключён",
     "role_changed": "изменена роль",
     "upload_denied": "загрузка запрещена", "restore_denied": "восстановление запрещено",
+    "session_resumed": "сеанс продолжен", "session_ended": "сеанс завершён", "download_refused": "выгрузка отклонена",
 }

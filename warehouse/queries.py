@@ -151,14 +151,14 @@ def years(conn: duckdb.DuckDBPyConnection) -> list[int]:
 
 
 def organizations(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd.DataFrame:
-    """The registry rows of the organizations in scope, by code.
+    """The registry rows of the organizations in scope, by name as people read it («№ 2» before «№ 10»).
 
     SQL: the registry view ``organizations`` (``warehouse/sql/migrations/004_stg_by_dataset.sql``).
     """
     return _q(conn, """
         select org_code, short_name, full_name, org_type, coalesce(municipality, 'Когалым') as municipality, website
         from organizations where org_code in (select org_code from scope_orgs)
-        """, scope=scope, order="org_code")
+        """, scope=scope, order="natural_key(short_name), org_code")
 
 
 def org_codes(conn: duckdb.DuckDBPyConnection, scope: Collection[str], municipality: str | None = None,
@@ -201,17 +201,17 @@ def org_kpi(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, 
     SQL: ``mart_org_kpi`` in ``warehouse/sql/marts/org_kpi.sql``.
     """
     # The figure row is wide: only the organizations shown are completed; ``total_rows`` counts them all.
-    top = "" if limit is None else f"order by org_type, org_code limit {int(limit)}"
+    top = "" if limit is None else f"order by org_type, natural_key(short_name), org_code limit {int(limit)}"
     total = "" if limit is None else ", (select count(*) from orgs) as total_rows"
     return _q(conn, f"""
         with orgs as (
-            select org_code, org_type from org_years
+            select org_code, org_type, short_name from org_years
             where year = $year and org_code in (select org_code from scope_orgs)
         ),
         picked as (select * from orgs {top})
         select k.* {total} from mart_org_kpi($as_of::date) k semi join picked p using (org_code)
         where k.year = $year
-        """, scope=scope, year=year, as_of=as_of, order="org_type, org_code")
+        """, scope=scope, year=year, as_of=as_of, order="org_type, natural_key(short_name), org_code")
 
 
 def lowest_coverage(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None, *,
@@ -224,13 +224,13 @@ def lowest_coverage(conn: duckdb.DuckDBPyConnection, scope: Collection[str], yea
         select org_code, short_name, young_teachers, young_covered, young_coverage_pct
         from mart_org_kpi($as_of::date)
         where year = $year and young_coverage_pct is not null and org_code in (select org_code from scope_orgs)
-        """, scope=scope, year=year, as_of=as_of, order="young_coverage_pct, short_name, org_code", limit=limit)
+        """, scope=scope, year=year, as_of=as_of, order="young_coverage_pct, natural_key(short_name), org_code", limit=limit)
 
 
 # Which organizations a page names in a sentence («Без партнёров: ...»): fixed conditions on mart_org_kpi.
 ORG_LISTS = {
     "no_partners": "partners = 0",
-    "partners_missing": "partners is null",
+    "partners_missing": "partners is null and partners_applicable",   # item 10: never the department
     "coverage_missing": "young_coverage_pct is null and staff_expected",
 }
 
@@ -244,7 +244,7 @@ def org_names(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int
     return _q(conn, f"""
         select org_code, short_name from mart_org_kpi(current_date)
         where year = $year and ({ORG_LISTS[which]}) and org_code in (select org_code from scope_orgs)
-        """, scope=scope, year=year, order="short_name, org_code", limit=limit)
+        """, scope=scope, year=year, order="natural_key(short_name), org_code", limit=limit)
 
 
 def city_summary(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None
@@ -268,29 +268,108 @@ def city_totals(conn: duckdb.DuckDBPyConnection, year: int, as_of: date | None =
 
 def monitoring(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None, *,
                limit: int | None = None) -> pd.DataFrame:
-    """Item 7: the year's figures per organization beside the previous year's.
+    """Item 7: the year's figures per organization beside the previous year's (``<figure>_prev``): the
+    roadmap, young teachers and their coverage, mentors and pairs, partners and events, students in
+    mentorship. The page shows them by topic.
 
     SQL: ``mart_org_kpi`` in ``warehouse/sql/marts/org_kpi.sql``.
     """
-    return _q(conn, """
+    figures = MONITORING_FIGURES
+    prev = ", ".join(f"prev.{c} as {c}_prev" for c in figures)
+    return _q(conn, f"""
         with k as (
             select * from mart_org_kpi($as_of::date)
             where year in ($year, $year - 1) and org_code in (select org_code from scope_orgs)
         )
-        select cur.org_code, cur.short_name, cur.org_type,
-               cur.done_pct, prev.done_pct as done_pct_prev,
-               cur.items_overdue,
-               cur.teachers, prev.teachers as teachers_prev,
-               cur.mentors, prev.mentors as mentors_prev,
-               cur.young_teachers, cur.young_covered,
-               cur.young_coverage_pct, prev.young_coverage_pct as young_coverage_pct_prev,
-               cur.difficulties_covered, cur.teachers_with_difficulties,
-               cur.partners, prev.partners as partners_prev,
-               cur.events, prev.events as events_prev,
-               cur.mentee_students_pct, prev.mentee_students_pct as mentee_students_pct_prev
+        select cur.org_code, cur.short_name, cur.org_type, cur.items_overdue, cur.items_unreported,
+               {", ".join(f"cur.{c}" for c in figures)}, {prev}
         from k cur left join k prev on prev.org_code = cur.org_code and prev.year = cur.year - 1
         where cur.year = $year
-        """, scope=scope, year=year, as_of=as_of, order="org_type, org_code", limit=limit)
+        """, scope=scope, year=year, as_of=as_of, order="org_type, natural_key(short_name), org_code", limit=limit)
+
+
+# The figures of mart_org_kpi that item 7's monitoring compares with the previous year.
+MONITORING_FIGURES = (
+    "done_pct", "teachers", "young_teachers", "young_covered", "young_coverage_pct",
+    "teachers_with_difficulties", "difficulties_covered", "mentors", "teachers_mentor_pct", "mentors_trained",
+    "pairs", "pairs_active", "pairs_with_programme", "satisfaction_avg", "partners", "mentors_from_partners",
+    "events", "practices_regional_federal", "students_10_18", "mentee_students", "mentee_students_pct",
+    "mentor_students", "mentor_students_pct",
+)
+
+
+def students_in_mentorship(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, *,
+                           limit: int | None = None) -> pd.DataFrame:
+    """The federal target model's indicator per organization that owes the students file: students aged
+    10-18 who are mentees and students who are mentors, as counts and shares, beside the year before
+    (``<figure>_prev``; NULL: no file that year).
+
+    SQL: ``mart_org_kpi`` in ``warehouse/sql/marts/org_kpi.sql``.
+    """
+    cols = ("students_total", "students_10_18", "mentee_students", "mentee_students_pct", "mentor_students",
+            "mentor_students_pct")
+    return _q(conn, f"""
+        with k as (
+            select k.* from mart_org_kpi(current_date) k
+            join expected_datasets e on e.org_type = k.org_type and e.dataset = 'students'
+            where k.year in ($year, $year - 1) and k.org_code in (select org_code from scope_orgs)
+        )
+        select cur.org_code, cur.short_name, cur.org_type, {", ".join(f"cur.{c}" for c in cols)},
+               {", ".join(f"prev.{c} as {c}_prev" for c in cols)}
+        from k cur left join k prev on prev.org_code = cur.org_code and prev.year = cur.year - 1
+        where cur.year = $year
+        """, scope=scope, year=year, order="org_type, org_code", limit=limit)
+
+
+def mentor_base_on_time(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int,
+                        as_of: date | None = None, *, limit: int | None = None) -> pd.DataFrame:
+    """Item 4 per organization that owes a mentors file: when its first mentors file of the year arrived
+    and the state against 31.10 (``mentor_base_state``: в срок, с опозданием, нет файла — past 31.10
+    without one, ожидается — before it); latest first, so those that owe it lead.
+
+    SQL: ``mart_org_kpi`` in ``warehouse/sql/marts/org_kpi.sql``.
+    """
+    return _q(conn, """
+        select org_code, short_name, org_type, mentors_first_loaded_at, mentor_base_on_time, mentor_base_state
+        from mart_org_kpi($as_of::date)
+        where year = $year and mentors_expected and org_code in (select org_code from scope_orgs)
+        """, scope=scope, year=year, as_of=as_of,
+        order="case mentor_base_state when 'нет файла' then 0 when 'с опозданием' then 1 when 'ожидается' "
+              "then 2 else 3 end, org_type, org_code", limit=limit)
+
+
+def pairs_by_org(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, *,
+                 limit: int | None = None) -> pd.DataFrame:
+    """Pairs per organization that sent its pairs or mentors file: all, by status, with a personalized
+    programme (ППН); mentors who completed training; mentors provided by partners; the average
+    satisfaction (1-5) of the pairs that report it, and how many do.
+
+    SQL: ``mart_org_kpi`` in ``warehouse/sql/marts/org_kpi.sql``.
+    """
+    return _q(conn, """
+        select org_code, short_name, org_type, pairs, pairs_planned, pairs_active, pairs_completed,
+               pairs_interrupted, pairs_with_programme, mentors, mentors_trained, mentors_from_partners,
+               pairs_rated, satisfaction_avg
+        from mart_org_kpi(current_date)
+        where year = $year and (pairs is not null or mentors is not null)
+              and org_code in (select org_code from scope_orgs)
+        """, scope=scope, year=year, order="org_type, org_code", limit=limit)
+
+
+def broken_links(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, *,
+                 limit: int | None = None) -> pd.DataFrame:
+    """Where an organization's current files disagree: the file (``dataset_title``) names IDs
+    (``missing_ids``) that another current file (``target_title``) no longer has. Such a teacher mentor
+    does not count among the teachers who mentor until the files agree.
+
+    SQL: ``mart_broken_links`` in ``warehouse/sql/marts/broken_links.sql``.
+    """
+    return _q(conn, """
+        select org_code, short_name, dataset, dataset_title, column_title, target, target_title, ids_missing,
+               missing_ids
+        from mart_broken_links
+        where year = $year and org_code in (select org_code from scope_orgs)
+        """, scope=scope, year=year, order="org_code, dataset, target", limit=limit)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -312,7 +391,19 @@ def roadmap(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, 
                status_shown, reported_status, done_date, result_url, comment, overdue
         from mart_roadmap($as_of::date)
         where year = $year and org_code in (select org_code from scope_orgs)
-        """, scope=scope, year=year, as_of=as_of, order="org_type, org_code, item")
+        """, scope=scope, year=year, as_of=as_of, order="org_type, natural_key(short_name), org_code, item")
+
+
+def applicable_items(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
+    """One row per (organization, item 1-11) for the year: whether the item applies to the organization
+    (item 8 in its contest years; items 3 and 10 never for the department). Read by the roadmap upload.
+
+    SQL: ``roadmap_status`` in ``warehouse/sql/marts/roadmap.sql``.
+    """
+    return _q(conn, """
+        select org_code, item, applicable from roadmap_status(current_date)
+        where year = $year and org_code in (select org_code from scope_orgs)
+        """, scope=scope, year=year, order="org_code, item")
 
 
 def roadmap_status_counts(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int,
@@ -393,7 +484,7 @@ def roadmap_wide(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: 
             where year = $year and org_code in (select org_code from scope_orgs)
         ) on item in ('1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11')
         using first(status_shown)
-        """, scope=scope, year=year, as_of=as_of, order="org_type, short_name, org_code")
+        """, scope=scope, year=year, as_of=as_of, order="org_type, natural_key(short_name), org_code")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -427,7 +518,7 @@ def completeness(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: 
         from completeness_state c semi join orgs using (org_code)
         left join fact_upload u using (org_code, year, dataset)
         where c.year = $year and ($relevant = false or c.expected or c.uploaded)
-        order by c.org_type, c.org_code, c.sort {"" if limit is None else f"limit {int(limit)}"}
+        order by c.org_type, natural_key(c.short_name), c.org_code, c.sort {"" if limit is None else f"limit {int(limit)}"}
         """, scope=scope, year=year, relevant=relevant)
 
 
@@ -528,7 +619,7 @@ def _top_orgs(conn, scope, year: int, table: str, category: str, top: int) -> pd
         top as (select org_code, org_n from per_org order by org_n desc, org_code limit {int(top)})
         select o.short_name, c.category, c.n, (select count(*) from per_org) as orgs_total
         from counted c join top t using (org_code) join organizations o using (org_code)
-        """, scope=scope, year=year, order="short_name, category")
+        """, scope=scope, year=year, order="natural_key(short_name), category")
 
 
 def mentors_by_org(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, *, top: int = 30
@@ -682,15 +773,25 @@ def events_by_kind(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year
 
 
 def events_per_month(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd.DataFrame:
-    """Events counted per month and kind over every year (the trend; no event rows leave DuckDB).
+    """Events counted per month and kind over every year (the trend; no event rows leave DuckDB). Every month
+    from the first event to the last is there for every kind, with 0 where nothing happened: a line drawn
+    straight across empty months would show events that did not take place.
 
     SQL: ``stg_events`` in ``warehouse/sql/migrations/004_stg_by_dataset.sql``.
     """
     return _q(conn, """
-        select date_trunc('month', event_date) as month, kind, count(*) as events
-        from stg_events
-        where org_code in (select org_code from scope_orgs)
-        group by all
+        with counted as (
+            select date_trunc('month', event_date) as month, kind, count(*) as events
+            from stg_events
+            where org_code in (select org_code from scope_orgs)
+            group by all
+        ),
+        months as (
+            select unnest(generate_series(min(month), max(month), interval 1 month))::date as month from counted
+        )
+        select m.month, k.kind, coalesce(c.events, 0) as events
+        from months m cross join (select distinct kind from counted) k
+        left join counted c on c.month = m.month and c.kind = k.kind
         """, scope=scope, order="month, kind")
 
 
@@ -711,12 +812,30 @@ def regional_practices(conn: duckdb.DuckDBPyConnection, scope: Collection[str], 
 
 def contest_events(conn: duckdb.DuckDBPyConnection, scope: Collection[str], *, limit: int | None = None
                    ) -> pd.DataFrame:
-    """Item 8: participation in contests (the municipal «Педагог-наставник» in 2026 and 2028), every year.
+    """Item 8: the municipal contest «Педагог-наставник» (2026 and 2028), every year, with the role:
+    an organizer's «Участников» counts the contest's participants, a participant's its own entrants.
+    Other contests are :func:`other_contests`.
 
-    SQL: ``stg_events`` in ``warehouse/sql/migrations/004_stg_by_dataset.sql``.
+    SQL: ``stg_events`` in ``warehouse/sql/migrations/004_stg_by_dataset.sql``; the rule
+    ``is_item8_contest`` in ``warehouse/sql/facts.sql``.
     """
     return _q(conn, """
-        select year, org_code, event_date, title, level, participants, result, row_no
+        select year, org_code, event_date, title, level, role, participants, result, row_no
         from stg_events
-        where kind = 'конкурс' and org_code in (select org_code from scope_orgs)
+        where is_item8_contest(kind, level, title) and org_code in (select org_code from scope_orgs)
         """, scope=scope, order="event_date, org_code, row_no", limit=limit)
+
+
+def other_contests(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, *,
+                   limit: int | None = None) -> pd.DataFrame:
+    """Contests other than item 8's (kind «конкурс»: regional prizes and the like), listed apart.
+
+    SQL: ``stg_events`` in ``warehouse/sql/migrations/004_stg_by_dataset.sql``; the rule
+    ``is_item8_contest`` in ``warehouse/sql/facts.sql``.
+    """
+    return _q(conn, """
+        select org_code, event_date, title, level, role, participants, result, url, row_no
+        from stg_events
+        where year = $year and kind = 'конкурс' and not is_item8_contest(kind, level, title)
+              and org_code in (select org_code from scope_orgs)
+        """, scope=scope, year=year, order="event_date, org_code, row_no", limit=limit)

@@ -327,6 +327,38 @@ def restore(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str, year: 
     return target, log_id
 
 
+def links_broken_by_restore(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str, year: int, version: int
+                            ) -> pd.DataFrame:
+    """What making ``version`` current again would break: per (file, referred file), the IDs the organization's
+    files would name and not find that they find now (a staff version without a teacher who mentors, a mentors
+    version without a pair's mentor). Empty when nothing would break or the version does not exist.
+
+    SQL: ``broken_links_after`` in ``warehouse/sql/marts/broken_links.sql``.
+    """
+    return conn.execute(
+        """
+        with target as (
+            select upload_id from uploads
+            where dataset = $ds and org_code = $org and year = $yr and outcome = 'loaded' and version = $version
+        ),
+        after as (
+            select a.dataset_title, a.column_title, a.target_title, unnest(string_split(a.missing_ids, ', ')) as id,
+                   a.dataset, a.target
+            from broken_links_after($ds, (select upload_id from target), $org, $yr::integer) a
+            where exists (select 1 from target)
+        ),
+        now as (
+            select dataset, target, unnest(string_split(missing_ids, ', ')) as id
+            from mart_broken_links where org_code = $org and year = $yr
+        )
+        select dataset_title, column_title, target_title, count(*) as ids_missing,
+               string_agg(id, ', ' order by id) as missing_ids
+        from after a
+        where not exists (select 1 from now n where n.dataset = a.dataset and n.target = a.target and n.id = a.id)
+        group by all order by all
+        """, {"ds": dataset, "org": org_code, "yr": year, "version": version}).df()
+
+
 def versions(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str, year: int) -> pd.DataFrame:
     """The loaded versions of one snapshot, newest first, with which one is current."""
     return conn.execute(
@@ -341,13 +373,21 @@ def versions(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str, year:
     ).df()
 
 
-def upload_log(conn: duckdb.DuckDBPyConnection, org_codes: list[str] | None = None, limit: int = 200) -> pd.DataFrame:
-    """The latest upload attempts, newest first; ``org_codes`` limits them to some organizations."""
-    where, params = "", []
+def upload_log(conn: duckdb.DuckDBPyConnection, org_codes: list[str] | None = None, limit: int = 200,
+               year: int | None = None) -> pd.DataFrame:
+    """The latest upload attempts, newest first (by time: a restore or a late upload keeps its place);
+    ``org_codes`` limits them to some organizations, ``year`` to one reporting year (the registry, which has
+    no year, is shown under every year)."""
+    where, params = ["true"], []
     if org_codes is not None:
-        where, params = "where org_code in (select unnest(?::varchar[]))", [list(org_codes)]
+        where.append("org_code in (select unnest(?::varchar[]))")
+        params.append(list(org_codes))
+    if year is not None:
+        where.append("year in (?, ?)")
+        params += [int(year), REGISTRY_YEAR]
     return conn.execute(
-        f"select * from uploads {where} order by upload_id desc limit {int(limit)}", params
+        f"select * from uploads where {' and '.join(where)} order by uploaded_at desc, upload_id desc "
+        f"limit {int(limit)}", params
     ).df()
 
 

@@ -56,6 +56,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def demo_warehouse(tmp_path_factory, chromium_path):
+    from ingest import load
     from ingest.demo import build_demo
     from warehouse import accounts, db
 
@@ -63,6 +64,11 @@ def demo_warehouse(tmp_path_factory, chromium_path):
     build_demo(path)
     conn = db.connect(path)
     accounts.create_user(conn, "locktest", "Проверка блокировки", "coordinator", "lock-test-2025", "ДС02")
+    accounts.create_user(conn, "tabtest", "Проверка сеансов", "coordinator", "tab-test-2025", "ДС02")
+    accounts.create_user(conn, "offtest", "Проверка отключения", "coordinator", "off-test-2025", "ДС04")
+    # A second version of one snapshot, for the restore dialog (test_everyday): four teachers instead of 29.
+    load.load_file(conn, (ROOT / "tests" / "fixtures" / "staff_utf8_bom_comma.csv").read_bytes(),
+                   "pedagogi_ds09_2026_ispravlennyi.csv", "staff", "ДС09", 2026, user="ds09")
     conn.close()
     return path
 
@@ -93,7 +99,7 @@ def app_url(demo_warehouse, expected):
     env = {**os.environ, "MENTORSHIP_DB": str(demo_warehouse)}
     log = open(demo_warehouse.with_suffix(".log"), "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", "dashboard/server.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
