@@ -202,11 +202,12 @@ def events_by_month(df: pd.DataFrame) -> alt.Chart:
 
 
 COMPLETENESS_STATES = ["загружен", "нет файла", "не требуется"]
+COMPLETENESS_COLORS = ["#2e7d32", "#d62728", "#eeeeee"]
 
 
 def _state_color() -> alt.Color:
     return alt.Color("state:N", title=None, scale=alt.Scale(domain=COMPLETENESS_STATES,
-                                                           range=["#2e7d32", "#d62728", "#eeeeee"]),
+                                                           range=COMPLETENESS_COLORS),
                      legend=alt.Legend(orient="bottom"))
 
 

@@ -18,6 +18,7 @@ from warehouse.labels import ORG_TYPE_SHORT
 from warehouse.queries import Scope
 
 ALL = "Все"
+ALL_ORGS = "все организации"
 
 
 @dataclass(frozen=True)
@@ -32,13 +33,17 @@ class Filters:
 
     @property
     def label_text(self) -> str:
-        """The filters in words as they are, for titles inside exported files."""
-        parts = [f"{self.year} год"]
+        """The filters in words as they are, for titles inside exported files: «2025 год, СОШ № 1»."""
+        return f"{self.year} год, {self.scope_label}"
+
+    @property
+    def scope_label(self) -> str:
+        """Whose figures, in words: the organization, the municipality and type, or «все организации»
+        (every organization the user may see). Export file names carry it (``export.file_name``)."""
         if self.org_code:
-            parts.append(self.names.get(self.org_code, self.org_code))
-        else:
-            parts += [p for p in (self.municipality, ORG_TYPE_SHORT.get(self.org_type, self.org_type)) if p]
-        return ", ".join(parts)
+            return self.names.get(self.org_code, self.org_code)
+        parts = [p for p in (self.municipality, ORG_TYPE_SHORT.get(self.org_type, self.org_type)) if p]
+        return ", ".join(parts) or ALL_ORGS
 
     @property
     def label(self) -> str:

@@ -26,7 +26,7 @@ from warehouse.russian import pct as pct  # «85,3 %» or «нет данных�
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-PLAIN_NUMBERS = {"year", "item", "version", "upload_id", "row_no"}   # numbers that are names: no digit grouping
+PLAIN_NUMBERS = export.PLAIN_NUMBERS   # numbers that are names (a year, an item): no digit grouping
 
 
 def _config(col: str, s: pd.Series, title: str | None = None):
@@ -62,13 +62,16 @@ def fit(height: int | str, rows: int) -> int | str:
 
 def show(df: pd.DataFrame, columns: list[str] | None = None, *, name: str | None = None, height: int | str = "auto",
          key: str | None = None, total: int | None = None, full: Callable[[], pd.DataFrame] | None = None,
-         empty: str = "Нет строк для выбранных фильтров.", not_yet: tuple[str, ...] = (), **kwargs):
+         empty: str = "Нет строк для выбранных фильтров.", not_yet: tuple[str, ...] = (),
+         about: str | None = None, **kwargs):
     """Render ``df[columns]`` with Russian headers; extra kwargs go to ``st.dataframe`` (selection).
 
     A missing figure shows as «нет данных»; an empty text cell stays empty; a date of ``not_yet`` (e.g. the
     day an item was done) shows «—» when missing. With ``name`` (what the table is, in Russian), buttons
     under it export these columns to Excel and CSV: the rows shown, or ``full()``'s when ``df`` holds only
     the first ``len(df)`` of ``total`` rows (see :func:`listing`). ``empty``: what to say when there are no rows.
+    ``about``: whose table it is when the page narrows the sidebar's filters (one organization picked
+    on the page): the export's title and file name say it instead of the sidebar's scope.
     """
     columns = columns or list(df.columns)
     view = df[columns].copy()
@@ -76,7 +79,7 @@ def show(df: pd.DataFrame, columns: list[str] | None = None, *, name: str | None
         st.info(empty)
         return None
     if name:
-        export_buttons(df, columns, name, key=key or f"export_{export.slug(name)}", full=full)
+        export_buttons(df, columns, name, key=key or f"export_{export.slug(name)}", full=full, about=about)
     if total is not None and total > len(df):
         st.caption(f"Показаны первые {num(len(df))} строк из {num(total)}. Полная таблица — в выгрузке "
                    "Excel или CSV; фильтры слева сужают список.")
@@ -113,19 +116,21 @@ def listing(query: Callable[..., pd.DataFrame], scope, *args, columns: list[str]
 
 
 def export_buttons(df: pd.DataFrame, columns: list[str], name: str, *, key: str,
-                   full: Callable[[], pd.DataFrame] | None = None) -> None:
-    """«Excel» and «CSV» buttons for a table as shown: the page's filters in its title, audited on click.
-    ``full``: where the whole table comes from when ``df`` holds only its first rows."""
+                   full: Callable[[], pd.DataFrame] | None = None, about: str | None = None) -> None:
+    """«Excel» and «CSV» buttons for a table as shown: the page's filters in its title and file name, audited
+    on click. ``full``: where the whole table comes from when ``df`` holds only its first rows; ``about``:
+    whose table it is, when narrower than the sidebar's filters (see :func:`show`)."""
     f = filters.current()
     user = auth.current()
     today = date.today()
-    sheet = export.Sheet(title=f"{name}: {f.label_text}", frame=df, columns=columns, name=name,
+    scope = about or f.scope_label
+    sheet = export.Sheet(title=f"{name}: {f.year} год, {scope}", frame=df, columns=columns, name=name,
                          note=f"Выгружено {today:%d.%m.%Y} пользователем {user.full_name} ({user.login}).")
     org = f.scope[0] if len(f.scope) == 1 else None
     # A row of buttons as wide as their words: columns of a fixed share squeezed them to «E.» at 1024 px.
     row = st.container(horizontal=True, gap="small")
     for fmt, label, mime in (("xlsx", "Excel", XLSX_MIME), ("csv", "CSV", "text/csv")):
-        file = export.file_name(name, fmt, f.year, today)
+        file = export.file_name(name, fmt, f.year, today, scope=scope)
         # The bytes are made when clicked, on another thread: it opens its own cursor for the audit line.
         auth.download_button(label, partial(audited_export, sheet, fmt, file, user.login, org, cursor, full),
                              where=row, file_name=file, mime=mime, key=f"{key}_{fmt}", icon=":material/download:")

@@ -40,4 +40,4 @@ if default is not None:
     one = rm[rm["org_code"] == org]
     st.subheader(plain(f.names.get(org, org)))
     tables.show(one, ["item", "short_title", "status_shown", "due_date", "done_date", "result_url", "comment"],
-                name="Дорожная карта организации", not_yet=("done_date",))
+                name="Дорожная карта организации", not_yet=("done_date",), about=f.names.get(org, org))

@@ -12,7 +12,7 @@ may add their own fixtures below; keep each one documented and independent of th
 - ``load_bytes(dataset, data, ...)``: ``ingest.load.load_file`` on the ``warehouse`` connection.
 - ``table_counts(conn)``: the row count of every table that an upload may change (before/after).
 - ``soffice(path, target_format)``: the file re-saved by LibreOffice headless as ``"xlsx"`` or as a
-  cp1251 «;» ``"csv"`` (round trips through a real office suite; skips without LibreOffice, fails in CI).
+  cp1251 «;» ``"csv"`` (round trips through a real office suite; skips without LibreOffice, fails in CI), or printed as ``"pdf"``.
 """
 
 from __future__ import annotations
@@ -144,6 +144,7 @@ def demo_db(tmp_path_factory) -> Path:
 SOFFICE_FILTERS = {
     "xlsx": "xlsx:Calc MS Excel 2007 XML",
     "csv": "csv:Text - txt - csv (StarCalc):59,34,34,1",
+    "pdf": "pdf:calc_pdf_Export",   # every sheet, as printed: the meeting pack «fit to print» (issue 14)
 }
 SOFFICE_SECONDS = 300   # a first start builds the profile; the machine may be shared
 

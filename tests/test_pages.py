@@ -268,3 +268,54 @@ def test_municipality_and_type_narrow_the_organization_list(tmp_path, monkeypatc
     at.selectbox(key="flt_muni").select("Лангепас").run()
     assert not at.selectbox(key="flt_org").disabled                     # three are few enough to list
     fresh_caches()
+
+
+def test_exports_page_builds_the_pack_with_progress_and_logs_it(app, demo_db):
+    import io
+
+    import openpyxl
+
+    from warehouse import accounts
+
+    at = app("exports", year=2025)
+    assert "pack_download" not in [b.key for b in at.get("download_button")]      # nothing built yet
+    next(b for b in at.button if b.key == "pack_build").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    (status,) = [s for s in at.status if s.label.startswith("Пакет к совещанию готов")]
+    assert status.state == "complete"
+    kept = at.session_state["meeting_pack"]
+    assert kept["file"].startswith("paket_k_soveshchaniyu_vse_organizatsii_2025_")
+    book = openpyxl.load_workbook(io.BytesIO(kept["data"]))
+    assert book["Сводка"]["A1"].value == "Сводка: 2025 год, все организации"
+    assert "pack_download" in [b.key for b in at.get("download_button")]
+    with reader(demo_db) as cur:
+        log = accounts.audit_log(cur)
+    assert log.iloc[0]["action"] == "export" and kept["file"] in log.iloc[0]["detail"]
+
+
+def test_exports_page_publishes_only_consenting_mentors(app, demo_db):
+    at = app("exports", year=2025)
+    with reader(demo_db) as cur:
+        codes = registry.org_codes(cur)
+        base = queries.public_mentor_base(cur, codes, 2025)
+        summary = queries.public_mentor_base_summary(cur, codes, 2025)
+        hidden = set(cur.execute("""
+            select o.short_name, m.full_name from stg_mentors m join organizations o using (org_code)
+            where m.year = 2025 and not coalesce(m.consent, false)""").fetchall())
+    assert summary["not_shown"] == len(hidden) > 0 and summary["shown"] == len(base) > 0
+    shown = at.dataframe[-1].value
+    pairs = set(zip(shown["organization"], shown["full_name"], strict=True))
+    assert pairs == set(zip(base["organization"], base["full_name"], strict=True)) and not pairs & hidden
+    assert any(f"без согласия на размещение сведений (152-ФЗ, ст. 10.1): {num(len(hidden))}" in c.value
+               for c in at.caption)
+    next(b for b in at.button if b.key == "public_build").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    kept = at.session_state["public_base"]
+    assert [s.state for s in at.status] == ["complete"]
+    assert kept["files"]["page"].startswith("baza_nastavnikov_vse_organizatsii_2025_")
+    assert kept["fragment"] in kept["page"] and "<!DOCTYPE html>" in kept["page"]
+    assert kept["page"].count("<tr><td>") == len(base)                      # one row per consenting mentor
+    with reader(demo_db) as cur:
+        from warehouse import accounts
+
+        assert "база наставников для сайта" in accounts.audit_log(cur).iloc[0]["detail"]

@@ -454,3 +454,13 @@ def test_events_per_month_has_every_month_with_zero_between_events(conn):
         assert list(pd.to_datetime(got)) == list(span), kind
     assert months["events"].sum() == conn.execute(
         "select count(*) from stg_events where event_date is not null").fetchone()[0]
+
+
+def test_upload_history_of_one_year_newest_first(conn):
+    """«История загрузок» under the 2026 filter: no 2025 rows, the newest upload first (by time, not by id:
+    the mentors file of 2025 was loaded «late», with an earlier id than the uploads after it)."""
+    log = snapshots.upload_log(conn, sorted(ALL), year=2026)
+    assert set(log["year"]) == {2026} and len(log) >= 1
+    everything = snapshots.upload_log(conn, sorted(ALL), limit=1000)
+    assert list(everything["uploaded_at"]) == sorted(everything["uploaded_at"], reverse=True)
+    assert {2025, 2026} <= set(everything["year"])

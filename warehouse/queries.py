@@ -673,6 +673,10 @@ def public_mentor_base(conn: duckdb.DuckDBPyConnection, scope: Collection[str], 
     workplace, whom they mentor, the forms and the period of their pairs. Never staff IDs, ages,
     difficulties or mentees. An open-ended period (a pair still in work) has no end date.
 
+    Only the mentors who consented to the distribution of their name (152-ФЗ art. 10.1): «да» in
+    «Согласие на размещение сведений»; «нет», an empty cell or a file without the column keep a mentor
+    out. :func:`public_mentor_base_summary` counts those not shown.
+
     SQL: ``stg_mentors`` and ``stg_mentorships`` in ``warehouse/sql/migrations/004_stg_by_dataset.sql``.
     """
     return _q(conn, """
@@ -690,8 +694,27 @@ def public_mentor_base(conn: duckdb.DuckDBPyConnection, scope: Collection[str], 
         from stg_mentors m
         join organizations o using (org_code)
         left join pairs p using (org_code, year, mentor_id)
-        where m.year = $year and m.org_code in (select org_code from scope_orgs)
+        where m.year = $year and m.org_code in (select org_code from scope_orgs) and coalesce(m.consent, false)
         """, scope=scope, year=year, order="organization, full_name, workplace, mentors_whom, period_start, forms", limit=limit)
+
+
+def public_mentor_base_summary(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> dict:
+    """What the public mentor base says about itself: ``shown`` (mentors who consented), ``not_shown``
+    (no consent, or a file without the column), ``organizations`` (with a mentor base), ``updated``
+    (when the newest current mentors file was uploaded).
+
+    SQL: ``stg_mentors`` in ``warehouse/sql/migrations/005_mentor_consent.sql``; ``fact_upload`` in
+    ``warehouse/sql/facts.sql``.
+    """
+    return _one(conn, """
+        select count(*) filter (where coalesce(m.consent, false)) as shown,
+               count(*) filter (where not coalesce(m.consent, false)) as not_shown,
+               count(distinct m.org_code) as organizations,
+               (select max(current_since) from fact_upload
+                where dataset = 'mentors' and year = $year and org_code in (select org_code from scope_orgs)) as updated
+        from stg_mentors m
+        where m.year = $year and m.org_code in (select org_code from scope_orgs)
+        """, scope=scope, year=year)
 
 
 # ---------------------------------------------------------------------------------------------
