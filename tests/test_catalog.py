@@ -21,6 +21,7 @@ from ingest.schemas.base import DATE, INT, SCHOOL, SQL_TYPES, TEXT, Context
 from ingest.templates import template_csv, template_xlsx
 from tests.conftest import SCHOOL as SCHOOL_CODE
 from tests.conftest import YEAR, csv_bytes
+from warehouse import db
 
 
 def _columns(conn: duckdb.DuckDBPyConnection, relation: str) -> list[tuple[str, str]]:
@@ -179,3 +180,10 @@ def test_the_demo_sends_every_declared_dataset_after_the_ones_it_refers_to():
     for name in ORG_DATASETS:
         for ref in DATASETS[name].references:
             assert ORG_DATASETS.index(ref.dataset) < ORG_DATASETS.index(name), (name, ref.dataset)
+
+
+def test_migrations_are_numbered_one_after_another():
+    """Two branches that each add «005_…» would leave one migration unapplied on a warehouse that has
+    the other; the numbers run 1, 2, 3, … without a gap or a repeat."""
+    numbers = [version for version, _, _ in db._migrations()]
+    assert numbers == list(range(1, len(numbers) + 1))

@@ -98,6 +98,11 @@ def _migrations() -> list[tuple[int, str, str]]:
         m = re.fullmatch(r"(\d+)_(\w+)\.sql", entry.name)
         if m:
             found.append((int(m.group(1)), m.group(2), entry.read_text(encoding="utf-8")))
+    numbers = [version for version, _, _ in found]
+    # Two branches can each add «005_…»: the second would never run on a warehouse that has the first.
+    if len(numbers) != len(set(numbers)):
+        twice = sorted({n for n in numbers if numbers.count(n) > 1})
+        raise RuntimeError(f"migrations share a number: {twice}; renumber one of them")
     return sorted(found)
 
 
