@@ -16,7 +16,7 @@ import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from warehouse import registry
+from warehouse import db, registry
 
 ADMIN, HEAD, COORDINATOR = "admin", "head", "coordinator"
 ROLES = {ADMIN: "Администратор", HEAD: "Руководитель", COORDINATOR: "Ответственный ОО"}
@@ -89,6 +89,14 @@ def create_user(conn: duckdb.DuckDBPyConnection, login: str, full_name: str, rol
     return User(login, full_name.strip(), role, org_code)
 
 
+def _update_user(conn: duckdb.DuckDBPyConnection, sql: str, params: list) -> None:
+    """An update of a ``users`` row, under the process's write lock (``warehouse.db.WRITE_LOCK``): two
+    sessions logging in to one account at once (two tabs, two people sharing the department's login)
+    would otherwise fail with DuckDB's «Conflict on update»."""
+    with db.WRITE_LOCK:
+        conn.execute(sql, params)
+
+
 def authenticate(conn: duckdb.DuckDBPyConnection, login: str, password: str, *, now: datetime | None = None,
                  page: str = "Вход") -> User:
     """The user whose password this is, or AccountError. Failures count; the fifth in a row locks the
@@ -115,7 +123,7 @@ def authenticate(conn: duckdb.DuckDBPyConnection, login: str, password: str, *, 
     except (VerificationError, InvalidHashError):
         failed = (failed or 0) + 1
         lock = now + timedelta(minutes=LOCK_MINUTES) if failed >= MAX_FAILED else None
-        conn.execute("update users set failed_attempts = ?, locked_until = ? where login = ?",
+        _update_user(conn, "update users set failed_attempts = ?, locked_until = ? where login = ?",
                      [0 if lock else failed, lock, login])
         audit(conn, login, "login_failed", page=page,
               detail=f"неверный пароль{'; заблокирован на ' + str(LOCK_MINUTES) + ' минут' if lock else ''}")
@@ -124,8 +132,8 @@ def authenticate(conn: duckdb.DuckDBPyConnection, login: str, password: str, *, 
                                f"до {lock:%H:%M}.") from None
         raise wrong from None
     if _hasher.check_needs_rehash(password_hash):
-        conn.execute("update users set password_hash = ? where login = ?", [_hasher.hash(password), login])
-    conn.execute("update users set failed_attempts = 0, locked_until = null, last_login_at = ? where login = ?",
+        _update_user(conn, "update users set password_hash = ? where login = ?", [_hasher.hash(password), login])
+    _update_user(conn, "update users set failed_attempts = 0, locked_until = null, last_login_at = ? where login = ?",
                  [now, login])
     audit(conn, login, "login", page=page, org_code=org_code)
     return User(login, full_name, role, org_code)
@@ -134,7 +142,7 @@ def authenticate(conn: duckdb.DuckDBPyConnection, login: str, password: str, *, 
 def set_password(conn: duckdb.DuckDBPyConnection, login: str, password: str, *, by: str | None = None) -> None:
     _check_password(password)
     _require(conn, login)
-    conn.execute("update users set password_hash = ?, failed_attempts = 0, locked_until = null where login = ?",
+    _update_user(conn, "update users set password_hash = ?, failed_attempts = 0, locked_until = null where login = ?",
                  [_hasher.hash(password), login])
     audit(conn, by, "password_reset", detail=login)
 
@@ -143,7 +151,7 @@ def set_active(conn: duckdb.DuckDBPyConnection, login: str, active: bool, *, by:
     _require(conn, login)
     if not active and login == by:
         raise AccountError("Нельзя отключить собственную учётную запись.")
-    conn.execute("update users set active = ?, failed_attempts = 0, locked_until = null where login = ?",
+    _update_user(conn, "update users set active = ?, failed_attempts = 0, locked_until = null where login = ?",
                  [active, login])
     audit(conn, by, "user_enabled" if active else "user_disabled", detail=login)
 
@@ -155,7 +163,7 @@ def set_role(conn: duckdb.DuckDBPyConnection, login: str, role: str, org_code: s
         raise AccountError(f"Неизвестная роль «{role}».")
     if role == COORDINATOR and (not org_code or org_code not in registry.org_codes(conn)):
         raise AccountError(f"Ответственному ОО нужна организация из реестра; «{org_code}» в реестре нет.")
-    conn.execute("update users set role = ?, org_code = ? where login = ?",
+    _update_user(conn, "update users set role = ?, org_code = ? where login = ?",
                  [role, org_code if role == COORDINATOR else None, login])
     audit(conn, by, "role_changed", detail=f"{login}: {ROLES[role]}{', ' + org_code if role == COORDINATOR else ''}")
 
