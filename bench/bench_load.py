@@ -25,8 +25,10 @@ Measured per (scale, N): views (finished page runs) per second, p50/p95/max of t
 sending the request to the run's ``script_finished`` (FINISHED_SUCCESSFULLY), the login's time,
 errors (an ``exception`` element on the page, a run that never finishes within ``--timeout``, a lost
 connection, a login that fails), the server's CPU (cores used: the process's CPU time over the
-window) and its peak RSS (``VmHWM`` of the server process). The client runs in this process on the
-same machine and its own CPU is reported too, as is ``os.getloadavg()``: the machine may be shared.
+window, and per view: the figure that a busy machine disturbs least) and its peak RSS (``VmHWM`` of the
+server process). The client runs in this process on the same machine and its own CPU is reported
+too, as is ``os.getloadavg()``: the machine may be shared, and a server that gets a fraction of a
+core waits whatever the app does.
 
 Results: a Markdown table on stdout and in ``bench/out/load.md``, the raw figures in
 ``bench/out/load.json``.
@@ -417,6 +419,7 @@ def measure(db_file: Path, n: int, *, logins: list[str], seconds: float, think: 
         "login_p50": _r(percentile(sorted(logins_s), 50)), "login_max": _r(max(logins_s, default=None)),
         "errors": len(errors), "error_examples": sorted(set(errors))[:5],
         "server_cores": round(cpu / wall, 2), "client_cores": round(mine / wall, 2),
+        "server_cpu_ms_per_view": round(cpu / len(times) * 1000) if times else None,
         "server_peak_mb": round(peak), "first_visit": first,
         "loadavg_before": [round(x, 2) for x in load0], "loadavg_after": [round(x, 2) for x in load1],
         "per_page_p50": {p: _r(statistics.median(v)) for p, v in _by_page(results).items()},
@@ -451,15 +454,16 @@ def markdown(report: dict) -> str:
         f"Goal: {GOAL_SESSIONS} sessions at city scale with p95 ≤ {GOAL_P95:g} s and no error; "
         f"ceiling: sessions at which p95 passes {CEILING_P95:g} s.", "",
         "| scale | sessions | views | views/s | p50, s | p95, s | max, s | login p50, s | errors | "
-        "server CPU, cores | client CPU, cores | server peak, MB | load avg (1 min) before → after |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|",
+        "server CPU, cores | server CPU per view, ms | client CPU, cores | server peak, MB | "
+        "load avg (1 min) before → after |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|",
     ]
     for scale, rows in report["scales"].items():
         for r in rows["levels"]:
             lines.append(
                 f"| {scale} | {r['sessions']} | {r['views']} | {r['views_per_s']:.1f} | {_s(r['p50'])} | "
                 f"{_s(r['p95'])} | {_s(r['max'])} | {_s(r['login_p50'])} | {r['errors']} | {r['server_cores']:.2f} | "
-                f"{r['client_cores']:.2f} | {r['server_peak_mb']} | {r['loadavg_before'][0]:.1f} → "
+                f"{r['server_cpu_ms_per_view'] or '—'} | {r['client_cores']:.2f} | {r['server_peak_mb']} | {r['loadavg_before'][0]:.1f} → "
                 f"{r['loadavg_after'][0]:.1f} |")
     lines.append("")
     for scale, rows in report["scales"].items():
