@@ -30,6 +30,24 @@ DEMO_DB = PROJECT_ROOT / "data" / "demo.duckdb"
 # (README, "One writer"), so it serializes every such writer. Inserts of new rows (the audit log) need not.
 WRITE_LOCK = threading.RLock()   # re-entrant: a locked writer may update an account in the same thread
 
+_writes = 0   # commits that changed uploads or snapshots in this process (see :func:`writes`)
+
+
+def wrote() -> None:
+    """Count a committed change of ``uploads`` or ``snapshots`` (``warehouse.snapshots`` calls it after
+    each commit)."""
+    global _writes
+    with WRITE_LOCK:
+        _writes += 1
+
+
+def writes() -> int:
+    """How many changes of ``uploads`` or ``snapshots`` this process has committed. One process writes
+    the warehouse (the app holds the file), so what the views show can change only when this number
+    does: ``dashboard.data.data_version`` asks DuckDB again only then, instead of on every cached call
+    of every page (a fifth of a page's time with many sessions at once, ``bench/bench_load.py``)."""
+    return _writes
+
 # No internet at run time: never let DuckDB try to download an extension.
 _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 

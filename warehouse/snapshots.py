@@ -64,6 +64,7 @@ def _transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[None]:
         try:
             yield
             conn.execute("commit")
+            db.wrote()
         except BaseException:
             _rollback(conn)
             raise
