@@ -8,6 +8,7 @@ second line of defence (README, "Access").
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -26,6 +27,21 @@ MIN_PASSWORD = 8
 LOGIN_RE = re.compile(r"^[A-Za-z0-9._\-]{2,40}$")
 
 _hasher = PasswordHasher()            # argon2id with the library's current parameters
+# Each argon2 hash or check takes the hasher's memory cost (64 MiB) for its duration, and the app checks
+# a password on the session's own thread: thirty people logging in at 9:00 took the server from 340 MB
+# to over a gigabyte (bench/bench_load.py). Two at a time (the machine's cores) bound that at 128 MiB and
+# cost no throughput, the work being CPU-bound; the others wait their turn.
+_HASH_SLOTS = threading.BoundedSemaphore(2)
+
+
+def _verify(password_hash: str, password: str) -> None:
+    with _HASH_SLOTS:
+        _hasher.verify(password_hash, password)
+
+
+def _hash(password: str) -> str:
+    with _HASH_SLOTS:
+        return _hasher.hash(password)
 
 
 class AccountError(ValueError):
@@ -84,7 +100,7 @@ def create_user(conn: duckdb.DuckDBPyConnection, login: str, full_name: str, rol
         raise AccountError(f"Пользователь «{login}» уже есть.")
     conn.execute(
         "insert into users (login, full_name, role, org_code, password_hash, created_at) values (?, ?, ?, ?, ?, ?)",
-        [login, full_name.strip(), role, org_code, _hasher.hash(password), datetime.now()])
+        [login, full_name.strip(), role, org_code, _hash(password), datetime.now()])
     audit(conn, by, "user_created", detail=f"{login} ({ROLES[role]}{', ' + org_code if org_code else ''})")
     return User(login, full_name.strip(), role, org_code)
 
@@ -119,7 +135,7 @@ def authenticate(conn: duckdb.DuckDBPyConnection, login: str, password: str, *, 
         audit(conn, login, "login_failed", page=page, detail="учётная запись отключена")
         raise AccountError("Учётная запись отключена. Обратитесь к администратору.")
     try:
-        _hasher.verify(password_hash, password or "")
+        _verify(password_hash, password or "")
     except (VerificationError, InvalidHashError):
         failed = (failed or 0) + 1
         lock = now + timedelta(minutes=LOCK_MINUTES) if failed >= MAX_FAILED else None
@@ -132,7 +148,7 @@ def authenticate(conn: duckdb.DuckDBPyConnection, login: str, password: str, *, 
                                f"до {lock:%H:%M}.") from None
         raise wrong from None
     if _hasher.check_needs_rehash(password_hash):
-        _update_user(conn, "update users set password_hash = ? where login = ?", [_hasher.hash(password), login])
+        _update_user(conn, "update users set password_hash = ? where login = ?", [_hash(password), login])
     _update_user(conn, "update users set failed_attempts = 0, locked_until = null, last_login_at = ? where login = ?",
                  [now, login])
     audit(conn, login, "login", page=page, org_code=org_code)
@@ -143,7 +159,7 @@ def set_password(conn: duckdb.DuckDBPyConnection, login: str, password: str, *, 
     _check_password(password)
     _require(conn, login)
     _update_user(conn, "update users set password_hash = ?, failed_attempts = 0, locked_until = null where login = ?",
-                 [_hasher.hash(password), login])
+                 [_hash(password), login])
     audit(conn, by, "password_reset", detail=login)
 
 
