@@ -37,9 +37,11 @@ shown = tables.listing(queries.public_mentor_base, f.scope, f.year, columns=colu
                        name="База наставников для сайта", height=360)
 
 
-def html_table() -> bytes:
-    """The whole base as an HTML table, made when the button is clicked."""
-    base = data.fetch(queries.public_mentor_base, f.scope, f.year)
+def html_table(base=None) -> bytes:
+    """The whole base as an HTML table: fetched when the button is clicked, or ``base``, the rows already
+    shown when they are the whole base (not fetched again on every visit of the page)."""
+    if base is None:
+        base = data.fetch(queries.public_mentor_base, f.scope, f.year)
     sheet = export.Sheet(f"База наставников: {f.label}", base, columns, name="База наставников", note=note)
     return export.html_table(sheet).encode("utf-8")
 
@@ -50,4 +52,4 @@ if not shown.empty:
                        icon=":material/code:", key="mentor_base_html")
     if int(shown["total_rows"].iloc[0]) <= len(shown):
         with st.expander("Код HTML-таблицы"):
-            st.code(html_table().decode("utf-8")[:20000], language="html")
+            st.code(html_table(shown).decode("utf-8")[:20000], language="html")
