@@ -4,8 +4,9 @@
     python -m warehouse demo  [--db PATH] [--scale city|region|nation] [--force]
                                                      build a demo warehouse of generated, marked data
     python -m warehouse years FIRST LAST [--db PATH] set the allowed reporting years
-    python -m warehouse kpi --year YEAR [--db PATH] [--format table|csv] [--all-columns]
-                                                     the per-organization figures of a year
+    python -m warehouse kpi --year YEAR [--as-of ДД.ММ.ГГГГ] [--db PATH] [--format table|csv] [--all-columns]
+                                                     the per-organization figures of a year, «просрочено»
+                                                     judged on --as-of (today by default), then the city
     python -m warehouse user add LOGIN --role admin|head|coordinator --name "ФИО" [--org CODE]
     python -m warehouse user passwd|disable|enable LOGIN
     python -m warehouse user list
@@ -24,6 +25,18 @@ import sys
 from warehouse import db, settings
 
 
+def _day(text: str):
+    """A date as the department writes it (ДД.ММ.ГГГГ) or ISO."""
+    from datetime import datetime
+
+    for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"дата «{text}» не в формате ДД.ММ.ГГГГ")
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m warehouse", description="Хранилище дорожной карты наставничества.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -39,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
             sp.add_argument("last", type=int)
         if name == "kpi":
             sp.add_argument("--year", type=int, required=True)
+            sp.add_argument("--as-of", type=_day, default=None, metavar="ДД.ММ.ГГГГ",
+                            help="дата, на которую считать просрочку и срок базы наставников (по умолчанию сегодня)")
             sp.add_argument("--format", choices=("table", "csv"), default="table")
             sp.add_argument("--all-columns", action="store_true", help="все показатели, а не основные")
     up = sub.add_parser("user", help="учётные записи")
@@ -144,16 +159,23 @@ def _kpi(conn, args) -> int:
     if args.year not in years:
         print(f"Год {args.year} вне отчётного периода {years[0]}–{years[-1]}.", file=sys.stderr)
         return 2
-    frame = queries.org_kpi(conn, registry.org_codes(conn), args.year)
+    codes = registry.org_codes(conn)
+    frame = queries.org_kpi(conn, codes, args.year, args.as_of)
     if not args.all_columns:
         frame = frame[labels.KPI_MAIN]
-    frame = labels.humanize(frame).rename(columns=labels.KPI)
+    frame = labels.humanize(frame).rename(columns=labels.COLUMNS)   # every column has a Russian title
+    # The city's row: the same figures summed over the organizations (mart_city_kpi), under the same headers.
+    city = queries.city_summary(conn, codes, args.year, args.as_of)
+    import pandas as pd
+
+    row = {labels.COLUMNS[c]: v for c, v in city.items() if c in labels.KPI and labels.COLUMNS[c] in frame.columns}
+    row[labels.COLUMNS["short_name"]] = "Город (итого)"
+    total = labels.humanize(pd.DataFrame([row]).reindex(columns=frame.columns)).fillna("")
+    frame = pd.concat([frame, total], ignore_index=True)
     if args.format == "csv":
         # UTF-8 with BOM and «;»: what Russian Excel opens as it is.
         sys.stdout.write("\ufeff" + frame.to_csv(sep=";", index=False))
     else:
-        import pandas as pd
-
         with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250):
             print(frame.to_string(index=False))
     return 0

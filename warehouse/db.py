@@ -102,6 +102,7 @@ VIEW_FILES = (
     "marts/mentor_load.sql",
     "marts/org_kpi.sql",
     "marts/city_kpi.sql",
+    "marts/broken_links.sql",
 )
 
 
