@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 DEMO_DB ?= data/demo.duckdb
 PORT ?= 8501
 
-.PHONY: install run demo test lint bench bench-xlsx bench-pages fresh-check clean
+.PHONY: install run demo test lint bench bench-xlsx bench-pages bench-load fresh-check clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ bench-xlsx: install
 # Every page at city, region and national scale (warehouses cached in bench/out/warehouses).
 bench-pages: install
 	$(PY) bench/bench_pages.py
+
+# Many users at once: 1-50 sessions over Streamlit's websocket protocol, city and nation (README, «Benchmarks»).
+bench-load: install
+	$(PY) bench/bench_load.py
 
 # The README's promise on a fresh clone of the committed HEAD, with the time of each step.
 fresh-check:

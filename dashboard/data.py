@@ -8,6 +8,7 @@ stands for its codes in the keys.
 
 from __future__ import annotations
 
+import copy
 import inspect
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -29,8 +30,15 @@ Query = Callable[Concatenate[duckdb.DuckDBPyConnection, Collection[str], P], R]
 
 
 def data_version() -> tuple:
-    """Changes whenever an upload or a restore changes what the views show."""
-    with cursor() as cur:
+    """Changes whenever an upload or a restore changes what the views show: read from the warehouse once
+    per change this process commits (``warehouse.db.writes``), not on every call."""
+    return _data_version(_db(), db.writes())
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _data_version(db_file: str, writes: int) -> tuple:
+    # Read after the count: a commit counted later makes a new key, so a stale version is never kept.
+    with connection(db_file).cursor() as cur:
         return cur.execute(
             "select (select coalesce(max(upload_id), 0) from uploads), "
             "(select max(updated_at) from snapshots)").fetchone()
@@ -47,7 +55,7 @@ def _query_key(query: Callable) -> str:
     return f"{fn.__module__}.{fn.__qualname__}"
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+@st.cache_resource(show_spinner=False, max_entries=512)
 def _run(query_key: str, db_file: str, version: tuple, scope_key: str, _query: Callable, _scope: Scope,
          args: tuple, kwargs: tuple):
     # ``_query`` and ``_scope`` are not hashed by Streamlit (leading underscore): ``query_key`` and
@@ -59,10 +67,17 @@ def _run(query_key: str, db_file: str, version: tuple, scope_key: str, _query: C
 def cached(query: Query[P, R], scope: Collection[str], *args: P.args, **kwargs: P.kwargs) -> R:
     """``query(cursor, scope, *args, **kwargs)`` for a query function of :mod:`warehouse.queries`, cached per
     function, scope and data version. Pages pass the function itself (``data.cached(queries.org_kpi, ...)``),
-    so the call leads to the query, and the query's docstring to the SQL file of its figure."""
+    so the call leads to the query, and the query's docstring to the SQL file of its figure.
+
+    Each caller gets its own copy of the cached result, as ``st.cache_data`` would give, but without
+    unpickling it on every call (a tenth of a page's time with many sessions, ``bench/bench_load.py``):
+    a DataFrame as a shallow copy, which pandas' copy-on-write keeps apart from the cached one whatever
+    the page does with it; anything else as a deep copy (small: a dict of figures, a list of years).
+    """
     scope = scope if isinstance(scope, Scope) else Scope(scope)
     key = _query_key(query)
-    return _run(key, _db(), data_version(), scope.key, query, scope, args, tuple(sorted(kwargs.items())))
+    result = _run(key, _db(), data_version(), scope.key, query, scope, args, tuple(sorted(kwargs.items())))
+    return result.copy(deep=False) if isinstance(result, pd.DataFrame) else copy.deepcopy(result)
 
 
 def fetch(query: Query[P, R], scope: Collection[str], *args: P.args, **kwargs: P.kwargs) -> R:
@@ -142,8 +157,14 @@ def city_totals(year: int, as_of: date) -> dict:
 
 def reporting_years() -> list[int]:
     """The allowed reporting years (a setting), also when the registry is still empty."""
-    with cursor() as cur:
-        return list(settings.reporting_years(cur))
+    return list(_reporting_years(_db(), data_version()))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _reporting_years(db_file: str, version: tuple) -> range:
+    # Set by the command line (``python -m warehouse years``), which runs while the app is stopped.
+    with connection(db_file).cursor() as cur:
+        return settings.reporting_years(cur)
 
 
 def roadmap_items(year: int) -> pd.DataFrame:

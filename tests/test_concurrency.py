@@ -3,7 +3,8 @@
 DuckDB's transactions are optimistic. Without ``warehouse.snapshots`` serializing its write
 transactions, two sessions writing the same snapshot fail at commit («Conflict on update», or a
 duplicate key for a target's first version) after both computed the same next version; the second
-test is the one that failed before that lock.
+test is the one that failed before that lock. The same for logins: eight sessions logging in to one
+account at once each update its row (found by ``bench/bench_load.py``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pytest
 
 from ingest import load
 from tests.conftest import csv_bytes
-from warehouse import db, snapshots
+from warehouse import accounts, db, snapshots
 
 ORGS = [f"ОО{i}" for i in range(1, 9)]
 YEAR = 2025
@@ -104,3 +105,18 @@ def test_eight_sessions_upload_for_the_same_organization(conn):
     last = conn.execute("select max(upload_id) from uploads where org_code = ?", [ORGS[0]]).fetchone()[0]
     assert snapshots.current(conn, "roadmap", ORGS[0], YEAR).upload_id == last
     assert conn.execute("select count(*) from snapshots where org_code = ?", [ORGS[0]]).fetchone()[0] == 1
+
+
+def test_eight_sessions_log_in_to_one_account_at_once(conn):
+    """The department's account in several tabs (or shared by two people) logging in at the same moment:
+    each login updates the account's row; without ``warehouse.db.WRITE_LOCK`` all but one failed with
+    «Conflict on update» and the user saw a traceback instead of the app."""
+    accounts.create_user(conn, "head", "Руководитель", "head", "correct-horse-1")
+
+    def work(cur, i: int) -> None:
+        for _ in range(3):
+            assert accounts.authenticate(cur, "head", "correct-horse-1").login == "head"
+
+    assert run_threads(conn, work, 8) == []
+    logins = conn.execute("select count(*) from audit_log where login = 'head' and action = 'login'").fetchone()[0]
+    assert logins == 24

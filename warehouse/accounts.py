@@ -45,8 +45,24 @@ SESSION_MINUTES = 30                  # a session ends after this long without a
 LOGIN_RE = re.compile(r"^[A-Za-z0-9._\-]{2,40}$")
 
 _hasher = PasswordHasher()            # argon2id with the library's current parameters
+# Each argon2 hash or check takes the hasher's memory cost (64 MiB) for its duration, and the app checks
+# a password on the session's own thread: thirty people logging in at once took the server from 390 MB
+# to over a gigabyte (bench/bench_load.py). Two at a time (the machine's cores) bound that at 128 MiB and
+# cost no throughput, the work being CPU-bound; the others wait their turn.
+_HASH_SLOTS = threading.BoundedSemaphore(2)
+
+
+def _verify(password_hash: str, password: str) -> None:
+    with _HASH_SLOTS:
+        _hasher.verify(password_hash, password)
+
+
+def _hash(password: str) -> str:
+    with _HASH_SLOTS:
+        return _hasher.hash(password)
+
 # An unknown login is checked against this hash, so that it costs the same time as a wrong password.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(24))
+_DUMMY_HASH = _hash(secrets.token_urlsafe(24))
 WRONG = "Неверный логин или пароль."
 _WRITE_LOCK = threading.Lock()        # one account write at a time in this process
 _CONFLICT_TRIES = 40
@@ -135,7 +151,7 @@ def create_user(conn: duckdb.DuckDBPyConnection, login: str, full_name: str, rol
     if not full_name.strip():
         raise AccountError("Укажите ФИО пользователя.")
     _check_password(password, login, full_name)
-    password_hash = _hasher.hash(password)
+    password_hash = _hash(password)
 
     def work(c):
         if c.execute("select 1 from users where login = ?", [login]).fetchone():
@@ -159,7 +175,7 @@ def authenticate(conn: duckdb.DuckDBPyConnection, login: str, password: str, *, 
     login = (login or "").strip().lower()
     row = conn.execute("select password_hash from users where login = ?", [login]).fetchone()
     try:
-        _hasher.verify(row[0] if row else _DUMMY_HASH, password or "")
+        _verify(row[0] if row else _DUMMY_HASH, password or "")
         correct = row is not None
     except (VerificationError, InvalidHashError):
         correct = False
@@ -208,7 +224,7 @@ def _accept(c, login: str, password: str, now: datetime, page: str) -> User | Ac
         audit(c, login, "login_failed", page=page, detail="верный пароль, но учётная запись отключена")
         return AccountError("Учётная запись отключена. Обратитесь к администратору.")
     if _hasher.check_needs_rehash(password_hash):
-        c.execute("update users set password_hash = ? where login = ?", [_hasher.hash(password), login])
+        c.execute("update users set password_hash = ? where login = ?", [_hash(password), login])
     c.execute("update users set failed_attempts = 0, locked_until = null, last_login_at = ? where login = ?",
               [now, login])
     audit(c, login, "login", page=page, org_code=org_code)
@@ -219,7 +235,7 @@ def set_password(conn: duckdb.DuckDBPyConnection, login: str, password: str, *, 
     """A new password (checked by :mod:`warehouse.passwords`); unlocks the account and ends its sessions."""
     row = conn.execute("select full_name from users where login = ?", [login]).fetchone()
     _check_password(password, login, row[0] if row else None)
-    password_hash = _hasher.hash(password)
+    password_hash = _hash(password)
 
     def work(c):
         _require(c, login)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -21,6 +22,31 @@ ENV_DB = "MENTORSHIP_DB"
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = PROJECT_ROOT / "data" / "warehouse.duckdb"
 DEMO_DB = PROJECT_ROOT / "data" / "demo.duckdb"
+
+# The app's sessions share one connection (a cursor each) and DuckDB's transactions are optimistic: two
+# sessions updating the same row at once fail with «Conflict on update» (e.g. two logins to one account, or
+# two uploads of one snapshot). Every write that can meet another one on a row runs under this lock
+# (``warehouse.snapshots``, the account updates of ``warehouse.accounts``); one process writes the file
+# (README, "One writer"), so it serializes every such writer. Inserts of new rows (the audit log) need not.
+WRITE_LOCK = threading.RLock()   # re-entrant: a locked writer may update an account in the same thread
+
+_writes = 0   # commits that changed uploads or snapshots in this process (see :func:`writes`)
+
+
+def wrote() -> None:
+    """Count a committed change of ``uploads`` or ``snapshots`` (``warehouse.snapshots`` calls it after
+    each commit)."""
+    global _writes
+    with WRITE_LOCK:
+        _writes += 1
+
+
+def writes() -> int:
+    """How many changes of ``uploads`` or ``snapshots`` this process has committed. One process writes
+    the warehouse (the app holds the file), so what the views show can change only when this number
+    does: ``dashboard.data.data_version`` asks DuckDB again only then, instead of on every cached call
+    of every page (a fifth of a page's time with many sessions at once, ``bench/bench_load.py``)."""
+    return _writes
 
 # No internet at run time: never let DuckDB try to download an extension.
 _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}

@@ -22,7 +22,6 @@ this module trusts its callers.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,12 +31,12 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from warehouse import accounts, facts
+from warehouse import accounts, db, facts
 
 REGISTRY_ORG, REGISTRY_YEAR = "*", 0   # where the organizations registry is kept
 MAX_STORED_ISSUES = 1000
 _IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,40}")
-_WRITE_LOCK = threading.Lock()         # see the module docstring: one write transaction at a time
+_WRITE_LOCK = db.WRITE_LOCK            # see the module docstring: one write transaction at a time
 ANY_CURRENT = object()                 # write()'s default ``replaces``: whatever is current is replaced
 
 
@@ -65,6 +64,7 @@ def _transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[None]:
         try:
             yield
             conn.execute("commit")
+            db.wrote()
         except BaseException:
             _rollback(conn)
             raise
