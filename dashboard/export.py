@@ -77,6 +77,7 @@ class Sheet:
     # A cell's exact text -> its fill colour («просрочено» -> red), written as conditional formats over the
     # table, so that the colour follows the text when someone edits or sorts the sheet in Excel.
     colours: Mapping[str, str] = field(default_factory=dict)
+    one_page: bool = False           # printed on one page (a summary), not one page wide and as long as it is
 
     def view(self) -> pd.DataFrame:
         return self.frame[self.columns or list(self.frame.columns)]
@@ -176,7 +177,7 @@ def xlsx(sheets: list[Sheet | Chart]) -> bytes:
         last = _table(ws, sheet, head_row, formats)
         ws.freeze_panes(head_row + 1, 0)
         # Printing for a meeting: one page wide, the header on every page.
-        ws.fit_to_pages(1, 0)
+        ws.fit_to_pages(1, 1 if sheet.one_page else 0)
         ws.repeat_rows(head_row)
         if len(sheet.view().columns):
             ws.autofilter(head_row, 0, last, len(sheet.view().columns) - 1)

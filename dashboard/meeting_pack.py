@@ -121,7 +121,7 @@ def build(cur, scope: tuple[str, ...], year: int, as_of: date, label: str, note:
     coverage_title = "Охват молодых педагогов" + (f", {charts.TOP_N} организаций с самым низким"
                                                    if n_with_coverage > charts.TOP_N else "")
     parts: list[export.Sheet | export.Chart] = [
-        sheet("Сводка", summary, None),
+        sheet("Сводка", summary, None, one_page=True),
         sheet("Мониторинг (пункт 7): наставники и молодые педагоги", monitoring, MONITORING_STAFF,
               name="Мониторинг. Наставники"),
         sheet("Мониторинг (пункт 7): дорожная карта, партнёры, мероприятия", monitoring, MONITORING_ACTIVITY,
