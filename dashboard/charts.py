@@ -49,7 +49,7 @@ def roadmap_shares(counts: pd.DataFrame, n_orgs: int) -> alt.Chart:
                  alt.Tooltip("sum(organizations):Q", title="Организаций", format=",")],
     ).transform_calculate(
         status_rank=f"indexof({STATUS_ORDER!r}, datum.status_shown)"
-    ).properties(height=360, title=f"Статусы пунктов у {russian.orgs(n_orgs, 'gen')}")
+    ).properties(height=360, title=f"Статусы пунктов у {russian.orgs(n_orgs, 'gen', sep=russian.NBSP)}")
 
 
 def roadmap_matrix(df: pd.DataFrame, selectable: bool = True) -> alt.Chart:
@@ -91,7 +91,7 @@ def coverage_bars(df: pd.DataFrame, of_total: int | None = None) -> alt.Chart:
     total = max(len(d), of_total or 0)
     if total > TOP_N:
         d = d.head(TOP_N)
-        title = [title, f"{TOP_N} из {russian.orgs(total, 'gen')}, с самым низким охватом"]
+        title = [title, f"{TOP_N} из {russian.orgs(total, 'gen', sep=russian.NBSP)}, с самым низким охватом"]
     d = d.assign(pct_text=d["young_coverage_pct"].map(russian.pct),
                  band=pd.cut(d["young_coverage_pct"], [-1, BENCHMARK_PCT - 1e-9, GOAL_PCT - 1e-9, 101],
                              labels=["ниже 70 %", "70–99 %", "100 %"]).astype(str))
@@ -220,7 +220,7 @@ def completeness_shares(counts: pd.DataFrame, n_orgs: int) -> alt.Chart:
         y=alt.Y("dataset_title:N", title=None, sort=titles), color=_state_color(),
         tooltip=[alt.Tooltip("dataset_title:N", title="Набор"), alt.Tooltip("state:N", title="Состояние"),
                  alt.Tooltip("sum(organizations):Q", title="Организаций", format=",")],
-    ).properties(height=alt.Step(30), title=f"Загрузки {russian.orgs(n_orgs, 'gen')}")
+    ).properties(height=alt.Step(30), title=f"Загрузки {russian.orgs(n_orgs, 'gen', sep=russian.NBSP)}")
 
 
 def completeness_matrix(df: pd.DataFrame) -> alt.Chart:

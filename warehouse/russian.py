@@ -102,20 +102,20 @@ def plural(n: int, one: str, few: str, many: str) -> str:
     return many
 
 
-def count(n: int, one: str, few: str, many: str) -> str:
+def count(n: int, one: str, few: str, many: str, *, sep: str = SPACE) -> str:
     """A count with its noun: count(3, "строка", "строки", "строк") -> «3 строки»; missing -> «нет данных»."""
     if is_missing(n):
         return NO_DATA
-    return f"{number(n)} {plural(n, one, few, many)}"
+    return f"{number(n, sep=sep)} {plural(n, one, few, many)}"
 
 
-def orgs(n: int, case: str = "nom") -> str:
+def orgs(n: int, case: str = "nom", *, sep: str = SPACE) -> str:
     """A count of organizations in the case the sentence needs: «1 организация», «из 21 организации»
     (``case="gen"``), «в 2 организациях» (``case="loc"``)."""
     forms = {"nom": ("организация", "организации", "организаций"),
              "gen": ("организации", "организаций", "организаций"),
              "loc": ("организации", "организациях", "организациях")}[case]
-    return count(n, *forms)
+    return count(n, *forms, sep=sep)
 
 
 def rows(n: int) -> str:
