@@ -52,20 +52,23 @@ DEPARTMENT = "Управление образования Администрац
 ORDER = ("плана мероприятий (дорожной карты) реализации целевой модели наставничества в образовательных "
          "организациях города Когалыма в 2025–2028 годах, утверждённого приказом Управления образования "
          "Администрации города Когалыма от 20.03.2025 № 11-Пр-267")
+SHY = "\u00ad"     # a soft hyphen: where a long word in a narrow column header may break
+LEVELS = {"ОО": "ОО", "муниципальный": f"муници{SHY}пальный", "региональный": f"регио{SHY}нальный",
+          "федеральный": f"феде{SHY}ральный"}   # event levels as column headers
 ORG_TYPE_PLURAL = {
     "общеобразовательная": "общеобразовательные организации",
     "дошкольная": "дошкольные организации",
     "дополнительного образования": "организации дополнительного образования",
     "орган управления образованием": "орган управления образованием",
 }
-SHY = "\u00ad"     # a soft hyphen: where a long word in a narrow column header may break
 DEMO_COLOR = RGBColor(0xC0, 0x00, 0x00)
-APPENDIX = [   # (column of queries.org_kpi, header, width in mm) — widths sum to the landscape text width
-    ("short_name", "Организация", 52), ("org_type", "Тип", 22), ("datasets_uploaded", "Сведения: загружено из", 17),
-    ("done_pct", "Дорожная карта: выполнено, %", 17), ("items_overdue", "Просрочено пунктов", 16),
-    ("items_unreported", "Пунктов без отчёта", 15), ("teachers", "Педагогов", 15), ("mentors", "Наставников", 17),
-    ("young_teachers", "Молодых педагогов", 15), ("young_covered", "С наставником", 15),
-    ("young_coverage_pct", "Охват, %", 14), ("partners", "Партнёров", 15), ("events", "Мероприятий", 17),
+APPENDIX = [   # (column of queries.org_kpi, header, width in mm); the widths fill the landscape text width
+    ("short_name", "Организация", 54), ("datasets_uploaded", f"Загру{SHY}жено наборов", 18),
+    ("done_pct", f"Выпол{SHY}нено пунк{SHY}тов, %", 18), ("items_overdue", f"Про{SHY}сро{SHY}чено пунк{SHY}тов", 18),
+    ("items_unreported", f"Пунк{SHY}тов без от{SHY}чёта", 18), ("teachers", f"Педа{SHY}гогов", 18),
+    ("mentors", f"Настав{SHY}ников", 18), ("young_teachers", f"Моло{SHY}дых педа{SHY}гогов", 18),
+    ("young_covered", f"С настав{SHY}ником", 18), ("young_coverage_pct", "Охват, %", 18),
+    ("partners", f"Парт{SHY}нёров", 18), ("events", f"Меро{SHY}прия{SHY}тий", 18),
 ]
 
 Progress = Callable[[str], None]
@@ -225,8 +228,9 @@ def _roadmap(doc: Report, data: ReportData) -> None:
         rows.append([str(it.item), it.short_title, russian.day(it.due_date) if it.applies_this_year else "не проводится",
                      *[russian.number(row.get(s, 0)) for s in STATUSES]])
     doc.caption(f"Таблица 2 — Статусы пунктов дорожной карты в {data.year} году, число организаций")
-    doc.table(["№", "Мероприятие", "Срок", f"Выпол{SHY}нено", "В работе", "Не начато", f"Про{SHY}срочено", "Нет отчёта",
-               f"Не требу{SHY}ется"], rows, [8, 47, 22, 15, 15, 14, 15, 14, 15], numeric_from=3)
+    doc.table(["№", "Мероприятие", "Срок", f"Вы{SHY}пол{SHY}нено", f"В ра{SHY}боте", f"Не на{SHY}чато",
+               f"Про{SHY}сро{SHY}чено", f"Нет от{SHY}чёта", f"Не тре{SHY}бу{SHY}ется"],
+              rows, [8, 49, 24, 14, 14, 14, 14, 14, 14], numeric_from=3)
     doc.picture(charts.roadmap_statuses(data.status_counts))
     doc.caption(f"Рисунок 1 — Статусы пунктов дорожной карты в {data.year} году")
     behind = rules.behind_by_item(data.roadmap)
@@ -263,7 +267,7 @@ def _mentors(doc: Report, data: ReportData) -> None:
     rows.append(["Всего", *[russian.number(table[w].sum()) for w in whom], russian.number(table.values.sum())])
     doc.caption(f"Таблица 3 — Наставники по типу и по тому, кого они наставляют, {data.year} год")
     width = 110 / (len(whom) + 1)
-    doc.table(["Тип наставника", *[f"Наставляет {w}" for w in whom], "Всего"], rows, [55] + [width] * (len(whom) + 1))
+    doc.table(["Тип наставника", *[f"Настав{SHY}ляет {w}" for w in whom], "Всего"], rows, [55] + [width] * (len(whom) + 1))
 
 
 def _young(doc: Report, data: ReportData) -> None:
@@ -357,12 +361,12 @@ def _events(doc: Report, data: ReportData) -> None:
     counts = data.events_by_kind
     if not counts.empty:
         table = counts.pivot_table(index="kind", columns="level", values="events", aggfunc="sum", fill_value=0)
-        levels = [lv for lv in ("ОО", "муниципальный", "региональный", "федеральный") if lv in table.columns]
+        levels = [lv for lv in LEVELS if lv in table.columns]
         rows = [[k, *[russian.number(table.loc[k, lv]) for lv in levels], russian.number(table.loc[k].sum())]
                 for k in table.index]
         doc.caption(f"Таблица 7 — Мероприятия по виду и уровню, {data.year} год")
         width = 105 / (len(levels) + 1)
-        doc.table(["Вид мероприятия", *levels, "Всего"], rows, [60] + [width] * (len(levels) + 1))
+        doc.table(["Вид мероприятия", *[LEVELS[lv] for lv in levels], "Всего"], rows, [60] + [width] * (len(levels) + 1))
         doc.picture(charts.events_by_kind(counts))
         doc.caption(f"Рисунок 3 — Мероприятия по виду и уровню, {data.year} год")
     if not data.practices.empty:
@@ -370,7 +374,7 @@ def _events(doc: Report, data: ReportData) -> None:
         doc.caption(f"Таблица 8 — Практики, представленные на региональном и федеральном уровнях, {data.year} год")
         doc.table(["Дата", "Организация", "Название", "Уровень", "Результат"],
                   [[russian.day(r.event_date), names.get(r.org_code, r.org_code), _text(r.title), _text(r.level), _text(r.result)]
-                   for r in data.practices.itertuples()], [22, 38, 57, 25, 23], numeric_from=99)
+                   for r in data.practices.itertuples()], [24, 36, 53, 28, 24], numeric_from=99)
     item8 = data.items[data.items["item"] == 8].iloc[0]
     if not item8.applies_this_year:
         doc.paragraph(f"Муниципальный конкурс «Педагог-наставник» (пункт 8) в {data.year} году не проводится: по "
@@ -383,30 +387,28 @@ def _events(doc: Report, data: ReportData) -> None:
         doc.table(["Дата", "Организация", "Конкурс", "Участников", "Результат"],
                   [[russian.day(r.event_date), names.get(r.org_code, r.org_code), _text(r.title),
                     russian.number(r.participants), _text(r.result)] for r in data.contests.itertuples()],
-                  [22, 38, 62, 20, 23], numeric_from=3)
+                  [24, 36, 58, 23, 24], numeric_from=3)
 
 
 def _appendix(doc: Report, data: ReportData) -> None:
     doc.landscape_section()
     doc.heading("Приложение. Показатели организаций")
     doc.caption(f"Таблица П.1 — Показатели организаций в {data.year} году")
-    rows = []
-    for r in data.orgs.itertuples():
-        row = []
-        for col, _title, _w in APPENDIX:
-            v = getattr(r, col)
-            if col == "org_type":
-                row.append(ORG_TYPE_SHORT.get(v, v))
-            elif col == "datasets_uploaded":
-                row.append(f"{russian.number(v)} из {russian.number(r.datasets_expected)}")
-            elif col.endswith("_pct"):
-                row.append(russian.pct(v))
-            elif col == "short_name":
-                row.append(v)
-            else:
-                row.append(russian.number(v))
-        rows.append(row)
-    doc.table([t for _c, t, _w in APPENDIX], rows, [w for _c, _t, w in APPENDIX], numeric_from=2)
+    rows: list = []
+    for org_type, group in data.orgs.groupby("org_type", sort=False):
+        rows.append(ORG_TYPE_PLURAL.get(org_type, org_type).capitalize())
+        for r in group.itertuples():
+            row = [r.short_name]
+            for col, _title, _w in APPENDIX[1:]:
+                v = getattr(r, col)
+                if col == "datasets_uploaded":
+                    row.append(f"{russian.number(v)} из {russian.number(r.datasets_expected)}")
+                elif col.endswith("_pct"):
+                    row.append(russian.pct(v))
+                else:
+                    row.append(russian.number(v))
+            rows.append(row)
+    doc.table([t for _c, t, _w in APPENDIX], rows, [w for _c, _t, w in APPENDIX])
     doc.paragraph("«Нет данных» — организация не представила файл, из которого считается показатель. Пункт "
                   "дорожной карты «без отчёта» — применим к организации, но не указан в её файле.", size=12)
 

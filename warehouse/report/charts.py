@@ -37,7 +37,7 @@ def roadmap_statuses(counts: pd.DataFrame) -> bytes:
     order = list(dict.fromkeys(df.sort_values("item")["item_label"]))
     bars = alt.Chart(df).mark_bar().encode(
         y=alt.Y("item_label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
-        x=alt.X("organizations:Q", stack="zero", title="Организаций"),
+        x=alt.X("organizations:Q", stack="zero", title="Организаций", axis=alt.Axis(tickMinStep=1)),
         color=alt.Color("status_shown:N", title="Статус", scale=alt.Scale(domain=STATUSES, range=STATUS_COLORS),
                         legend=alt.Legend(orient="bottom", columns=3)),
         order=alt.Order("rank:Q"),
@@ -62,8 +62,12 @@ def coverage_by_org(org_kpi: pd.DataFrame) -> tuple[bytes, int]:
     shown["label"] = shown["pct"].map(lambda v: f"{v:.1f}".replace(".", ",") + " %")
     order = list(shown["short_name"])
     base = alt.Chart(shown).encode(y=alt.Y("short_name:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)))
-    bars = base.mark_bar(color="#4a90d9").encode(
-        x=alt.X("pct:Q", title="Охват молодых педагогов, %", scale=alt.Scale(domain=[0, 110])))
+    shown["band"] = (shown["pct"] < COVERAGE_BENCHMARK_PCT).map({True: "ниже ориентира", False: "не ниже ориентира"})
+    bars = base.mark_bar().encode(
+        x=alt.X("pct:Q", title="Охват молодых педагогов, %", scale=alt.Scale(domain=[0, 112]),
+                axis=alt.Axis(values=list(range(0, 101, 10)))),
+        color=alt.Color("band:N", scale=alt.Scale(domain=["ниже ориентира", "не ниже ориентира"],
+                                                  range=["#d62728", "#4a90d9"]), legend=None))
     text = base.mark_text(align="left", dx=3, fontSize=11).encode(x="pct:Q", text="label:N")
     goals = pd.DataFrame({"x": [COVERAGE_BENCHMARK_PCT, COVERAGE_GOAL_PCT],
                           "label": [f"ориентир {COVERAGE_BENCHMARK_PCT} %", f"цель {COVERAGE_GOAL_PCT} %"]})
@@ -79,7 +83,7 @@ def events_by_kind(counts: pd.DataFrame) -> bytes:
     levels = ["ОО", "муниципальный", "региональный", "федеральный"]
     chart = alt.Chart(counts).mark_bar().encode(
         y=alt.Y("kind:N", title=None, axis=alt.Axis(labelLimit=260)),
-        x=alt.X("events:Q", stack="zero", title="Мероприятий"),
+        x=alt.X("events:Q", stack="zero", title="Мероприятий", axis=alt.Axis(tickMinStep=1, tickCount=6)),
         color=alt.Color("level:N", title="Уровень", sort=levels,
                         scale=alt.Scale(domain=levels, range=["#c6dbef", "#6baed6", "#2171b5", "#08306b"]),
                         legend=alt.Legend(orient="bottom")),

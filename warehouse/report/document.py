@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -32,6 +33,10 @@ LINE_SPACING = 1.15
 A4 = (Mm(210), Mm(297))
 MARGINS = {"left_margin": Mm(30), "right_margin": Mm(15), "top_margin": Mm(20), "bottom_margin": Mm(20)}
 TEXT_WIDTH_MM = 210 - 30 - 15
+LANDSCAPE_TEXT_WIDTH_MM = 297 - 30 - 15
+CELL_MARGIN_TWIPS = 57          # 1 mm
+NBSP = "\u00a0"
+_NUMBER = re.compile(r"^[−+-]?[\d ]+(,\d+)?( %| п\. п\.)?$")
 
 
 def _font(run_or_style_font, size: int | None = None) -> None:
@@ -50,6 +55,9 @@ def _rfonts(element) -> None:
         rpr.insert(0, fonts)
     for slot in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
         fonts.set(qn(slot), FONT)
+    # the default template's headings name theme fonts (Calibri Light), which win over the names above
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+        fonts.attrib.pop(qn(theme), None)
 
 
 class Report:
@@ -60,6 +68,11 @@ class Report:
         props = self.doc.core_properties
         props.title, props.author, props.created, props.language = title, author, created, "ru-RU"
         self._styles()
+        # Word hyphenates Russian text itself when asked to (narrow table columns need it most); the
+        # element's place in settings.xml is fixed by the schema: right after w:defaultTabStop.
+        hyphenation = OxmlElement("w:autoHyphenation")
+        hyphenation.set(qn("w:val"), "true")
+        self.doc.settings.element.find(qn("w:defaultTabStop")).addnext(hyphenation)
         self._page(self.doc.sections[0], landscape=False)
 
     # -- set-up ---------------------------------------------------------------------------------------
@@ -155,9 +168,10 @@ class Report:
         para.paragraph_format.keep_with_next = True
         para.add_run().add_picture(io.BytesIO(png), width=Mm(min(width_mm, TEXT_WIDTH_MM)))
 
-    def table(self, header: Sequence[str], rows: Sequence[Sequence[str]], widths_mm: Sequence[float],
+    def table(self, header: Sequence[str], rows: Sequence[Sequence[str] | str], widths_mm: Sequence[float],
               *, numeric_from: int = 1, bold_first_column: bool = False) -> None:
-        """A table with a repeated bold header; columns from ``numeric_from`` on are right-aligned."""
+        """A table with a repeated bold header; columns from ``numeric_from`` on are right-aligned; a row
+        given as one string is a group row across the table (the type of the organizations below it)."""
         table = self.doc.add_table(rows=1, cols=len(header))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -169,12 +183,15 @@ class Report:
         for values in rows:
             row = table.add_row()
             _row_flags(row, header=False)
+            if isinstance(values, str):     # a group row: one bold cell across the table
+                cell = row.cells[0].merge(row.cells[-1])
+                _cell_text(cell, values, bold=True, align=WD_ALIGN_PARAGRAPH.LEFT)
+                _keep_with_next(cell)
+                continue
             for i, text in enumerate(values):
                 align = WD_ALIGN_PARAGRAPH.RIGHT if i >= numeric_from else WD_ALIGN_PARAGRAPH.LEFT
                 _cell_text(row.cells[i], text, bold=bold_first_column and i == 0, align=align)
-        for i, width in enumerate(widths_mm):
-            for cell in table.columns[i].cells:
-                cell.width = Mm(width)
+        _widths(table, widths_mm)
         # a little space after the table before the next paragraph
         self.doc.add_paragraph().paragraph_format.space_after = Pt(0)
 
@@ -190,9 +207,38 @@ def _cell_text(cell, text: str, *, bold: bool, align) -> None:
     fmt.alignment = align
     fmt.first_line_indent = Cm(0)
     fmt.line_spacing = 1.0
+    if _NUMBER.match(text):   # «1 258», «54,5 %», «+3,2 п. п.» never break inside a narrow cell
+        text = text.replace(" ", NBSP)
     run = para.add_run(text)
     run.bold = bold
     run.font.size = Pt(TABLE_PT)
+
+
+def _widths(table, widths_mm: Sequence[float]) -> None:
+    """Fixed column widths: in the grid (``w:gridCol``, what LibreOffice reads), on every cell (``w:tcW``,
+    what Word reads) and a fixed layout, so that neither program re-balances the columns; cell margins of
+    1 mm instead of the template's 1.9 mm, so that «31.12.2026» and «100,0 %» fit narrow columns."""
+    tbl = table._tbl
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl.tblPr.append(layout)
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("w:left", "w:right"):
+        el = OxmlElement(side)
+        el.set(qn("w:w"), str(CELL_MARGIN_TWIPS))
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    tbl.tblPr.append(margins)
+    for col, width in zip(tbl.tblGrid.gridCol_lst, widths_mm, strict=True):
+        col.w = Mm(width)
+    for i, width in enumerate(widths_mm):
+        for cell in table.columns[i].cells:
+            cell.width = Mm(width)
+
+
+def _keep_with_next(cell) -> None:
+    for para in cell.paragraphs:
+        para.paragraph_format.keep_with_next = True
 
 
 def _row_flags(row, *, header: bool) -> None:
