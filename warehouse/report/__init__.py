@@ -108,7 +108,7 @@ def build(conn: duckdb.DuckDBPyConnection, scope: ReportScope, year: int, as_of:
     conclusions = rules.conclusions(data)
     recommendations = rules.recommendations(data)
     doc = Report(title(scope, year), author or DEPARTMENT, datetime.now())
-    _front(doc, data, author)
+    _front(doc, data)
     _grounds(doc, data)
     _indicators(doc, data)
     say("Рисую диаграммы…")
@@ -129,6 +129,9 @@ def build(conn: duckdb.DuckDBPyConnection, scope: ReportScope, year: int, as_of:
         doc.paragraph(f"{i}. {rec.action}:")
         for name, detail in rec.addressees:
             doc.bullet(detail, lead=name)
+    doc.paragraph(f"Справка сформирована {russian.day(data.as_of)} в системе мониторинга дорожной карты "
+                  "наставничества по данным, загруженным организациями"
+                  + (f"; составитель — {author}." if author else "."), indent=False, space_after=0)
     say("Составляю приложение по организациям…")
     _appendix(doc, data)
     return doc.save()
@@ -159,7 +162,7 @@ def _owes(conn, data: ReportData, dataset: str) -> list[str]:
 # Sections
 
 
-def _front(doc: Report, data: ReportData, author: str | None) -> None:
+def _front(doc: Report, data: ReportData) -> None:
     doc.paragraph(DEPARTMENT.upper(), bold=True, center=True, size=12, space_after=12)
     doc.title(title(data.scope, data.year))
     if data.scope.org_type:

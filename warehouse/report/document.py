@@ -74,6 +74,7 @@ class Report:
         hyphenation.set(qn("w:val"), "true")
         self.doc.settings.element.find(qn("w:defaultTabStop")).addnext(hyphenation)
         self._page(self.doc.sections[0], landscape=False)
+        self.text_width_mm = TEXT_WIDTH_MM
 
     # -- set-up ---------------------------------------------------------------------------------------
     def _styles(self) -> None:
@@ -121,6 +122,7 @@ class Report:
     def landscape_section(self) -> None:
         """Start a new page in landscape (a wide appendix table)."""
         self._page(self.doc.add_section(WD_SECTION.NEW_PAGE), landscape=True)
+        self.text_width_mm = LANDSCAPE_TEXT_WIDTH_MM
 
     # -- content --------------------------------------------------------------------------------------
     def title(self, text: str) -> None:
@@ -166,7 +168,11 @@ class Report:
         para.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
         para.paragraph_format.first_line_indent = Cm(0)
         para.paragraph_format.keep_with_next = True
-        para.add_run().add_picture(io.BytesIO(png), width=Mm(min(width_mm, TEXT_WIDTH_MM)))
+        shape = para.add_run().add_picture(io.BytesIO(png), width=Mm(min(width_mm, self.text_width_mm)))
+        # Without explicit wrap distances LibreOffice adds its default 3.2 mm on each side, which pushes a
+        # picture as wide as the text column past the right margin.
+        for side in ("distT", "distB", "distL", "distR"):
+            shape._inline.set(side, "0")
 
     def table(self, header: Sequence[str], rows: Sequence[Sequence[str] | str], widths_mm: Sequence[float],
               *, numeric_from: int = 1, bold_first_column: bool = False) -> None:
