@@ -15,7 +15,8 @@ from warehouse import queries
 SUMMARY_ROWS = [
     ("organizations", "Организаций"),
     ("roadmap_reported", "Отчитались по дорожной карте"),
-    ("done_pct", "Дорожная карта выполнена, %"),
+    ("done_pct", "Дорожная карта выполнена, % (пункт без отчёта — не выполнен)"),
+    ("items_unreported", "Пунктов без отчёта"),
     ("items_overdue", "Просрочено пунктов"),
     ("orgs_with_overdue", "Организаций с просроченными пунктами"),
     ("teachers", "Педагогов"),
@@ -24,10 +25,25 @@ SUMMARY_ROWS = [
     ("young_teachers", "Молодых педагогов (в организациях со сведениями о парах)"),
     ("young_covered", "Молодых педагогов с наставником"),
     ("young_coverage_pct", "Охват молодых педагогов, % (цель 100, ориентир 70)"),
-    ("orgs_with_partners", "Организаций с партнёрами"),
+    ("pairs", "Наставнических пар"),
+    ("pairs_active", "Пар в работе"),
+    ("pairs_completed", "Пар завершено"),
+    ("pairs_interrupted", "Пар прервано"),
+    ("pairs_with_programme", "Пар с ППН"),
+    ("mentors_trained", "Наставников прошли обучение"),
+    ("satisfaction_avg", "Удовлетворённость пар (1–5), средняя"),
+    ("mentee_students_pct", "Наставляемых среди обучающихся 10–18 лет, %"),
+    ("mentor_students_pct", "Обучающихся-наставников, %"),
+    ("mentor_base_on_time", "Организаций, загрузивших базу наставников к 31.10"),
+    ("mentor_base_late", "Организаций с базой наставников позже 31.10 или без неё"),
+    ("orgs_with_partners", "Организаций с партнёрами (из тех, к кому относится пункт 10)"),
+    ("partners_expected", "Организаций, к которым относится пункт 10"),
     ("partners", "Партнёров"),
     ("events", "Мероприятий"),
     ("practices_regional_federal", "Практик на региональном и федеральном уровне"),
+    ("contest_participants", "Конкурс «Педагог-наставник»: участников"),
+    ("contest_prizewinners", "Конкурс «Педагог-наставник»: призёров"),
+    ("contest_winners", "Конкурс «Педагог-наставник»: победителей"),
     ("orgs_with_missing", "Организаций, не загрузивших нужные наборы"),
 ]
 
@@ -49,7 +65,10 @@ def build(cur, scope: tuple[str, ...], year: int, as_of: date, label: str, note:
     events = queries.events(cur, scope, year)
     sheets = [
         export.Sheet(f"Сводка: {label}", summary, name="Сводка", note=note),
-        export.Sheet(f"Дорожная карта: {label}", roadmap_wide, ["short_name", *item_titles], name="Дорожная карта",
+        # the matrix, then each organization's done share with «без отчёта N» beside it
+        export.Sheet(f"Дорожная карта: {label}",
+                     roadmap_wide.merge(kpi[["org_code", "done_pct", "items_unreported"]], on="org_code", how="left"),
+                     ["short_name", *item_titles, "done_pct", "items_unreported"], name="Дорожная карта",
                      note=note, titles=item_titles),
         export.Sheet(f"Наставники: {label}", kpi, ["short_name", "mentors", "mentors_teachers", "mentors_of_teachers",
                                                    "mentors_of_students", "teachers_mentor_pct", "mentors_trained",

@@ -25,7 +25,7 @@ from ingest.reader import RawTable, delimiter_name, read_table
 from ingest.report import Report, plural
 from ingest.schemas import DATASETS, Context, Dataset
 from ingest.validate import validate
-from warehouse import accounts, registry, settings, snapshots
+from warehouse import accounts, queries, registry, settings, snapshots
 from warehouse.russian import number as fmt_int  # 1234567 -> «1 234 567»; pages and demo call load.fmt_int
 
 MB = 1024 * 1024
@@ -208,6 +208,38 @@ def _orphan_warnings(conn, ds: Dataset, org_code: str, year: int, prepared: Prep
                     expected=f"обновите и файл «{title}» за {year} год"))
 
 
+def _items_text(items: list[int]) -> str:
+    return ("пункт " if len(items) == 1 else "пункты ") + ", ".join(map(str, items))
+
+
+def _roadmap_warnings(conn, ds: Dataset, org_code: str, year: int, prepared: Prepared) -> None:
+    """A roadmap file is the organization's report on the items that apply to it in the year (the rule is
+    the warehouse's, ``roadmap_status``): an applicable item left out counts as not done and is shown as
+    «нет отчёта»; an item that does not apply (3 and 10 for the department) is kept but counted nowhere.
+    Item 8 outside its contest years has a rule of its own (ingest/schemas/roadmap.py)."""
+    if ds.name != "roadmap":
+        return
+    items = queries.applicable_items(conn, {org_code}, year)
+    applicable = set(items.loc[items["applicable"].astype(bool), "item"].astype(int))
+    table = prepared.table
+    rows = dict(zip(table.column("item").to_pylist(), table.column("row_no").to_pylist(), strict=True))
+    statuses = dict(zip(table.column("item").to_pylist(), table.column("status").to_pylist(), strict=True))
+    field = ds.field("item").title
+    missing = sorted(applicable - set(rows))
+    if missing:
+        prepared.report.add(Issue(
+            WARNING, "Не все пункты дорожной карты указаны", column=field,
+            value=f"{_items_text(missing)} не указаны" if len(missing) > 1 else f"{_items_text(missing)} не указан",
+            expected="все пункты, которые относятся к организации в этом году: в отчёте будут «нет отчёта» и "
+                     "в доле выполненных пунктов считаются невыполненными"))
+    extra = sorted(i for i in set(rows) - applicable if i != 8 and statuses[i] != "не требуется")
+    for item in extra:
+        prepared.report.add(Issue(
+            WARNING, "Пункт не относится к организации", column=field, row=rows[item], value=str(item),
+            expected="статус «не требуется»: пункты 3 и 10 выполняют образовательные организации, не "
+                     "управление образования; строка сохранена, но в показателях не учитывается"))
+
+
 def prepare(conn: duckdb.DuckDBPyConnection, data: bytes, file_name: str, dataset: str, org_code: str | None = None,
             year: int | None = None, *, max_bytes: int = CLI_MAX_BYTES) -> Prepared:
     """Read and validate a file for a target without writing anything."""
@@ -239,6 +271,7 @@ def check(conn: duckdb.DuckDBPyConnection, prepared: Prepared, sent: Sent | None
     if not p.report.ok:
         return
     _orphan_warnings(conn, ds, p.org_code, p.year, p, sent)
+    _roadmap_warnings(conn, ds, p.org_code, p.year, p)
     rows = p.table.drop_columns(["row_no"])
     current = p.previous.upload_id if p.previous else None
     p.diff = snapshots.diff(conn, ds.name, rows, ds.key, current)

@@ -29,8 +29,18 @@ else:
         st.altair_chart(charts.events_by_kind(by_kind), width="stretch")
 
 st.subheader("Конкурс «Педагог-наставник» (пункт 8: 2026 и 2028 годы)")
-tables.listing(queries.contest_events, f.scope, name="Конкурсы", empty="Участие в конкурсах не отмечено.",
-               columns=["year", "org_code", "event_date", "title", "level", "participants", "result"])
+k1, k2, k3 = st.columns(3)
+k1.metric("Участников", tables.num(city["contest_participants"]),
+          help="Участники от организаций (строки с ролью «участник»; пустое «Участников» — один). "
+               "Участники, указанные организатором конкурса, сюда не входят.")
+k2.metric("Призёров", tables.num(city["contest_prizewinners"]))
+k3.metric("Победителей", tables.num(city["contest_winners"]))
+tables.listing(queries.contest_events, f.scope, name="Конкурс «Педагог-наставник»",
+               empty="Участие в конкурсе «Педагог-наставник» не отмечено.",
+               columns=["year", "org_code", "event_date", "title", "level", "role", "participants", "result"])
+st.subheader("Другие конкурсы")
+tables.listing(queries.other_contests, f.scope, f.year, name="Другие конкурсы", empty="Других конкурсов нет.",
+               columns=["org_code", "event_date", "title", "level", "role", "participants", "result", "url"])
 
 st.subheader("Практики на региональном и федеральном уровне (пункт 9)")
 tables.listing(queries.regional_practices, f.scope, f.year,

@@ -53,6 +53,15 @@ if user.is_admin:
         current = int(versions.loc[versions["is_current"], "version"].iloc[0]) if versions["is_current"].any() else None
         version = st.selectbox("Версия", options, format_func=lambda v: f"версия {v}" + (" (текущая)" if v == current
                                                                                           else ""))
+        if version != current and target.dataset in ("staff", "mentors", "mentorships"):
+            with cursor() as cur:
+                breaks = snapshots.links_broken_by_restore(cur, target.dataset, org, int(target.year), version)
+            if not breaks.empty:
+                st.warning("После восстановления файлы организации перестанут сходиться: файл называет ID, "
+                           "которых не будет в другом файле. Такие наставники не будут учитываться среди "
+                           "педагогов-наставников, пока файлы не исправлены.")
+                tables.show(breaks, ["dataset_title", "column_title", "target_title", "ids_missing", "missing_ids"],
+                            name="Что перестанет сходиться")
         if st.button("Сделать эту версию текущей", disabled=version == current, type="primary"):
             try:
                 with cursor() as cur:

@@ -12,10 +12,11 @@ st.caption(f"{f.label}. Организаций в выборке: {tables.num(le
 city = data.cached(queries.city_summary, f.scope, f.year, as_of=f.as_of)
 c1, c2, c3, c4, c5 = st.columns(5)
 c1.metric("Дорожная карта", tables.pct(city["done_pct"]),
-          help="Выполнено: пункты «выполнено» из всех отчётных пунктов, кроме «не требуется». "
+          help="Выполнено: пункты «выполнено» из всех пунктов, которые относятся к организации в этом году, "
+               "кроме «не требуется»; пункт, не указанный в отчёте, считается невыполненным. "
                f"Отчитались {city['roadmap_reported']} из {city['organizations']} организаций.")
-c1.caption(f"выполнено; просрочено пунктов: **{tables.num(city['items_overdue'])}** "
-           f"в {tables.num(city['orgs_with_overdue'])} организациях")
+c1.caption(f"выполнено, без отчёта {tables.num(city['items_unreported'])}; просрочено пунктов: "
+           f"**{tables.num(city['items_overdue'])}** в {tables.num(city['orgs_with_overdue'])} организациях")
 c2.metric("Наставников", tables.num(city["mentors"]),
           help=f"По данным {city['mentors_reported']} из {city['organizations']} организаций.")
 c2.caption(f"Педагогов-наставников: {tables.pct(city['teachers_mentor_pct'])} педагогов")
@@ -25,10 +26,11 @@ c3.metric("Охват молодых", tables.pct(cov),
           delta_color="normal", help="Цель приказа — каждый молодой педагог (100 %); ориентир проекта "
                                      "«Учитель будущего» — не менее 70 %; стрелка — разница с ориентиром.")
 c3.caption(f"С наставником {tables.num(city['young_covered'])} из {tables.num(city['young_teachers'])}")
-c4.metric("С партнёрами", tables.num(city["orgs_with_partners"]),
-          help=f"Организаций, у которых есть партнёры. Файл партнёров загрузили "
-               f"{tables.num(city['partners_reported'])} организаций.")
-c4.caption(f"организаций из {tables.num(city['organizations'])}; партнёров всего: {tables.num(city['partners'])}")
+c4.metric("С партнёрами", tables.pct(city["orgs_with_partners_pct"]),
+          help="Организации с партнёрами из тех, к которым относится пункт 10 (управление образования не "
+               f"считается). Файл партнёров загрузили {tables.num(city['partners_reported'])} из них.")
+c4.caption(f"{tables.num(city['orgs_with_partners'])} организаций из {tables.num(city['partners_expected'])}; "
+           f"партнёров всего: {tables.num(city['partners'])}")
 c5.metric("Мероприятий", tables.num(city["events"]))
 c5.caption(f"Практик на региональном и федеральном уровне: {tables.num(city['practices_regional_federal'])}")
 
@@ -40,7 +42,7 @@ if f.org_code:  # one organization: put the city beside it (aggregates only, no 
                f"{tables.num(town['orgs_with_partners'])} из {town['organizations']}.")
 
 st.subheader("Требует внимания")
-t1, t2, t3 = st.tabs(["Просроченные пункты", "Нет загрузок", "Самый низкий охват"])
+t1, t2, t3, t4 = st.tabs(["Просроченные пункты", "Нет загрузок", "Самый низкий охват", "Файлы не сходятся"])
 with t1:
     tables.listing(queries.overdue_items, f.scope, f.year, as_of=f.as_of, name="Просроченные пункты",
                    columns=["short_name", "item", "short_title", "due_date", "reported_status", "comment"])
@@ -51,7 +53,15 @@ with t3:
     tables.show(data.cached(queries.lowest_coverage, f.scope, f.year, as_of=f.as_of, limit=10),
                 ["short_name", "young_teachers", "young_covered", "young_coverage_pct"], name="Самый низкий охват")
 
+with t4:
+    st.caption("Файл называет ID, которых нет в текущем файле другого набора (например, педагог-наставник, "
+               "которого нет в новом списке педагогов). Такие наставники не учитываются среди педагогов-"
+               "наставников, пока файлы не исправлены.")
+    tables.listing(queries.broken_links, f.scope, f.year, name="Файлы не сходятся", empty="Все файлы сходятся.",
+                   columns=["short_name", "dataset_title", "column_title", "target_title", "ids_missing",
+                            "missing_ids"])
+
 st.subheader("Организации")
 tables.listing(queries.org_kpi, f.scope, f.year, as_of=f.as_of, name="Показатели организаций",
-               columns=["short_name", "done_pct", "items_overdue", "mentors", "young_coverage_pct", "partners",
-                        "datasets_missing"])
+               columns=["short_name", "done_pct", "items_unreported", "items_overdue", "mentors",
+                        "young_coverage_pct", "partners", "datasets_missing"])

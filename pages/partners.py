@@ -11,7 +11,9 @@ st.caption(f"{f.label}. Пункт 10 дорожной карты: вузы, к�
 
 city = data.cached(queries.city_summary, f.scope, f.year, as_of=f.as_of)
 c1, c2, c3 = st.columns(3)
-c1.metric("Организаций с партнёрами", f"{tables.num(city['orgs_with_partners'])} из {city['organizations']}")
+c1.metric("Организаций с партнёрами", f"{tables.num(city['orgs_with_partners'])} из {tables.num(city['partners_expected'])}",
+          help=f"{tables.pct(city['orgs_with_partners_pct'])} организаций, к которым относится пункт 10 "
+               "(управление образования не считается).")
 c2.metric("Партнёров", tables.num(city["partners"]))
 c3.metric("Партнёров, дающих наставников", tables.num(city["partners_with_mentors"]))
 

@@ -227,10 +227,10 @@ def test_partners_events_students(conn):
                                                where org_type = 'общеобразовательная' group by org_code, year""")]
     assert min(per_school) >= 1 and max(per_school) <= 5
     assert one(conn, "select count(*) from stg_events where year(event_date) <> year") == 0
-    contest = rows(conn, "select distinct result from stg_events where year = 2026 and kind = 'конкурс' "
+    contest = rows(conn, "select distinct result from stg_events where year = 2026 and kind = 'конкурс «Педагог-наставник»' "
                          "and role = 'участник'")
     assert {"участие", "призёр"} <= {r[0] for r in contest}
-    assert one(conn, "select count(*) from stg_events where kind = 'конкурс' and year = 2025") == 0
+    assert one(conn, "select count(*) from stg_events where kind like 'конкурс%' and year = 2025") == 0
     assert one(conn, "select count(*) from stg_events where level in ('региональный', 'федеральный') "
                      "and kind = 'представление практики'") >= 3
     types = {r[0] for r in rows(conn, "select distinct org_type from stg_students join organizations using (org_code)")}

@@ -71,6 +71,10 @@ def conn(tmp_path_factory):
     _load(c, DS_STAFF, "staff", "DS", 2026)
     _load(c, DS_MENTORS, "mentors", "DS", 2026)
     _load(c, DS_PAIRS_2026, "mentorships", "DS", 2026)
+    # 2027: DS's second staff file drops D2, whom its mentor DM1 still names: a broken link, and no teacher mentor.
+    _load(c, DS_STAFF, "staff", "DS", 2027)
+    _load(c, DS_MENTORS, "mentors", "DS", 2027)
+    _load(c, DS_STAFF.replace("D2;воспитатель;40;12\n", ""), "staff", "DS", 2027)
     yield c
     c.close()
 
@@ -93,6 +97,7 @@ GRAINS = {
                                ("select * from completeness_masks", ["org_code", "year"])],
     "marts/young_teachers.sql": [("select * from mart_young_teachers", ["org_code", "year", "teacher_id"])],
     "marts/mentor_load.sql": [("select * from mart_mentor_load", ["org_code", "year", "mentor_id"])],
+    "marts/broken_links.sql": [("select * from mart_broken_links", ["org_code", "year", "dataset", "target"])],
 }
 
 
@@ -124,7 +129,12 @@ def test_org_kpi_has_one_row_per_organization_and_reporting_year(conn):
 
 PARTS = (("young_covered", "young_teachers"), ("difficulties_covered", "teachers_with_difficulties"),
          ("items_done", "items_due"), ("items_overdue", "items_due"), ("mentors_overloaded", "mentors"),
-         ("partners_with_mentors", "partners"))
+         ("partners_with_mentors", "partners"), ("teachers_who_mentor", "teachers"), ("mentors_trained", "mentors"),
+         ("pairs_active", "pairs"), ("pairs_completed", "pairs"), ("pairs_interrupted", "pairs"),
+         ("pairs_with_programme", "pairs"), ("pairs_rated", "pairs"), ("mentee_students", "students_10_18"),
+         ("mentor_students", "students_total"))
+# Every share of a mart: a percentage (the *_pct columns) ...
+SHARES = ("young_coverage_pct", "done_pct", "teachers_mentor_pct", "mentee_students_pct", "mentor_students_pct")
 
 
 @pytest.mark.parametrize("mart", ["mart_org_kpi", "mart_city_kpi"])
@@ -135,10 +145,11 @@ def test_parts_never_exceed_their_totals_and_shares_are_percentages(conn, mart):
         both = k[[part, whole]].dropna()
         assert len(both) > 0 and (both[part] <= both[whole]).all(), (mart, part)
     shares = [c for c in k.columns if c.endswith("_pct")]
-    assert "young_coverage_pct" in shares and "done_pct" in shares
+    assert set(SHARES) <= set(shares)
     for pct in shares:
         assert k[pct].dropna().between(0, 100).all(), (mart, pct)
         assert k[pct].notna().any(), (mart, pct)
+    assert k["satisfaction_avg"].dropna().between(1, 5).all()
 
 
 def test_young_teacher_rows_agree_with_their_counts(conn):
@@ -168,6 +179,30 @@ def test_mentor_load_marks_overloaded_above_the_threshold(conn):
 
 SCOPES = [ALL, {"SCH", "DS"}, {"SCH"}, {"EMPTY"}, set()]
 
+# Every count of the city that is a sum of its organizations' counts (mart_city_kpi over mart_org_kpi).
+CITY_SUMS = ("items_done", "items_due", "items_overdue", "items_unreported", "teachers", "mentors",
+             "mentors_overloaded", "mentors_trained", "teachers_who_mentor", "young_covered", "difficulties_covered",
+             "pairs", "pairs_active", "pairs_completed", "pairs_interrupted", "pairs_planned", "pairs_with_programme",
+             "pairs_rated", "satisfaction_sum", "students_total", "students_10_18", "mentee_students",
+             "mentor_students", "partners", "partners_with_mentors", "mentors_from_partners", "events",
+             "practices_regional_federal", "contest_events", "contest_participants", "contest_prizewinners",
+             "contest_winners", "contests_other")
+
+
+def test_every_count_of_the_city_is_checked_as_a_sum(conn):
+    """A new count of mart_city_kpi must be named in CITY_SUMS (a sum of the organizations' counts) or among
+    the counts checked otherwise below; every share is checked as share_pct of its sums."""
+    org_cols = set(scoped(conn, f"select * from mart_org_kpi(date '{AS_OF}') limit 0").columns)
+    city_cols = set(scoped(conn, f"select * from mart_city_kpi(date '{AS_OF}', null) limit 0").columns)
+    counted_otherwise = {"year", "organizations", "roadmap_reported", "orgs_with_overdue", "mentors_reported",
+                         "teachers_of_mentor_share", "young_teachers", "coverage_reported",
+                         "teachers_with_difficulties", "pairs_reported", "students_reported", "partners_expected",
+                         "orgs_with_partners", "partners_reported", "mentor_base_expected", "mentor_base_on_time",
+                         "mentor_base_late", "orgs_without_uploads", "orgs_with_missing", "satisfaction_avg"}
+    shares = {c for c in city_cols if c.endswith("_pct")}
+    assert city_cols - shares - counted_otherwise == set(CITY_SUMS)
+    assert set(CITY_SUMS) <= org_cols
+
 
 @pytest.mark.parametrize("scope", SCOPES, ids=lambda s: "+".join(sorted(s)) or "none")
 @pytest.mark.parametrize("year", [2025, 2026, 2027])
@@ -184,11 +219,25 @@ def test_city_total_is_the_sum_of_its_organizations(conn, scope, year):
     assert city["coverage_reported"] == len(known)
     assert city["mentors_reported"] == int(k["mentors"].notna().sum())
     assert city["partners_reported"] == int(k["partners"].notna().sum())
-    assert city["orgs_with_partners"] == int((k["partners"] > 0).sum())
-    for col in ("items_done", "items_due", "items_overdue", "teachers", "mentors", "mentors_overloaded",
-                "young_covered", "difficulties_covered", "partners", "partners_with_mentors", "events",
-                "practices_regional_federal"):
+    assert city["orgs_with_partners"] == int(((k["partners"] > 0) & k["partners_applicable"]).sum())
+    for col in CITY_SUMS:
         assert city[col] == total(k, col), col
+    applies = k[k["partners_applicable"].astype(bool)]
+    assert city["partners_expected"] == len(applies)
+    assert city["partners_reported"] == int(applies["partners"].notna().sum())
+    assert city["pairs_reported"] == int(k["pairs"].notna().sum())
+    assert city["students_reported"] == int(k["students_total"].notna().sum())
+    assert city["mentor_base_expected"] == int(k["mentors_expected"].sum())
+    assert city["mentor_base_on_time"] == int((k["mentor_base_on_time"] == True).sum())   # noqa: E712 (NA)
+    assert city["mentor_base_late"] == int((k["mentor_base_on_time"] == False).sum())     # noqa: E712
+    assert city["teachers_of_mentor_share"] == total(k[k["teachers_who_mentor"].notna()], "teachers")
+    for pct, part, whole in (("teachers_mentor_pct", "teachers_who_mentor", "teachers_of_mentor_share"),
+                             ("mentee_students_pct", "mentee_students", "students_10_18"),
+                             ("mentor_students_pct", "mentor_students", "students_total"),
+                             ("orgs_with_partners_pct", "orgs_with_partners", "partners_expected")):
+        assert city[pct] == (round(100 * city[part] / city[whole], 1) if city[whole] else None), pct
+    if city["pairs_rated"]:
+        assert city["satisfaction_avg"] == round(city["satisfaction_sum"] / city["pairs_rated"], 2)
     assert city["young_teachers"] == total(known, "young_teachers")   # of the organizations whose coverage is known
     for pct, part, whole in (("young_coverage_pct", "young_covered", "young_teachers"),
                              ("done_pct", "items_done", "items_due")):

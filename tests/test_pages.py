@@ -61,8 +61,10 @@ def test_overview_tiles_match_the_query_layer(app, demo_db):
     assert shown["Наставников"] == num(city["mentors"])
     assert shown["Охват молодых"] == pct(city["young_coverage_pct"])
     assert shown["Дорожная карта"] == pct(city["done_pct"])
-    assert shown["С партнёрами"] == num(city["orgs_with_partners"])
-    assert f"организаций из {num(city['organizations'])}" in " ".join(c.value for c in at.caption)
+    assert shown["С партнёрами"] == pct(city["orgs_with_partners_pct"])
+    captions = " ".join(c.value for c in at.caption)
+    assert f"{num(city['orgs_with_partners'])} организаций из {num(city['partners_expected'])}" in captions
+    assert f"без отчёта {num(city['items_unreported'])}" in captions
     assert city["organizations"] == 26
 
 
@@ -114,6 +116,61 @@ def test_mentors_and_partners_tiles(app, demo_db):
     shown = metrics(app("partners", year=2026))
     assert shown["Партнёров"] == num(city["partners"]) == num(len(partners))
     assert shown["Партнёров, дающих наставников"] == num((partners["mentors_count"] > 0).sum())
+
+
+def test_issue_13_figures_on_their_pages_equal_the_query_layer(app, demo_db):
+    """Each new figure on its page: pairs, training, partners' mentors, satisfaction, students in mentorship,
+    the mentor base on time (Наставники); the contest's counts (Мероприятия); the partners' denominator
+    (Партнёры); the previous year's counts (Мониторинг); «без отчёта» in the organization table (Обзор)."""
+    from warehouse import russian
+
+    year = 2026
+    with reader(demo_db) as c:
+        codes = registry.org_codes(c)
+        city = queries.city_summary(c, codes, year)
+        kpi = queries.org_kpi(c, codes, year)
+        base = queries.mentor_base_on_time(c, codes, year)
+        students = queries.students_in_mentorship(c, codes, year)
+        monitoring = queries.monitoring(c, codes, year)
+    shown = metrics(app("mentors", year=year))
+    for label, key in (("Пар всего", "pairs"), ("В работе", "pairs_active"), ("Завершено", "pairs_completed"),
+                       ("Прервано", "pairs_interrupted"), ("С ППН", "pairs_with_programme"),
+                       ("Наставников прошли обучение", "mentors_trained"),
+                       ("Наставников от партнёров", "mentors_from_partners")):
+        assert shown[label] == num(city[key]), label
+    assert city["pairs"] > 0 and city["mentor_base_expected"] > 0
+    assert shown["Удовлетворённость пар (1–5)"] == russian.decimal(city["satisfaction_avg"], 2)
+    assert shown["Наставляемых среди обучающихся 10–18 лет"] == pct(city["mentee_students_pct"])
+    assert shown["Обучающихся-наставников"] == pct(city["mentor_students_pct"])
+    assert shown["Загрузили в срок"] == f"{num(city['mentor_base_on_time'])} из {num(city['mentor_base_expected'])}"
+    assert shown["С опозданием или нет файла"] == num(city["mentor_base_late"])
+    at = app("mentors", year=year)
+    frames = [d.value for d in at.dataframe]
+    on_screen = next(f for f in frames if "mentor_base_state" in f.columns)
+    assert on_screen["mentor_base_state"].tolist() == base["mentor_base_state"].tolist()
+    on_screen = next(f for f in frames if "mentor_students_pct_prev" in f.columns)
+    assert on_screen["mentee_students_pct"].fillna(-1).tolist() == students["mentee_students_pct"].fillna(-1).tolist()
+
+    shown = metrics(app("events", year=year))
+    assert (shown["Участников"], shown["Призёров"], shown["Победителей"]) == (
+        num(city["contest_participants"]), num(city["contest_prizewinners"]), num(city["contest_winners"]))
+    assert city["contest_participants"] > 0                  # 2026 is a contest year in the demo
+
+    shown = metrics(app("partners", year=year))
+    assert shown["Организаций с партнёрами"] == f"{num(city['orgs_with_partners'])} из {num(city['partners_expected'])}"
+    assert city["partners_expected"] == city["organizations"] - 1   # the department owes no partners
+
+    at = app("monitoring", year=year)
+    frames = [d.value for d in at.dataframe]
+    assert len(frames) == 6                                   # one table per topic
+    young = next(f for f in frames if "young_covered_prev" in f.columns)
+    assert young["young_covered_prev"].fillna(-1).tolist() == monitoring["young_covered_prev"].fillna(-1).tolist()
+    assert young["young_teachers_prev"].fillna(-1).tolist() == monitoring["young_teachers_prev"].fillna(-1).tolist()
+    assert all(len(f.columns) <= 11 for f in frames)         # readable on screen
+
+    at = app("overview", year=year)
+    table = next(d.value for d in at.dataframe if "items_unreported" in d.value.columns)
+    assert table["items_unreported"].fillna(-1).tolist() == kpi["items_unreported"].fillna(-1).tolist()
 
 
 REGION = """Код ОО;Полное наименование;Краткое наименование;Тип ОО;Муниципалитет

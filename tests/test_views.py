@@ -49,8 +49,9 @@ P5;M1;обучающийся;;обучающийся;ученик – учени
 P6;M1;обучающийся;;обучающийся;ученик – ученик;01.09.2025;;в работе
 P7;M1;обучающийся;;обучающийся;ученик – ученик;01.09.2025;;в работе
 """
-# Applicable and not «не требуется»: 1,2,3,4,5,7,9,10 = 8 items; done 1,5,9,10 = 4 -> 50 %.
-# Item 11 is missing from the file -> «нет отчёта»; item 8 does not apply in 2025.
+# Applicable in 2025: every item but 8 (no contest) = 10; minus «не требуется» (6) = 9; done 1,5,9,10 = 4 -> 44,4 %.
+# Item 11 is missing from the file -> «нет отчёта», and counts as not done (the school cannot reach 100 % by
+# listing only its finished items).
 SCH_ROADMAP_2025 = """Пункт;Статус;Дата выполнения;Ссылка на результат
 1;выполнено;15.03.2025;https://sch.example.ru/1
 2;в работе;;
@@ -155,7 +156,7 @@ def test_mentor_counts_share_and_load(conn):
 
 def test_roadmap_done_share_overdue_and_unreported(conn):
     k = kpi(conn, "SCH", as_of=date(2025, 11, 15))
-    assert (k.items_done, k.items_due, k.done_pct) == (4, 8, 50.0)
+    assert (k.items_done, k.items_due, k.done_pct) == (4, 9, 44.4)
     assert k.items_overdue == 1          # only item 4: due 31.10, still «в работе»
     assert k.items_unreported == 1       # item 11 is not in the file
     k_next_year = kpi(conn, "SCH", as_of=date(2026, 1, 10))
@@ -215,7 +216,13 @@ def test_no_roadmap_report_is_missing_not_zero(conn):
 def test_mentor_base_freshness_item_4(conn):
     assert bool(kpi(conn, "SCH").mentor_base_on_time) is True     # arrived 20.10.2025
     assert bool(kpi(conn, "DS").mentor_base_on_time) is False      # arrived 05.11.2025
-    assert str(kpi(conn, "EMPTY").mentor_base_on_time) in ("<NA>", "None", "nan")
+    assert bool(kpi(conn, "EMPTY").mentor_base_on_time) is False   # owes it, none by 15.11.2025
+    assert str(kpi(conn, "EMPTY", as_of=date(2025, 10, 31)).mentor_base_on_time) == "<NA>"   # not due yet
+    assert str(kpi(conn, "UO").mentor_base_on_time) == "<NA>"      # the department owes no mentors file
+    states = queries.mentor_base_on_time(conn, ALL, 2025, date(2025, 11, 15)).set_index("org_code")
+    assert states["mentor_base_state"].to_dict() == {"EMPTY": "нет файла", "DS": "с опозданием", "SCH": "в срок"}
+    city = queries.city_summary(conn, ALL, 2025, date(2025, 11, 15))
+    assert (city["mentor_base_expected"], city["mentor_base_on_time"], city["mentor_base_late"]) == (3, 1, 2)
 
 
 def test_partners_none_versus_not_reported(conn):
@@ -252,14 +259,18 @@ def test_completeness_and_missing_uploads(conn):
 def test_city_summary_sums_only_what_was_reported(conn):
     city = queries.city_summary(conn, ALL, 2025, date(2025, 11, 15))
     assert city["organizations"] == 4
-    assert (city["items_done"], city["items_due"], city["done_pct"]) == (12, 16, 75.0)   # SCH 4/8 + UO 8/8
+    assert (city["items_done"], city["items_due"], city["done_pct"]) == (12, 17, 70.6)   # SCH 4/9 + UO 8/8
+    assert city["items_unreported"] == 1                                                  # SCH's item 11
     assert (city["young_teachers"], city["young_covered"], city["young_coverage_pct"]) == (2, 1, 50.0)  # DS unknown
     assert city["mentors"] == 4 and city["orgs_without_uploads"] == 1
 
 
 def test_monitoring_puts_previous_year_beside(conn):
     mon = queries.monitoring(conn, {"SCH"}, 2026, date(2026, 11, 24)).iloc[0]
-    assert mon.done_pct_prev == 50.0 and mon.teachers_prev == 6
+    assert mon.done_pct_prev == 44.4 and mon.teachers_prev == 6
+    assert (mon.young_teachers_prev, mon.young_covered_prev, mon.young_coverage_pct_prev) == (2, 1, 50.0)
+    assert (mon.mentee_students_prev, mon.mentor_students_prev, mon.mentee_students_pct_prev) == (30, 10, 10.0)
+    assert mon.done_pct == 0.0 and mon.items_unreported == 10   # 2026: only item 8 «в работе», of 11
     assert str(mon.teachers) == "<NA>"                         # no staff file for 2026
 
 
@@ -328,7 +339,8 @@ def test_aggregate_queries_count_what_the_lists_hold(conn):
         ("представление практики", "ОО"): 1}
     assert queries.lowest_coverage(conn, ALL, 2025, as_of, limit=5)["org_code"].tolist() == ["SCH"]   # 50 %
     assert queries.org_names(conn, ALL, 2025, "no_partners")["org_code"].tolist() == ["DS"]
-    assert queries.org_names(conn, ALL, 2025, "partners_missing")["org_code"].tolist() == ["EMPTY", "UO"]
+    # item 10 does not apply to the department: it is not «не прислали сведения»
+    assert queries.org_names(conn, ALL, 2025, "partners_missing")["org_code"].tolist() == ["EMPTY"]
 
 
 def test_a_limited_list_says_how_many_rows_there_are(conn):
@@ -349,7 +361,7 @@ def test_a_limited_list_says_how_many_rows_there_are(conn):
     kpis = queries.org_kpi(conn, ALL, 2025, late)
     first = queries.org_kpi(conn, ALL, 2025, late, limit=2)
     assert len(first) == 2 and len(kpis) == 4 and (first["total_rows"] == 4).all()
-    assert first.drop(columns="total_rows").equals(kpis.head(2))
+    pd.testing.assert_frame_equal(first.drop(columns="total_rows"), kpis.head(2), check_dtype=False)
     assert queries.uncovered_young_teachers(conn, set(), 2025, limit=5).empty
 
 

@@ -4,9 +4,11 @@
     python -m warehouse demo  [--db PATH] [--scale city|region|nation] [--force]
                                                      build a demo warehouse of generated, marked data
     python -m warehouse years FIRST LAST [--db PATH] set the allowed reporting years
-    python -m warehouse kpi --year YEAR [--db PATH] [--format table|csv] [--all-columns]
-                                                     the per-organization figures of a year
-    python -m warehouse report --year YEAR [--db PATH] [--municipality NAME] [--org-type TYPE] -o FILE.docx
+    python -m warehouse kpi --year YEAR [--as-of ДД.ММ.ГГГГ] [--db PATH] [--format table|csv] [--all-columns]
+                                                     the per-organization figures of a year, «просрочено»
+                                                     judged on --as-of (today by default), then the city
+    python -m warehouse report --year YEAR [--db PATH] [--municipality NAME] [--org-type TYPE]
+                               [--as-of ДД.ММ.ГГГГ] -o FILE.docx
                                                      the annual monitoring report (item 7) as DOCX
     python -m warehouse user add LOGIN --role admin|head|coordinator --name "ФИО" [--org CODE]
     python -m warehouse user passwd|disable|enable LOGIN
@@ -26,6 +28,18 @@ import sys
 from warehouse import db, settings
 
 
+def _day(text: str):
+    """A date as the department writes it (ДД.ММ.ГГГГ) or ISO."""
+    from datetime import datetime
+
+    for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"дата «{text}» не в формате ДД.ММ.ГГГГ")
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m warehouse", description="Хранилище дорожной карты наставничества.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -41,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
             sp.add_argument("last", type=int)
         if name == "kpi":
             sp.add_argument("--year", type=int, required=True)
+            sp.add_argument("--as-of", type=_day, default=None, metavar="ДД.ММ.ГГГГ",
+                            help="дата, на которую считать просрочку и срок базы наставников (по умолчанию сегодня)")
             sp.add_argument("--format", choices=("table", "csv"), default="table")
             sp.add_argument("--all-columns", action="store_true", help="все показатели, а не основные")
     rp = sub.add_parser("report", help="аналитическая справка по итогам мониторинга (пункт 7) в DOCX")
@@ -48,7 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     rp.add_argument("--year", type=int, required=True)
     rp.add_argument("--municipality", help="только организации этого муниципалитета")
     rp.add_argument("--org-type", help="только организации этого типа (например, «дошкольная» или «детский сад»)")
-    rp.add_argument("--as-of", help="дата, на которую оцениваются сроки (ДД.ММ.ГГГГ; по умолчанию сегодня)")
+    rp.add_argument("--as-of", type=_day, default=None, metavar="ДД.ММ.ГГГГ",
+                    help="дата, на которую оцениваются сроки (по умолчанию сегодня)")
     rp.add_argument("-o", "--output", required=True, help="файл .docx")
     up = sub.add_parser("user", help="учётные записи")
     up.add_argument("action", choices=("add", "passwd", "disable", "enable", "list"))
@@ -155,16 +172,23 @@ def _kpi(conn, args) -> int:
     if args.year not in years:
         print(f"Год {args.year} вне отчётного периода {years[0]}–{years[-1]}.", file=sys.stderr)
         return 2
-    frame = queries.org_kpi(conn, registry.org_codes(conn), args.year)
+    codes = registry.org_codes(conn)
+    frame = queries.org_kpi(conn, codes, args.year, args.as_of)
     if not args.all_columns:
         frame = frame[labels.KPI_MAIN]
-    frame = labels.humanize(frame).rename(columns=labels.KPI)
+    frame = labels.humanize(frame).rename(columns=labels.COLUMNS)   # every column has a Russian title
+    # The city's row: the same figures summed over the organizations (mart_city_kpi), under the same headers.
+    city = queries.city_summary(conn, codes, args.year, args.as_of)
+    import pandas as pd
+
+    row = {labels.COLUMNS[c]: v for c, v in city.items() if c in labels.KPI and labels.COLUMNS[c] in frame.columns}
+    row[labels.COLUMNS["short_name"]] = "Город (итого)"
+    total = labels.humanize(pd.DataFrame([row]).reindex(columns=frame.columns)).fillna("")
+    frame = pd.concat([frame, total], ignore_index=True)
     if args.format == "csv":
         # UTF-8 with BOM and «;»: what Russian Excel opens as it is.
         sys.stdout.write("\ufeff" + frame.to_csv(sep=";", index=False))
     else:
-        import pandas as pd
-
         with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250):
             print(frame.to_string(index=False))
     return 0
@@ -172,7 +196,6 @@ def _kpi(conn, args) -> int:
 
 def _report(conn, args) -> int:
     """Write the monitoring report of a year for the registry (the department's view), or a part of it."""
-    from datetime import datetime
     from pathlib import Path
 
     from warehouse import report
@@ -186,11 +209,7 @@ def _report(conn, args) -> int:
     if org_type is not None:
         by_short = {v: k for k, v in ORG_TYPE_SHORT.items()}
         org_type = by_short.get(org_type.strip().lower(), org_type.strip().lower())
-    try:
-        as_of = datetime.strptime(args.as_of, "%d.%m.%Y").date() if args.as_of else None
-    except ValueError:
-        print(f"Дата «{args.as_of}» не в формате ДД.ММ.ГГГГ.", file=sys.stderr)
-        return 2
+    as_of = args.as_of
     scope = report.resolve_scope(conn, municipality=args.municipality, org_type=org_type)
     if not scope.codes:
         print("Под условия не подходит ни одна организация реестра: проверьте муниципалитет и тип "

@@ -76,6 +76,7 @@ VIEW_FILES = (
     "marts/mentor_load.sql",
     "marts/org_kpi.sql",
     "marts/city_kpi.sql",
+    "marts/broken_links.sql",
 )
 
 

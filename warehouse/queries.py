@@ -230,7 +230,7 @@ def lowest_coverage(conn: duckdb.DuckDBPyConnection, scope: Collection[str], yea
 # Which organizations a page names in a sentence («Без партнёров: ...»): fixed conditions on mart_org_kpi.
 ORG_LISTS = {
     "no_partners": "partners = 0",
-    "partners_missing": "partners is null",
+    "partners_missing": "partners is null and partners_applicable",   # item 10: never the department
     "coverage_missing": "young_coverage_pct is null and staff_expected",
 }
 
@@ -268,29 +268,108 @@ def city_totals(conn: duckdb.DuckDBPyConnection, year: int, as_of: date | None =
 
 def monitoring(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None, *,
                limit: int | None = None) -> pd.DataFrame:
-    """Item 7: the year's figures per organization beside the previous year's.
+    """Item 7: the year's figures per organization beside the previous year's (``<figure>_prev``): the
+    roadmap, young teachers and their coverage, mentors and pairs, partners and events, students in
+    mentorship. The page shows them by topic.
 
     SQL: ``mart_org_kpi`` in ``warehouse/sql/marts/org_kpi.sql``.
     """
-    return _q(conn, """
+    figures = MONITORING_FIGURES
+    prev = ", ".join(f"prev.{c} as {c}_prev" for c in figures)
+    return _q(conn, f"""
         with k as (
             select * from mart_org_kpi($as_of::date)
             where year in ($year, $year - 1) and org_code in (select org_code from scope_orgs)
         )
-        select cur.org_code, cur.short_name, cur.org_type,
-               cur.done_pct, prev.done_pct as done_pct_prev,
-               cur.items_overdue,
-               cur.teachers, prev.teachers as teachers_prev,
-               cur.mentors, prev.mentors as mentors_prev,
-               cur.young_teachers, cur.young_covered,
-               cur.young_coverage_pct, prev.young_coverage_pct as young_coverage_pct_prev,
-               cur.difficulties_covered, cur.teachers_with_difficulties,
-               cur.partners, prev.partners as partners_prev,
-               cur.events, prev.events as events_prev,
-               cur.mentee_students_pct, prev.mentee_students_pct as mentee_students_pct_prev
+        select cur.org_code, cur.short_name, cur.org_type, cur.items_overdue, cur.items_unreported,
+               {", ".join(f"cur.{c}" for c in figures)}, {prev}
         from k cur left join k prev on prev.org_code = cur.org_code and prev.year = cur.year - 1
         where cur.year = $year
         """, scope=scope, year=year, as_of=as_of, order="org_type, org_code", limit=limit)
+
+
+# The figures of mart_org_kpi that item 7's monitoring compares with the previous year.
+MONITORING_FIGURES = (
+    "done_pct", "teachers", "young_teachers", "young_covered", "young_coverage_pct",
+    "teachers_with_difficulties", "difficulties_covered", "mentors", "teachers_mentor_pct", "mentors_trained",
+    "pairs", "pairs_active", "pairs_with_programme", "satisfaction_avg", "partners", "mentors_from_partners",
+    "events", "practices_regional_federal", "students_10_18", "mentee_students", "mentee_students_pct",
+    "mentor_students", "mentor_students_pct",
+)
+
+
+def students_in_mentorship(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, *,
+                           limit: int | None = None) -> pd.DataFrame:
+    """The federal target model's indicator per organization that owes the students file: students aged
+    10-18 who are mentees and students who are mentors, as counts and shares, beside the year before
+    (``<figure>_prev``; NULL: no file that year).
+
+    SQL: ``mart_org_kpi`` in ``warehouse/sql/marts/org_kpi.sql``.
+    """
+    cols = ("students_total", "students_10_18", "mentee_students", "mentee_students_pct", "mentor_students",
+            "mentor_students_pct")
+    return _q(conn, f"""
+        with k as (
+            select k.* from mart_org_kpi(current_date) k
+            join expected_datasets e on e.org_type = k.org_type and e.dataset = 'students'
+            where k.year in ($year, $year - 1) and k.org_code in (select org_code from scope_orgs)
+        )
+        select cur.org_code, cur.short_name, cur.org_type, {", ".join(f"cur.{c}" for c in cols)},
+               {", ".join(f"prev.{c} as {c}_prev" for c in cols)}
+        from k cur left join k prev on prev.org_code = cur.org_code and prev.year = cur.year - 1
+        where cur.year = $year
+        """, scope=scope, year=year, order="org_type, org_code", limit=limit)
+
+
+def mentor_base_on_time(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int,
+                        as_of: date | None = None, *, limit: int | None = None) -> pd.DataFrame:
+    """Item 4 per organization that owes a mentors file: when its first mentors file of the year arrived
+    and the state against 31.10 (``mentor_base_state``: в срок, с опозданием, нет файла — past 31.10
+    without one, ожидается — before it); latest first, so those that owe it lead.
+
+    SQL: ``mart_org_kpi`` in ``warehouse/sql/marts/org_kpi.sql``.
+    """
+    return _q(conn, """
+        select org_code, short_name, org_type, mentors_first_loaded_at, mentor_base_on_time, mentor_base_state
+        from mart_org_kpi($as_of::date)
+        where year = $year and mentors_expected and org_code in (select org_code from scope_orgs)
+        """, scope=scope, year=year, as_of=as_of,
+        order="case mentor_base_state when 'нет файла' then 0 when 'с опозданием' then 1 when 'ожидается' "
+              "then 2 else 3 end, org_type, org_code", limit=limit)
+
+
+def pairs_by_org(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, *,
+                 limit: int | None = None) -> pd.DataFrame:
+    """Pairs per organization that sent its pairs or mentors file: all, by status, with a personalized
+    programme (ППН); mentors who completed training; mentors provided by partners; the average
+    satisfaction (1-5) of the pairs that report it, and how many do.
+
+    SQL: ``mart_org_kpi`` in ``warehouse/sql/marts/org_kpi.sql``.
+    """
+    return _q(conn, """
+        select org_code, short_name, org_type, pairs, pairs_planned, pairs_active, pairs_completed,
+               pairs_interrupted, pairs_with_programme, mentors, mentors_trained, mentors_from_partners,
+               pairs_rated, satisfaction_avg
+        from mart_org_kpi(current_date)
+        where year = $year and (pairs is not null or mentors is not null)
+              and org_code in (select org_code from scope_orgs)
+        """, scope=scope, year=year, order="org_type, org_code", limit=limit)
+
+
+def broken_links(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, *,
+                 limit: int | None = None) -> pd.DataFrame:
+    """Where an organization's current files disagree: the file (``dataset_title``) names IDs
+    (``missing_ids``) that another current file (``target_title``) no longer has. Such a teacher mentor
+    does not count among the teachers who mentor until the files agree.
+
+    SQL: ``mart_broken_links`` in ``warehouse/sql/marts/broken_links.sql``.
+    """
+    return _q(conn, """
+        select org_code, short_name, dataset, dataset_title, column_title, target, target_title, ids_missing,
+               missing_ids
+        from mart_broken_links
+        where year = $year and org_code in (select org_code from scope_orgs)
+        """, scope=scope, year=year, order="org_code, dataset, target", limit=limit)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -313,6 +392,18 @@ def roadmap(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, 
         from mart_roadmap($as_of::date)
         where year = $year and org_code in (select org_code from scope_orgs)
         """, scope=scope, year=year, as_of=as_of, order="org_type, org_code, item")
+
+
+def applicable_items(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
+    """One row per (organization, item 1-11) for the year: whether the item applies to the organization
+    (item 8 in its contest years; items 3 and 10 never for the department). Read by the roadmap upload.
+
+    SQL: ``roadmap_status`` in ``warehouse/sql/marts/roadmap.sql``.
+    """
+    return _q(conn, """
+        select org_code, item, applicable from roadmap_status(current_date)
+        where year = $year and org_code in (select org_code from scope_orgs)
+        """, scope=scope, year=year, order="org_code, item")
 
 
 def roadmap_status_counts(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int,
@@ -688,12 +779,30 @@ def regional_practices(conn: duckdb.DuckDBPyConnection, scope: Collection[str], 
 
 def contest_events(conn: duckdb.DuckDBPyConnection, scope: Collection[str], *, limit: int | None = None
                    ) -> pd.DataFrame:
-    """Item 8: participation in contests (the municipal «Педагог-наставник» in 2026 and 2028), every year.
+    """Item 8: the municipal contest «Педагог-наставник» (2026 and 2028), every year, with the role:
+    an organizer's «Участников» counts the contest's participants, a participant's its own entrants.
+    Other contests are :func:`other_contests`.
 
-    SQL: ``stg_events`` in ``warehouse/sql/migrations/004_stg_by_dataset.sql``.
+    SQL: ``stg_events`` in ``warehouse/sql/migrations/004_stg_by_dataset.sql``; the rule
+    ``is_item8_contest`` in ``warehouse/sql/facts.sql``.
     """
     return _q(conn, """
-        select year, org_code, event_date, title, level, participants, result, row_no
+        select year, org_code, event_date, title, level, role, participants, result, row_no
         from stg_events
-        where kind = 'конкурс' and org_code in (select org_code from scope_orgs)
+        where is_item8_contest(kind, level, title) and org_code in (select org_code from scope_orgs)
         """, scope=scope, order="event_date, org_code, row_no", limit=limit)
+
+
+def other_contests(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, *,
+                   limit: int | None = None) -> pd.DataFrame:
+    """Contests other than item 8's (kind «конкурс»: regional prizes and the like), listed apart.
+
+    SQL: ``stg_events`` in ``warehouse/sql/migrations/004_stg_by_dataset.sql``; the rule
+    ``is_item8_contest`` in ``warehouse/sql/facts.sql``.
+    """
+    return _q(conn, """
+        select org_code, event_date, title, level, role, participants, result, url, row_no
+        from stg_events
+        where year = $year and kind = 'конкурс' and not is_item8_contest(kind, level, title)
+              and org_code in (select org_code from scope_orgs)
+        """, scope=scope, year=year, order="event_date, org_code, row_no", limit=limit)

@@ -327,6 +327,38 @@ def restore(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str, year: 
     return target, log_id
 
 
+def links_broken_by_restore(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str, year: int, version: int
+                            ) -> pd.DataFrame:
+    """What making ``version`` current again would break: per (file, referred file), the IDs the organization's
+    files would name and not find that they find now (a staff version without a teacher who mentors, a mentors
+    version without a pair's mentor). Empty when nothing would break or the version does not exist.
+
+    SQL: ``broken_links_after`` in ``warehouse/sql/marts/broken_links.sql``.
+    """
+    return conn.execute(
+        """
+        with target as (
+            select upload_id from uploads
+            where dataset = $ds and org_code = $org and year = $yr and outcome = 'loaded' and version = $version
+        ),
+        after as (
+            select a.dataset_title, a.column_title, a.target_title, unnest(string_split(a.missing_ids, ', ')) as id,
+                   a.dataset, a.target
+            from broken_links_after($ds, (select upload_id from target), $org, $yr::integer) a
+            where exists (select 1 from target)
+        ),
+        now as (
+            select dataset, target, unnest(string_split(missing_ids, ', ')) as id
+            from mart_broken_links where org_code = $org and year = $yr
+        )
+        select dataset_title, column_title, target_title, count(*) as ids_missing,
+               string_agg(id, ', ' order by id) as missing_ids
+        from after a
+        where not exists (select 1 from now n where n.dataset = a.dataset and n.target = a.target and n.id = a.id)
+        group by all order by all
+        """, {"ds": dataset, "org": org_code, "yr": year, "version": version}).df()
+
+
 def versions(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str, year: int) -> pd.DataFrame:
     """The loaded versions of one snapshot, newest first, with which one is current."""
     return conn.execute(

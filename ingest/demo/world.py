@@ -872,7 +872,7 @@ class OrgSimulation:
         for e in self.calendar[year]:
             if e["event_date"] > last:
                 continue
-            if e["kind"] == "конкурс":
+            if e["kind"] == CONTEST_EVENT[1]:
                 if rng.random() < {SCHOOL: 0.75, KINDERGARTEN: 0.45, ADDITIONAL: 0.6}[org.org_type]:
                     result = _pick(rng, (("участие", 60), ("призёр", 28), ("победитель", 12)))
                     rows.append({**e, "role": "участник", "participants": int(rng.integers(1, 3)), "result": result})
@@ -925,7 +925,7 @@ def _calendar(plan_: Plan, muni: int, seed: int) -> dict[int, list[dict]]:
             if lo > last:
                 continue
             rows.append({"event_date": _day(rng, lo, min(hi, last)), "title": title, "level": "муниципальный",
-                         "kind": kind, "participants": int(rng.integers(25, 140)) if kind != "конкурс" else
+                         "kind": kind, "participants": int(rng.integers(25, 140)) if kind != CONTEST_EVENT[1] else
                          int(rng.integers(12, 22)), "url": f"{dept.website}/news/{year}/{n}"})
         out[year] = rows
     return out

@@ -17,6 +17,18 @@
 create or replace macro is_regional_practice(kind, level) as
     kind = 'представление практики' and level in ('региональный', 'федеральный');
 
+-- The municipal contest «Педагог-наставник» of item 8: an event kind of its own (ingest/schemas/events.py), or
+-- kind «конкурс» at the municipal level with the contest's name in the title (the upload warns; the pattern is
+-- ingest.schemas.events.CONTEST_TITLE). Other contests are listed apart and never counted as item 8.
+create or replace macro is_item8_contest(kind, level, title) as
+    kind = 'конкурс «Педагог-наставник»'
+    or (kind = 'конкурс' and level = 'муниципальный' and regexp_matches(lower(title), 'педагог\W*наставник'));
+
+-- The organization's own entry in a contest, not the contest it ran: an organizer's «Участников 12» counts
+-- the contest's participants, not the organization's. An entry row with «Участников» empty counts one.
+create or replace macro contest_entrants(role, participants) as
+    case when role = 'участник' then coalesce(participants, 1) else 0 end;
+
 -- A partner that provides mentors, counted here and marked in queries.partners and partner_counts.
 create or replace macro is_mentor_partner(mentors_count) as mentors_count > 0;
 
@@ -73,7 +85,8 @@ mentors as (
            count(*) filter (where mentor_type = 'другое') as mentors_other,
            count(*) filter (where mentors_whom in ('педагогов', 'педагогов и обучающихся')) as mentors_of_teachers,
            count(*) filter (where mentors_whom in ('обучающихся', 'педагогов и обучающихся')) as mentors_of_students,
-           count(distinct teacher_id) filter (where mentor_type = 'педагог') as teachers_who_mentor,
+           -- only teachers of the current staff file: a mentor whose teacher left is a broken link, not a teacher
+           count(distinct teacher_id) filter (where mentor_type = 'педагог' and teacher_in_staff) as teachers_who_mentor,
            count(*) filter (where trained) as mentors_trained,
            count(*) filter (where overloaded) as mentors_overloaded,
            sum(active_mentees)::integer as active_mentees
@@ -83,7 +96,11 @@ pairs as (
     select s.org_code, s.year, count(*) as pairs,
            count(*) filter (where m.status = 'в работе') as pairs_active,
            count(*) filter (where m.status = 'завершена') as pairs_completed,
-           count(*) filter (where m.has_program) as pairs_with_programme
+           count(*) filter (where m.status = 'прервана') as pairs_interrupted,
+           count(*) filter (where m.status = 'планируется') as pairs_planned,
+           count(*) filter (where m.has_program) as pairs_with_programme,
+           count(m.satisfaction)::integer as pairs_rated,
+           sum(m.satisfaction)::integer as satisfaction_sum
     from raw_mentorships m join snaps s using (upload_id) group by all
 ),
 partners as (
@@ -98,8 +115,14 @@ events as (
            count(*) filter (where e.kind = 'для педагогов с затруднениями') as events_item6,
            count(*) filter (where e.kind = 'представление практики') as practices,
            count(*) filter (where is_regional_practice(e.kind, e.level)) as practices_regional_federal,
-           count(*) filter (where e.kind = 'конкурс' and e.result in ('призёр', 'победитель')) as contest_awards
-    from raw_events e join snaps s using (upload_id) group by all
+           count(*) filter (where e.contest8) as contest_events,
+           count(*) filter (where e.contest8 and e.role = 'организатор') as contest_organized,
+           sum(contest_entrants(e.role, e.participants)) filter (where e.contest8)::integer as contest_participants,
+           count(*) filter (where e.contest8 and e.role = 'участник' and e.result = 'призёр') as contest_prizewinners,
+           count(*) filter (where e.contest8 and e.role = 'участник' and e.result = 'победитель') as contest_winners,
+           count(*) filter (where e.kind = 'конкурс' and not e.contest8) as contests_other
+    from (select *, is_item8_contest(kind, level, title) as contest8 from raw_events) e
+    join snaps s using (upload_id) group by all
 ),
 students as (
     select s.org_code, s.year, st.students_total, st.students_10_18, st.mentee_students, st.mentor_students
@@ -132,7 +155,11 @@ left join mentors_arrival ma using (org_code, year);
 create or replace macro calc_mentor(org, yr) as table
 with snaps as (
     select org_code, year, dataset, upload_id from snapshots
-    where dataset in ('mentors', 'mentorships') and (org is null or org_code = org) and (yr is null or year = yr)
+    where dataset in ('mentors', 'mentorships', 'staff') and (org is null or org_code = org)
+          and (yr is null or year = yr)
+),
+staff_ids as (
+    select s.org_code, s.year, t.teacher_id from raw_staff t join snaps s using (upload_id)
 ),
 load as (
     select s.org_code, s.year, p.mentor_id, count(*) filter (where p.status = 'в работе') as active_mentees,
@@ -141,9 +168,12 @@ load as (
 )
 select s.org_code, s.year, m.mentor_id, m.full_name, m.mentor_type, m.teacher_id, m.mentors_whom, m.workplace,
        m.trained, m.order_date, coalesce(l.active_mentees, 0) as active_mentees, coalesce(l.pairs, 0) as pairs,
-       is_overloaded(coalesce(l.active_mentees, 0)) as overloaded
+       is_overloaded(coalesce(l.active_mentees, 0)) as overloaded,
+       -- a teacher mentor whose teacher is in the current staff file (false: a broken link, or no staff file)
+       m.mentor_type = 'педагог' and t.teacher_id is not null as teacher_in_staff
 from raw_mentors m join snaps s using (upload_id)
-left join load l on l.org_code = s.org_code and l.year = s.year and l.mentor_id = m.mentor_id;
+left join load l on l.org_code = s.org_code and l.year = s.year and l.mentor_id = m.mentor_id
+left join staff_ids t on t.org_code = s.org_code and t.year = s.year and t.teacher_id = m.teacher_id;
 
 -- One row per young teacher (is_young_teacher) of a current staff snapshot, with whether a mentorship in work
 -- or completed covers them (covered_teachers).
