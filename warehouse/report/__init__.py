@@ -103,7 +103,6 @@ def build(conn: duckdb.DuckDBPyConnection, scope: ReportScope, year: int, as_of:
     say = progress or (lambda _text: None)
     say("Собираю показатели из хранилища…")
     data = collect(conn, scope, year, as_of)
-    data.extra["owes_mentors"] = set(_owes(conn, data, "mentors"))
     say("Формулирую выводы и рекомендации…")
     conclusions = rules.conclusions(data)
     recommendations = rules.recommendations(data)
@@ -148,14 +147,6 @@ def build_audited(conn: duckdb.DuckDBPyConnection, login: str, scope: ReportScop
     accounts.audit(conn, login, "export", page=page, org_code=org,
                    detail=f"аналитическая справка (docx) {year}: {what}, организаций: {len(scope.codes)}")
     return data
-
-
-def _owes(conn, data: ReportData, dataset: str) -> list[str]:
-    """The organizations whose type owes ``dataset`` for the year (``queries.completeness``)."""
-    from warehouse import queries
-
-    rows = queries.completeness(conn, data.scope.codes, data.year, relevant=True)
-    return list(rows.loc[(rows["dataset"] == dataset) & rows["expected"], "org_code"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -208,8 +199,8 @@ def _indicators(doc: Report, data: ReportData) -> None:
     rows = []
     for ind in INDICATORS:
         cur, prev = city_value(data.city, ind), city_value(data.city_prev, ind)
-        rows.append([ind.title, rules.value_text(prev, ind.pct), rules.value_text(cur, ind.pct),
-                     rules.delta_text(cur, prev, ind.pct), ind.goal or "—"])
+        rows.append([ind.title, rules.value_text(prev, ind), rules.value_text(cur, ind),
+                     rules.delta_text(cur, prev, ind), ind.goal or "—"])
     doc.table(["Показатель", f"{prev_year} год", f"{data.year} год", "Изменение", "Цель, ориентир"], rows,
               [67, 23, 23, 24, 28])
     doc.paragraph("Показатели города — суммы по организациям, представившим соответствующие сведения; доли "
@@ -221,8 +212,10 @@ def _roadmap(doc: Report, data: ReportData) -> None:
     city = data.city
     doc.paragraph(f"Отчёт по дорожной карте представили организаций: {russian.number(city.get('roadmap_reported'))} "
                   f"из {russian.number(city.get('organizations'))}. Выполнено "
-                  f"{russian.pct(city_value(city, _ind('done_pct')))} пунктов, подлежащих выполнению; просрочено "
-                  f"пунктов: {russian.number(city_value(city, _ind('items_overdue')))}.")
+                  f"{russian.pct(city_value(city, _ind('done_pct')))} пунктов, подлежащих выполнению (пункт, который "
+                  f"применим к организации, но не указан в её отчёте, считается невыполненным; таких пунктов — "
+                  f"{russian.number(city_value(city, _ind('items_unreported')))}); просрочено пунктов: "
+                  f"{russian.number(city_value(city, _ind('items_overdue')))}.")
     counts = data.status_counts.pivot_table(index="item", columns="status_shown", values="organizations",
                                             aggfunc="sum", fill_value=0)
     rows = []
@@ -252,25 +245,41 @@ def _roadmap(doc: Report, data: ReportData) -> None:
 
 
 def _mentors(doc: Report, data: ReportData) -> None:
-    doc.heading("4. Наставники")
+    doc.heading("4. Наставники и наставнические пары")
     city = data.city
-    mentors = city_value(city, _ind("mentors"))
+
+    def v(key: str) -> str:
+        ind = _ind(key)
+        return rules.value_text(city_value(city, ind), ind)
+
     doc.paragraph(f"Сведения о наставниках представили организаций: {russian.number(city.get('mentors_reported'))}. "
-                  f"Наставников — {russian.number(mentors)}; доля педагогов-наставников — "
-                  f"{russian.pct(city_value(city, _ind('teachers_mentor_pct')))}; наставников с нагрузкой более 3 "
-                  f"наставляемых — {russian.number(city_value(city, _ind('mentors_overloaded')))}.")
+                  f"Наставников — {v('mentors')}, из них прошли обучение — {v('mentors_trained')}; доля "
+                  f"педагогов-наставников — {v('teachers_mentor_pct')}; наставников с нагрузкой более 3 "
+                  f"наставляемых — {v('mentors_overloaded')}.")
+    base = rules.data_mentor_base(data)
+    sentence = rules.mentor_base_sentence(base)
+    if sentence:
+        doc.paragraph(sentence)
     counts = data.mentor_counts
-    if counts.empty:
-        return
-    table = counts.pivot_table(index="mentor_type", columns="mentors_whom", values="mentors", aggfunc="sum",
-                               fill_value=0)
-    whom = list(table.columns)
-    rows = [[t, *[russian.number(table.loc[t, w]) for w in whom], russian.number(table.loc[t].sum())]
-            for t in table.index]
-    rows.append(["Всего", *[russian.number(table[w].sum()) for w in whom], russian.number(table.values.sum())])
-    doc.caption(f"Таблица 3 — Наставники по типу и по тому, кого они наставляют, {data.year} год")
-    width = 110 / (len(whom) + 1)
-    doc.table(["Тип наставника", *[f"Настав{SHY}ляет {w}" for w in whom], "Всего"], rows, [55] + [width] * (len(whom) + 1))
+    if not counts.empty:
+        table = counts.pivot_table(index="mentor_type", columns="mentors_whom", values="mentors", aggfunc="sum",
+                                   fill_value=0)
+        whom = list(table.columns)
+        rows = [[t, *[russian.number(table.loc[t, w]) for w in whom], russian.number(table.loc[t].sum())]
+                for t in table.index]
+        rows.append(["Всего", *[russian.number(table[w].sum()) for w in whom], russian.number(table.values.sum())])
+        doc.caption(f"Таблица 3 — Наставники по типу и по тому, кого они наставляют, {data.year} год")
+        width = 110 / (len(whom) + 1)
+        doc.table(["Тип наставника", *[f"Настав{SHY}ляет {w}" for w in whom], "Всего"], rows,
+                  [55] + [width] * (len(whom) + 1))
+    doc.paragraph(f"Сведения о наставнических парах представили организаций: "
+                  f"{russian.number(city.get('pairs_reported'))}. Пар — {v('pairs')}: «планируется» — "
+                  f"{_count(city, 'pairs_planned', 'pairs_reported')}, «в работе» — {v('pairs_active')}, «завершена» — "
+                  f"{v('pairs_completed')}, «прервана» — {_count(city, 'pairs_interrupted', 'pairs_reported')}; "
+                  f"с персонализированной программой наставничества (ППН) — {v('pairs_with_programme')}. "
+                  + (f"Средняя удовлетворённость участников пар — {v('satisfaction_avg')} из 5 (оценили пар: "
+                     f"{russian.number(city.get('pairs_rated'))})." if city.get("pairs_rated")
+                     else "Оценок удовлетворённости участников пар нет."))
 
 
 def _young(doc: Report, data: ReportData) -> None:
@@ -322,29 +331,38 @@ def _difficulties(doc: Report, data: ReportData) -> None:
 
 def _students(doc: Report, data: ReportData) -> None:
     doc.heading("7. Обучающиеся в наставничестве")
-    rows = []
-    for r in data.orgs.itertuples():
-        if russian.is_missing(r.students_10_18):
-            continue
-        rows.append([r.short_name, russian.number(r.students_10_18), russian.number(r.mentee_students),
-                     russian.pct(r.mentee_students_pct), russian.number(r.mentor_students)])
-    if not rows:
-        doc.paragraph(f"Сведений об обучающихся нет ({russian.NO_DATA}).")
-        return
+    city = data.city
     doc.paragraph("Показатель целевой модели: доля обучающихся в возрасте 10–18 лет, вовлечённых в наставничество "
                   "в качестве наставляемых, и число обучающихся-наставников.")
-    doc.caption(f"Таблица 5 — Обучающиеся в наставничестве, {data.year} год")
-    doc.table(["Организация", "Обучающихся 10–18 лет", "Наставляемых", "Доля наставляемых, %",
-               "Обучающихся-наставников"], rows, [55, 28, 27, 27, 28])
+    if not city.get("students_reported"):
+        doc.paragraph(f"Сведений об обучающихся нет ({russian.NO_DATA}).")
+        return
+    doc.paragraph(f"Сведения об обучающихся представили организаций: {russian.number(city['students_reported'])}. "
+                  f"Обучающихся 10–18 лет — {russian.number(city['students_10_18'])}, из них наставляемых — "
+                  f"{russian.number(city['mentee_students'])} ({russian.pct(city['mentee_students_pct'])}); "
+                  f"обучающихся-наставников — {russian.number(city['mentor_students'])} "
+                  f"({russian.pct(city['mentor_students_pct'])} всех обучающихся).")
+    rows = [[r.short_name, russian.number(r.students_10_18), russian.number(r.mentee_students),
+             russian.pct(r.mentee_students_pct), russian.pct(r.mentee_students_pct_prev),
+             russian.number(r.mentor_students)] for r in data.students.itertuples()]
+    if rows:
+        doc.caption(f"Таблица 5 — Обучающиеся в наставничестве по организациям, {data.year} год")
+        doc.table(["Организация", f"Обучаю{SHY}щихся 10–18 лет", f"Настав{SHY}ляемых", f"Доля, % в {data.year} году",
+                   f"Доля, % в {data.year - 1} году", f"Обучаю{SHY}щихся-настав{SHY}ников"], rows,
+                  [50, 23, 23, 23, 23, 23])
 
 
 def _partners(doc: Report, data: ReportData) -> None:
     doc.heading("8. Партнёры")
     city = data.city
-    doc.paragraph(f"Сведения о партнёрах представили организаций: {russian.number(city.get('partners_reported'))}; "
-                  f"организаций с партнёрами — {russian.number(city_value(city, _ind('orgs_with_partners')))}; "
-                  f"партнёров — {russian.number(city_value(city, _ind('partners')))}, из них предоставляют "
-                  f"наставников — {russian.number(city_value(city, _ind('partners_with_mentors')))}.")
+    doc.paragraph(f"Пункт 10 (привлечение вузов, колледжей, предприятий, учреждений культуры и спорта) применим к "
+                  f"организациям: {russian.number(city.get('partners_expected'))}; сведения о партнёрах представили "
+                  f"организаций: {russian.number(city.get('partners_reported'))}. Организаций с партнёрами — "
+                  f"{_count(city, 'orgs_with_partners', 'partners_reported')} "
+                  f"({russian.pct(city_value(city, _ind('orgs_with_partners_pct')))}); партнёров — "
+                  f"{russian.number(city_value(city, _ind('partners')))}, из них предоставляют наставников — "
+                  f"{russian.number(city_value(city, _ind('partners_with_mentors')))}; наставников от партнёров — "
+                  f"{russian.number(city_value(city, _ind('mentors_from_partners')))}.")
     counts = data.partner_counts
     if counts.empty:
         return
@@ -383,14 +401,25 @@ def _events(doc: Report, data: ReportData) -> None:
         doc.paragraph(f"Муниципальный конкурс «Педагог-наставник» (пункт 8) в {data.year} году не проводится: по "
                       "дорожной карте он проводится в 2026 и 2028 годах.")
     elif data.contests.empty:
-        doc.paragraph(f"Сведений об участии в конкурсах в {data.year} году нет.")
+        doc.paragraph(f"Сведений о муниципальном конкурсе «Педагог-наставник» (пункт 8) за {data.year} год нет.")
     else:
+        doc.paragraph(f"Муниципальный конкурс «Педагог-наставник» (пункт 8): участников — "
+                      f"{russian.number(city.get('contest_participants'))}, призёров — "
+                      f"{russian.number(city.get('contest_prizewinners'))}, победителей — "
+                      f"{russian.number(city.get('contest_winners'))}.")
         names = data.names
-        doc.caption(f"Таблица 9 — Участие в конкурсах, {data.year} год")
-        doc.table(["Дата", "Организация", "Конкурс", "Участников", "Результат"],
-                  [[russian.day(r.event_date), names.get(r.org_code, r.org_code), _text(r.title),
+        doc.caption(f"Таблица 9 — Конкурс «Педагог-наставник» (пункт 8), {data.year} год")
+        doc.table(["Дата", "Организация", "Роль", "Участников", "Результат"],
+                  [[russian.day(r.event_date), names.get(r.org_code, r.org_code), _text(r.role),
                     russian.number(r.participants), _text(r.result)] for r in data.contests.itertuples()],
-                  [24, 36, 58, 23, 24], numeric_from=3)
+                  [24, 60, 30, 25, 26], numeric_from=3)
+    if not data.other_contests.empty:
+        names = data.names
+        doc.caption(f"Таблица 10 — Другие конкурсы, {data.year} год")
+        doc.table(["Дата", "Организация", "Конкурс", "Уровень", "Результат"],
+                  [[russian.day(r.event_date), names.get(r.org_code, r.org_code), _text(r.title), _text(r.level),
+                    _text(r.result)] for r in data.other_contests.itertuples()],
+                  [24, 36, 53, 28, 24], numeric_from=99)
 
 
 def _appendix(doc: Report, data: ReportData) -> None:
@@ -414,6 +443,11 @@ def _appendix(doc: Report, data: ReportData) -> None:
     doc.table([t for _c, t, _w in APPENDIX], rows, [w for _c, _t, w in APPENDIX])
     doc.paragraph("«Нет данных» — организация не представила файл, из которого считается показатель. Пункт "
                   "дорожной карты «без отчёта» — применим к организации, но не указан в её файле.", size=12)
+
+
+def _count(city: dict, key: str, base: str) -> str:
+    """A count of the city row, «нет данных» when no organization reported what it is counted from."""
+    return russian.number(city.get(key)) if city.get(base) else russian.NO_DATA
 
 
 def _text(value) -> str:

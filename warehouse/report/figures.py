@@ -8,7 +8,7 @@ reporting year) stays ``None`` and is written «нет данных», never 0.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import duckdb
@@ -34,6 +34,7 @@ class Indicator:
     key: str
     title: str
     pct: bool = False
+    decimal: bool = False      # a mean with two decimals (satisfaction 1–5)
     goal: str = ""
     base: str | None = None
     subject: str | None = None
@@ -49,14 +50,27 @@ INDICATORS = [
               subject="Доля выполненных пунктов дорожной карты", gender="f"),
     Indicator("items_overdue", "Просрочено пунктов дорожной карты", goal="0", base="roadmap_reported",
               subject="Число просроченных пунктов дорожной карты", higher_is_better=False),
+    Indicator("items_unreported", "Пунктов дорожной карты без отчёта", goal="0", base="roadmap_reported",
+              higher_is_better=False),
     Indicator("orgs_with_overdue", "Организаций с просроченными пунктами", goal="0", base="roadmap_reported",
               subject="Число организаций с просроченными пунктами", higher_is_better=False),
     Indicator("teachers", "Педагогических работников", higher_is_better=None),
     Indicator("mentors", "Наставников", base="mentors_reported", subject="Число наставников"),
+    Indicator("mentors_trained", "Наставников, прошедших обучение", base="mentors_reported",
+              subject="Число наставников, прошедших обучение"),
     Indicator("teachers_mentor_pct", "Доля педагогов-наставников, %", pct=True,
               subject="Доля педагогов-наставников", gender="f"),
     Indicator("mentors_overloaded", "Наставников с нагрузкой более 3 наставляемых", goal="0",
               base="mentors_reported", higher_is_better=False),
+    Indicator("mentor_base_on_time", "Организаций, представивших базу наставников к 31.10 (пункт 4)",
+              base="mentor_base_expected"),
+    Indicator("pairs", "Наставнических пар", base="pairs_reported", subject="Число наставнических пар"),
+    Indicator("pairs_active", "Пар «в работе»", base="pairs_reported"),
+    Indicator("pairs_completed", "Пар «завершена»", base="pairs_reported"),
+    Indicator("pairs_with_programme", "Пар с персонализированной программой (ППН)", base="pairs_reported",
+              subject="Число пар с персонализированной программой наставничества"),
+    Indicator("satisfaction_avg", "Удовлетворённость участников пар, средний балл (1–5)", decimal=True,
+              base="pairs_rated", subject="Средняя удовлетворённость участников пар", gender="f"),
     Indicator("young_teachers", "Молодых педагогов (в организациях со сведениями о парах)",
               base="coverage_reported", higher_is_better=None),
     Indicator("young_covered", "Молодых педагогов с наставником", base="coverage_reported"),
@@ -66,10 +80,15 @@ INDICATORS = [
               base="coverage_reported", higher_is_better=None),
     Indicator("difficulties_covered", "Педагогов с затруднениями, сопровождаемых наставником",
               base="coverage_reported"),
-    Indicator("orgs_with_partners", "Организаций с партнёрами", base="partners_reported",
-              subject="Число организаций с партнёрами"),
+    Indicator("mentee_students_pct", "Обучающихся 10–18 лет — наставляемых, %", pct=True, base="students_reported",
+              subject="Доля наставляемых среди обучающихся 10–18 лет", gender="f"),
+    Indicator("mentor_students", "Обучающихся-наставников", base="students_reported",
+              subject="Число обучающихся-наставников"),
+    Indicator("orgs_with_partners_pct", "Организаций с партнёрами (пункт 10), %", pct=True,
+              base="partners_reported", subject="Доля организаций с партнёрами", gender="f"),
     Indicator("partners", "Партнёров", base="partners_reported", subject="Число партнёров"),
     Indicator("partners_with_mentors", "Партнёров, предоставляющих наставников", base="partners_reported"),
+    Indicator("mentors_from_partners", "Наставников от партнёров", base="partners_reported"),
     Indicator("events", "Мероприятий", subject="Число мероприятий"),
     Indicator("practices_regional_federal", "Практик на региональном и федеральном уровнях",
               subject="Число практик, представленных на региональном и федеральном уровнях"),
@@ -126,8 +145,10 @@ class ReportData:
     partner_counts: pd.DataFrame      # queries.partner_counts
     events_by_kind: pd.DataFrame      # queries.events_by_kind
     practices: pd.DataFrame           # queries.regional_practices
-    contests: pd.DataFrame            # queries.contest_events of the year
-    extra: dict = field(default_factory=dict)
+    contests: pd.DataFrame            # queries.contest_events of the year (item 8)
+    other_contests: pd.DataFrame      # queries.other_contests
+    students: pd.DataFrame            # queries.students_in_mentorship
+    mentor_base: pd.DataFrame         # queries.mentor_base_on_time (item 4)
 
     @property
     def names(self) -> dict[str, str]:
@@ -157,4 +178,7 @@ def collect(conn: duckdb.DuckDBPyConnection, scope: ReportScope, year: int, as_o
         events_by_kind=queries.events_by_kind(conn, codes, year),
         practices=queries.regional_practices(conn, codes, year),
         contests=contests[contests["year"] == year].reset_index(drop=True),
+        other_contests=queries.other_contests(conn, codes, year),
+        students=queries.students_in_mentorship(conn, codes, year),
+        mentor_base=queries.mentor_base_on_time(conn, codes, year, as_of),
     )

@@ -36,19 +36,27 @@ VERBS = {  # gender -> (rose, fell, unchanged)
 NAMES_MAX = 15     # organizations named in one sentence; the rest are counted («и ещё 12»)
 
 
-def value_text(value, pct: bool) -> str:
-    return russian.pct(value) if pct else russian.number(value)
+def value_text(value, ind: Indicator) -> str:
+    if ind.pct:
+        return russian.pct(value)
+    return russian.decimal(value, 2) if ind.decimal else russian.number(value)
 
 
-def delta_text(cur, prev, pct: bool) -> str:
-    """This year minus last year: «+15», «−3», «+3,2 п. п.»; «нет данных» when either is missing."""
+def delta_text(cur, prev, ind: Indicator) -> str:
+    """This year minus last year: «+15», «−3», «+3,2 п. п.», «+0,15»; «нет данных» when either is missing."""
     if russian.is_missing(cur) or russian.is_missing(prev):
         return russian.NO_DATA
-    diff = float(cur) - float(prev)
-    if pct:
-        return russian.points(round(diff, 1)).replace("-", "−")
-    diff = int(round(diff))
-    return ("+" if diff > 0 else "−" if diff < 0 else "") + russian.number(abs(diff))
+    diff = round(float(cur) - float(prev), _digits(ind))
+    sign = "+" if diff > 0 else "−" if diff < 0 else ""
+    if ind.pct:
+        return sign + russian.decimal(abs(diff), 1) + " п. п."
+    if ind.decimal:
+        return sign + russian.decimal(abs(diff), 2)
+    return sign + russian.number(abs(diff))
+
+
+def _digits(ind: Indicator) -> int:
+    return 1 if ind.pct else 2 if ind.decimal else 0
 
 
 def change_sentence(ind: Indicator, cur, prev, year: int) -> str | None:
@@ -56,14 +64,14 @@ def change_sentence(ind: Indicator, cur, prev, year: int) -> str | None:
     if ind.subject is None or russian.is_missing(cur):
         return None
     if russian.is_missing(prev):
-        return f"{ind.subject}: {value_text(cur, ind.pct)}; за {year - 1} год нет данных для сравнения."
+        return f"{ind.subject}: {value_text(cur, ind)}; за {year - 1} год нет данных для сравнения."
     rose, fell, same = VERBS[ind.gender]
-    diff = round(float(cur) - float(prev), 1 if ind.pct else 0)
+    diff = round(float(cur) - float(prev), _digits(ind))
     if diff == 0:
-        return f"{subject(ind)} {same} по сравнению с {year - 1} годом: {value_text(cur, ind.pct)}."
+        return f"{subject(ind)} {same} по сравнению с {year - 1} годом: {value_text(cur, ind)}."
     verb = rose if diff > 0 else fell
-    text = (f"{subject(ind)} {verb} с {value_text(prev, ind.pct)} в {year - 1} году до "
-            f"{value_text(cur, ind.pct)} в {year} году ({delta_text(cur, prev, ind.pct)})")
+    text = (f"{subject(ind)} {verb} с {value_text(prev, ind)} в {year - 1} году до "
+            f"{value_text(cur, ind)} в {year} году ({delta_text(cur, prev, ind)})")
     if ind.higher_is_better is not None:
         good = (diff > 0) == ind.higher_is_better
         text += ": положительная динамика" if good else ": отрицательная динамика"
@@ -173,8 +181,8 @@ def roadmap_sentences(roadmap: pd.DataFrame, n_orgs: int) -> list[str]:
 
 @dataclass
 class MentorBase:
-    """Item 4 for the organizations that owe a mentors file: on time, late, not loaded (after the due date),
-    not loaded yet (before it)."""
+    """Item 4 for the organizations that owe a mentors file (``queries.mentor_base_on_time``): on time,
+    late, without a file after the due date, not due yet."""
 
     due: date
     on_time: list[str] = field(default_factory=list)
@@ -183,18 +191,20 @@ class MentorBase:
     pending: list[str] = field(default_factory=list)
 
 
-def mentor_base(org_kpi: pd.DataFrame, owes_mentors: set[str], due: date, as_of: date) -> MentorBase:
+def mentor_base(states: pd.DataFrame, due: date) -> MentorBase:
+    """``states``: rows of ``queries.mentor_base_on_time`` (short_name, mentors_first_loaded_at,
+    mentor_base_state: в срок, с опозданием, нет файла, ожидается)."""
     base = MentorBase(due)
-    for r in org_kpi.itertuples():
-        if r.org_code not in owes_mentors:
-            continue
-        on_time = r.mentor_base_on_time
-        if russian.is_missing(on_time):
-            (base.missing if as_of > due else base.pending).append(r.short_name)
-        elif on_time:
+    for r in states.itertuples():
+        state = r.mentor_base_state
+        if state == "в срок":
             base.on_time.append(r.short_name)
-        else:
+        elif state == "с опозданием":
             base.late.append((r.short_name, r.mentors_first_loaded_at))
+        elif state == "нет файла":
+            base.missing.append(r.short_name)
+        elif state == "ожидается":
+            base.pending.append(r.short_name)
     return base
 
 
@@ -245,8 +255,7 @@ def _ind(key: str) -> Indicator:
 
 def data_mentor_base(data: ReportData) -> MentorBase:
     item4 = data.items.loc[data.items["item"] == 4, "due_date"].iloc[0]
-    owes = set(data.extra.get("owes_mentors", ()))
-    return mentor_base(data.orgs, owes, pd.Timestamp(item4).date(), data.as_of)
+    return mentor_base(data.mentor_base, pd.Timestamp(item4).date())
 
 
 @dataclass
