@@ -457,8 +457,9 @@ def test_the_department_makes_the_report_on_the_exports_page(demo_report, demo_d
     assert not [b for b in at.get("download_button") if b.label == "Скачать справку (DOCX)"]
     at.button(key="report_build").click().run()
     assert not at.exception, [e.message for e in at.exception]
-    status = [s for s in at.get("expandable") if "Справка составлена" in str(getattr(s, "label", ""))]
-    assert status, "the build's progress is shown in an st.status that ends «Справка составлена»"
+    status, = at.get("status")                   # the build's progress, step by step
+    assert status.label == "Справка составлена"
+    assert [m.value for m in status.markdown][0] == "Собираю показатели из хранилища…"
     assert [b for b in at.get("download_button") if b.label == "Скачать справку (DOCX)"]
     with reader(demo_db) as cur:
         log = accounts.audit_log(cur, login="head")

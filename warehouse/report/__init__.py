@@ -193,7 +193,7 @@ def _grounds(doc: Report, data: ReportData) -> None:
 
 
 def _indicators(doc: Report, data: ReportData) -> None:
-    doc.heading("2. Основные показатели")
+    doc.heading("2. Основные показатели", new_page=True)   # the long table starts on its own page
     prev_year = data.year - 1
     doc.caption(f"Таблица 1 — Показатели реализации целевой модели наставничества в {prev_year} и {data.year} годах")
     rows = []

@@ -128,8 +128,8 @@ class Report:
     def title(self, text: str) -> None:
         self.doc.add_paragraph(text, style="Title")
 
-    def heading(self, text: str, level: int = 1) -> None:
-        self.doc.add_heading(text, level=level)
+    def heading(self, text: str, level: int = 1, *, new_page: bool = False) -> None:
+        self.doc.add_heading(text, level=level).paragraph_format.page_break_before = new_page
 
     def paragraph(self, text: str = "", *, bold: bool = False, center: bool = False, indent: bool = True,
                   size: int | None = None, color: RGBColor | None = None, space_after: int = 0):
