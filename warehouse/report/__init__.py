@@ -334,6 +334,10 @@ def _students(doc: Report, data: ReportData) -> None:
     city = data.city
     doc.paragraph("Показатель целевой модели: доля обучающихся в возрасте 10–18 лет, вовлечённых в наставничество "
                   "в качестве наставляемых, и число обучающихся-наставников.")
+    if data.students.empty:
+        doc.paragraph("Сведения об обучающихся представляют школы и организации дополнительного образования; "
+                      "среди выбранных организаций таких нет.")
+        return
     if not city.get("students_reported"):
         doc.paragraph(f"Сведений об обучающихся нет ({russian.NO_DATA}).")
         return

@@ -226,7 +226,7 @@ def mentor_base_sentence(base: MentorBase) -> str | None:
 def conclusions(data: ReportData) -> list[str]:
     """The «Выводы» section, in the order of the indicators table."""
     out = []
-    for ind in INDICATORS:
+    for ind in INDICATORS if data.city_prev is not None else ():
         sentence = change_sentence(ind, city_value(data.city, ind), city_value(data.city_prev, ind), data.year)
         if sentence:
             out.append(sentence)
