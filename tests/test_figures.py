@@ -13,7 +13,7 @@ import pytest
 
 from ingest.load import load_file, prepare
 from tests.test_views import _load
-from warehouse import db, queries, snapshots
+from warehouse import db, queries, russian, snapshots
 
 YEAR = 2026
 AS_OF = date(2026, 11, 15)
@@ -302,3 +302,37 @@ def test_cli_prints_new_figures_with_russian_headers_as_of_a_date(conn, tmp_path
     assert rows["SCH"][header.index("Просрочено пунктов")] == "0"           # items 1 and 5 done, others unreported
     assert rows["SCH"][header.index("Наставляемых среди 10–18 лет, %")] == "25"
     assert lines[-1].split(";")[header.index("Организация")] == "Город (итого)"
+
+
+# ---------------------------------------------------------------------------------------------
+# On the page: the coordinator sees their organization's broken links and «без отчёта»
+
+
+def test_coordinator_sees_broken_links_and_unreported_items_on_the_overview(tmp_path, monkeypatch):
+    from tests.apptest_login import fresh_caches, log_in, open_page, start
+    from warehouse import accounts
+
+    path = tmp_path / "app.duckdb"
+    c = db.connect(path)
+    _load(c, REGISTRY, "organizations")
+    for text, dataset in ((STAFF_V1, "staff"), (MENTORS, "mentors"), (PAIRS, "mentorships"), (STAFF_V2, "staff"),
+                          (SCH_ROADMAP, "roadmap")):
+        _load(c, text, dataset, "SCH", YEAR)
+    accounts.create_user(c, "sch", "Ответственный школы", "coordinator", "school-pass-2026", "SCH")
+    expected = queries.broken_links(c, {"SCH"}, YEAR)
+    c.close()
+    fresh_caches()
+    try:
+        at = log_in(start(path, monkeypatch), "sch", "school-pass-2026")
+        at.selectbox(key="flt_year").select(YEAR).run()
+        open_page(at, "overview")
+        assert not at.exception, [e.message for e in at.exception]
+        frames = [d.value for d in at.dataframe]
+        links = next(f for f in frames if "missing_ids" in f.columns)
+        assert links["missing_ids"].tolist() == expected["missing_ids"].tolist() == ["T2, T3", "T4"]
+        table = next(f for f in frames if "items_unreported" in f.columns)
+        assert table["items_unreported"].tolist() == [9]
+        assert "без отчёта 9" in " ".join(cap.value for cap in at.caption)
+        assert {m.label: m.value for m in at.metric}["Дорожная карта"] == russian.pct(18.2)
+    finally:
+        fresh_caches()
