@@ -22,22 +22,7 @@ import pytest
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from tests.test_marts import DS_PAIRS_2026, SCH_PAIRS_2026, SCH_STAFF_2026
-from tests.test_views import (
-    DS_MENTORS,
-    DS_STAFF,
-    REGISTRY,
-    SCH_EVENTS,
-    SCH_MENTORS,
-    SCH_PAIRS,
-    SCH_PARTNERS,
-    SCH_ROADMAP_2025,
-    SCH_ROADMAP_2026,
-    SCH_STAFF,
-    SCH_STUDENTS,
-    UO_ROADMAP,
-    _load,
-)
+from tests.test_marts import hand_made_city
 from warehouse import accounts, db, queries, registry, report, russian
 from warehouse.report import rules
 from warehouse.report.figures import INDICATORS, Indicator
@@ -334,21 +319,7 @@ def test_names_are_listed_then_counted():
 @pytest.fixture(scope="module")
 def hand_made(tmp_path_factory):
     """test_views' city with test_marts' second year (2026), answers computed by hand (see those modules)."""
-    c = db.connect(tmp_path_factory.mktemp("report") / "w.duckdb")
-    _load(c, REGISTRY, "organizations")
-    for text, dataset in ((SCH_STAFF, "staff"), (SCH_MENTORS, "mentors"), (SCH_PAIRS, "mentorships"),
-                          (SCH_ROADMAP_2025, "roadmap"), (SCH_PARTNERS, "partners"), (SCH_EVENTS, "events"),
-                          (SCH_STUDENTS, "students")):
-        _load(c, text, dataset, "SCH", 2025)
-    _load(c, DS_STAFF, "staff", "DS", 2025)
-    _load(c, DS_MENTORS, "mentors", "DS", 2025)
-    _load(c, UO_ROADMAP, "roadmap", "UO", 2025)
-    for text, dataset in ((SCH_STAFF_2026, "staff"), (SCH_MENTORS, "mentors"), (SCH_PAIRS_2026, "mentorships"),
-                          (SCH_ROADMAP_2026, "roadmap")):
-        _load(c, text, dataset, "SCH", 2026)
-    _load(c, DS_STAFF, "staff", "DS", 2026)
-    _load(c, DS_MENTORS, "mentors", "DS", 2026)
-    _load(c, DS_PAIRS_2026, "mentorships", "DS", 2026)
+    c = hand_made_city(tmp_path_factory.mktemp("report") / "w.duckdb")
     yield c
     c.close()
 
