@@ -43,6 +43,7 @@ from warehouse.report.figures import (
     ReportScope,
     city_value,
     collect,
+    indicator,
     resolve_scope,
 )
 
@@ -212,10 +213,10 @@ def _roadmap(doc: Report, data: ReportData) -> None:
     city = data.city
     doc.paragraph(f"Отчёт по дорожной карте представили организаций: {russian.number(city.get('roadmap_reported'))} "
                   f"из {russian.number(city.get('organizations'))}. Выполнено "
-                  f"{russian.pct(city_value(city, _ind('done_pct')))} пунктов, подлежащих выполнению (пункт, который "
+                  f"{russian.pct(city_value(city, indicator('done_pct')))} пунктов, подлежащих выполнению (пункт, который "
                   f"применим к организации, но не указан в её отчёте, считается невыполненным; таких пунктов — "
-                  f"{russian.number(city_value(city, _ind('items_unreported')))}); просрочено пунктов: "
-                  f"{russian.number(city_value(city, _ind('items_overdue')))}.")
+                  f"{russian.number(city_value(city, indicator('items_unreported')))}); просрочено пунктов: "
+                  f"{russian.number(city_value(city, indicator('items_overdue')))}.")
     counts = data.status_counts.pivot_table(index="item", columns="status_shown", values="organizations",
                                             aggfunc="sum", fill_value=0)
     rows = []
@@ -249,7 +250,7 @@ def _mentors(doc: Report, data: ReportData) -> None:
     city = data.city
 
     def v(key: str) -> str:
-        ind = _ind(key)
+        ind = indicator(key)
         return rules.value_text(city_value(city, ind), ind)
 
     doc.paragraph(f"Сведения о наставниках представили организаций: {russian.number(city.get('mentors_reported'))}. "
@@ -288,7 +289,7 @@ def _young(doc: Report, data: ReportData) -> None:
     doc.paragraph("Молодой педагог — педагог в возрасте до 35 лет со стажем работы в организации не более 3 лет; "
                   "охвачен наставничеством, если он наставляемый в паре «в работе» или «завершена». Цель дорожной "
                   "карты — наставник у каждого молодого педагога (100 %), федеральный ориентир — не менее 70 %.")
-    doc.paragraph(rules.coverage_sentence(city_value(city, _ind("young_coverage_pct")), city.get("young_teachers"),
+    doc.paragraph(rules.coverage_sentence(city_value(city, indicator("young_coverage_pct")), city.get("young_teachers"),
                                           city.get("young_covered"))
                   + f" Сведения о педагогах и о парах представили организаций: "
                     f"{russian.number(city.get('coverage_reported'))}.")
@@ -316,8 +317,8 @@ def _young(doc: Report, data: ReportData) -> None:
 def _difficulties(doc: Report, data: ReportData) -> None:
     doc.heading("6. Педагоги с профессиональными затруднениями")
     city = data.city
-    total = city_value(city, _ind("teachers_with_difficulties"))
-    covered = city_value(city, _ind("difficulties_covered"))
+    total = city_value(city, indicator("teachers_with_difficulties"))
+    covered = city_value(city, indicator("difficulties_covered"))
     if total is None:
         doc.paragraph(f"Сведений о педагогах с профессиональными затруднениями нет ({russian.NO_DATA}).")
     else:
@@ -363,10 +364,10 @@ def _partners(doc: Report, data: ReportData) -> None:
                   f"организациям: {russian.number(city.get('partners_expected'))}; сведения о партнёрах представили "
                   f"организаций: {russian.number(city.get('partners_reported'))}. Организаций с партнёрами — "
                   f"{_count(city, 'orgs_with_partners', 'partners_reported')} "
-                  f"({russian.pct(city_value(city, _ind('orgs_with_partners_pct')))}); партнёров — "
-                  f"{russian.number(city_value(city, _ind('partners')))}, из них предоставляют наставников — "
-                  f"{russian.number(city_value(city, _ind('partners_with_mentors')))}; наставников от партнёров — "
-                  f"{russian.number(city_value(city, _ind('mentors_from_partners')))}.")
+                  f"({russian.pct(city_value(city, indicator('orgs_with_partners_pct')))}); партнёров — "
+                  f"{russian.number(city_value(city, indicator('partners')))}, из них предоставляют наставников — "
+                  f"{russian.number(city_value(city, indicator('partners_with_mentors')))}; наставников от партнёров — "
+                  f"{russian.number(city_value(city, indicator('mentors_from_partners')))}.")
     counts = data.partner_counts
     if counts.empty:
         return
@@ -380,9 +381,9 @@ def _partners(doc: Report, data: ReportData) -> None:
 def _events(doc: Report, data: ReportData) -> None:
     doc.heading("9. Мероприятия, практики и конкурс «Педагог-наставник»")
     city = data.city
-    doc.paragraph(f"Мероприятий — {russian.number(city_value(city, _ind('events')))}; практик, представленных на "
+    doc.paragraph(f"Мероприятий — {russian.number(city_value(city, indicator('events')))}; практик, представленных на "
                   f"региональном и федеральном уровнях (пункт 9), — "
-                  f"{russian.number(city_value(city, _ind('practices_regional_federal')))}.")
+                  f"{russian.number(city_value(city, indicator('practices_regional_federal')))}.")
     counts = data.events_by_kind
     if not counts.empty:
         table = counts.pivot_table(index="kind", columns="level", values="events", aggfunc="sum", fill_value=0)
@@ -459,5 +460,3 @@ def _text(value) -> str:
     return "—" if russian.is_missing(value) or value == "" else str(value)
 
 
-def _ind(key: str):
-    return next(i for i in INDICATORS if i.key == key)

@@ -97,6 +97,11 @@ INDICATORS = [
 ]
 
 
+def indicator(key: str) -> Indicator:
+    """The indicator of a column of ``city_summary``."""
+    return next(i for i in INDICATORS if i.key == key)
+
+
 def city_value(city: dict | None, ind: Indicator):
     """The indicator's value in a year's ``city_summary`` row, or None («нет данных»)."""
     if not city or not city.get("organizations"):

@@ -24,7 +24,7 @@ from datetime import date
 import pandas as pd
 
 from warehouse import russian
-from warehouse.report.figures import BEHIND, INDICATORS, Indicator, ReportData, city_value
+from warehouse.report.figures import BEHIND, INDICATORS, Indicator, ReportData, city_value, indicator
 from warehouse.thresholds import COVERAGE_BENCHMARK_PCT, COVERAGE_GOAL_PCT
 
 VERBS = {  # gender -> (rose, fell, unchanged)
@@ -234,7 +234,7 @@ def conclusions(data: ReportData) -> list[str]:
         out.append(f"Сравнение с {data.year - 1} годом не проводится: этот год не входит в отчётный период "
                    f"{data.years[0]}–{data.years[-1]}.")
     city = data.city
-    out.append(coverage_sentence(city_value(city, _ind("young_coverage_pct")), city.get("young_teachers"),
+    out.append(coverage_sentence(city_value(city, indicator("young_coverage_pct")), city.get("young_teachers"),
                                  city.get("young_covered")))
     low = below_benchmark_sentence(data.orgs)
     if low:
@@ -249,8 +249,6 @@ def conclusions(data: ReportData) -> list[str]:
     return out
 
 
-def _ind(key: str) -> Indicator:
-    return next(i for i in INDICATORS if i.key == key)
 
 
 def data_mentor_base(data: ReportData) -> MentorBase:
