@@ -37,6 +37,8 @@ if user.role == accounts.COORDINATOR:
 elif f.org_code is not None:
     st.caption("Справка составляется по городу, муниципалитету или типу организаций: выберите «Все» в фильтре "
                "«Организация».")
+elif len(f.scope) > report.MAX_ORGS:
+    st.caption(report.too_many())
 else:
     scope = report.ReportScope(f.scope, f.municipality, f.org_type)
     st.write(f"Документ Word: {report.title(scope, f.year)}. Разделы: основания, показатели с прошлым годом, "

@@ -442,3 +442,16 @@ def test_a_coordinator_is_not_offered_the_report(demo_report, demo_db, monkeypat
     at = exports_page(demo_db, monkeypatch, "sosh1", "demo-sosh1-2025")
     assert "report_build" not in [b.key for b in at.button]
     assert any("составляет Управление образования" in c.value for c in at.caption)
+
+
+def test_a_report_of_too_many_organizations_is_refused_with_what_to_narrow(warehouse_path, tmp_path, monkeypatch,
+                                                                           capsys):
+    from warehouse.__main__ import main
+
+    monkeypatch.setattr(report, "MAX_ORGS", 2)          # the registry of the tests holds 3
+    out = tmp_path / "x.docx"
+    assert main(["report", "--year", "2025", "--db", str(warehouse_path), "-o", str(out)]) == 2
+    assert "не более чем по 2 организациям" in capsys.readouterr().err and not out.exists()
+    assert main(["report", "--year", "2025", "--db", str(warehouse_path), "--org-type", "детский сад",
+                 "-o", str(out)]) == 0
+    assert out.exists()

@@ -215,6 +215,9 @@ def _report(conn, args) -> int:
         print("Под условия не подходит ни одна организация реестра: проверьте муниципалитет и тип "
               f"(типы: {', '.join(ORG_TYPE_SHORT)}).", file=sys.stderr)
         return 2
+    if len(scope.codes) > report.MAX_ORGS:
+        print(f"{report.too_many()} Параметры: --municipality, --org-type.", file=sys.stderr)
+        return 2
     import getpass
 
     data = report.build_audited(conn, f"cli:{getpass.getuser()}", scope, args.year, as_of, page="Командная строка",

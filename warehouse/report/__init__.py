@@ -73,6 +73,14 @@ APPENDIX = [   # (column of queries.org_kpi, header, width in mm); the widths fi
 ]
 
 Progress = Callable[[str], None]
+# Above this many organizations the appendix alone runs to hundreds of pages (a region has ~700, the nation
+# 42,000): the report is then made per municipality or type, as the page and the command line say.
+MAX_ORGS = 2_000
+
+
+def too_many() -> str:
+    return (f"Справка составляется не более чем по {russian.number(MAX_ORGS)} организациям: выберите "
+            "муниципалитет или тип организаций.")
 
 
 def place(scope: ReportScope) -> str:
