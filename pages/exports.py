@@ -3,9 +3,9 @@
 
 import streamlit as st
 
-from dashboard import auth, data, export, filters, meeting_pack, tables
+from dashboard import auth, data, export, filters, meeting_pack, report_view, tables
 from dashboard.state import cursor
-from warehouse import accounts, queries, report
+from warehouse import accounts, queries
 
 f = filters.current()
 user = auth.current()
@@ -30,34 +30,8 @@ st.download_button("Скачать пакет к совещанию", data=pack,
                    f.year, f.as_of), mime=tables.XLSX_MIME, on_click="ignore", icon=":material/download:",
                    type="primary", key="meeting_pack")
 
-# --- The monitoring report (item 7): the department's document, for the city, a municipality or a type ---
 st.subheader("Аналитическая справка по итогам мониторинга (пункт 7)")
-if user.role == accounts.COORDINATOR:
-    st.caption("Справку по итогам мониторинга составляет Управление образования.")
-elif f.org_code is not None:
-    st.caption("Справка составляется по городу, муниципалитету или типу организаций: выберите «Все» в фильтре "
-               "«Организация».")
-elif len(f.scope) > report.MAX_ORGS:
-    st.caption(report.too_many())
-else:
-    scope = report.ReportScope(f.scope, f.municipality, f.org_type)
-    st.write(f"Документ Word: {report.title(scope, f.year)}. Разделы: основания, показатели с прошлым годом, "
-             "дорожная карта по пунктам, наставники, молодые педагоги, педагоги с затруднениями, обучающиеся, "
-             "партнёры, мероприятия, выводы, рекомендации организациям, приложение по организациям.")
-    key = ("report", f.year, f.scope.key, f.as_of)
-    if st.button("Составить справку", icon=":material/description:", key="report_build"):
-        with st.status("Составляю справку…", expanded=True) as status:
-            with cursor() as cur:
-                st.session_state["report_docx"] = (key, report.build_audited(
-                    cur, user.login, scope, f.year, f.as_of, page="Выгрузки", author=user.full_name,
-                    progress=status.write))
-            status.update(label="Справка составлена", state="complete", expanded=False)
-    built = st.session_state.get("report_docx")
-    if built and built[0] == key:
-        st.download_button("Скачать справку (DOCX)", data=built[1], on_click="ignore", icon=":material/download:",
-                           file_name=export.file_name(report.file_stem(scope, f.year), "docx", None, f.as_of),
-                           mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                           type="primary", key="report_download")
+report_view.monitoring_report(f, user)
 
 st.subheader("База наставников для сайта (пункты 4 и 11)")
 st.caption("Только то, что можно публиковать: ФИО наставника, должность или место работы, кого наставляет, "
