@@ -28,7 +28,7 @@ $(DEMO_DB): | $(VENV)/.installed
 demo: $(DEMO_DB)
 
 run: install $(DEMO_DB)
-	MENTORSHIP_DB=$${MENTORSHIP_DB:-$(DEMO_DB)} $(PY) -m streamlit run dashboard/app.py \
+	MENTORSHIP_DB=$${MENTORSHIP_DB:-$(DEMO_DB)} $(PY) -m streamlit run dashboard/server.py \
 		--server.port $(PORT) --server.headless true
 
 test: install

@@ -1,4 +1,6 @@
-"""Entry script of the app: `streamlit run dashboard/app.py` from the repository root.
+"""Entry script of the app: `streamlit run dashboard/server.py` from the repository root (the server
+adds the routes that set and clear the login cookie and runs this script; `streamlit run
+dashboard/app.py` works too, without logins that survive a reload).
 
 It alone logs in, decides the user's scope (the organizations they may read) and builds the
 navigation from their role; the pages under ``pages/`` read the filters and call queries with that
@@ -11,7 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth, data, filters
+from dashboard import auth, data, filters, guard, theme
 from dashboard.state import cursor
 from warehouse import settings
 
@@ -20,10 +22,38 @@ PAGES = Path(__file__).resolve().parents[1] / "pages"
 # A local icon: a named one would be fetched from the internet, which the department's server may not reach.
 st.set_page_config(page_title="Наставничество — дорожная карта", page_icon=str(Path(__file__).with_name("icon.png")),
                    layout="wide")
+theme.apply()
+
+
+def page(file: str, title: str, icon: str, **kw) -> st.Page:
+    return st.Page(PAGES / file, title=title, icon=f":material/{icon}:", **kw)
+
+
+# Every page, and who may see it (None: everyone). Built before the login: the login form runs under a
+# hidden navigation of all of them, so that the address asked for (/young?year=2026…) opens after logging in.
+ALL_PAGES = {
+    "Показатели": [
+        (page("overview.py", "Обзор", "home", default=True), None),
+        (page("roadmap.py", "Дорожная карта", "map", url_path="roadmap"), None),
+        (page("mentors.py", "Наставники", "school", url_path="mentors"), None),
+        (page("young_teachers.py", "Молодые педагоги", "person_add", url_path="young"), None),
+        (page("partners.py", "Партнёры", "handshake", url_path="partners"), None),
+        (page("events.py", "Мероприятия и практики", "event", url_path="events"), None),
+        (page("monitoring.py", "Мониторинг", "monitoring", url_path="monitoring"), None),
+        (page("uploads.py", "Загрузки", "fact_check", url_path="uploads"), None),
+    ],
+    "Данные": [(page("upload.py", "Загрузка данных", "upload_file", url_path="upload"), "can_upload"),
+               (page("exports.py", "Выгрузки", "download", url_path="exports"), None),
+               (page("history.py", "История загрузок", "history", url_path="history"), None)],
+    "Администрирование": [
+        (page("admin.py", "Организации и пользователи", "manage_accounts", url_path="admin"), "is_admin"),
+        (page("audit.py", "Журнал аудита", "policy", url_path="audit"), "is_admin"),
+    ],
+}
 
 with cursor() as cur:
     demo = settings.is_demo(cur)
-    user = auth.require_login(cur, demo=demo)
+    user = auth.require_login(cur, demo=demo, pages=[p for section in ALL_PAGES.values() for p, _ in section])
     auth.sidebar_account(cur, user)
 
 allowed = data.allowed(user)
@@ -38,31 +68,8 @@ if not allowed:  # a new warehouse: the administrator loads the registry on «З
 
 st.session_state["filters"] = filters.sidebar(allowed)
 
-
-def page(file: str, title: str, icon: str, **kw) -> st.Page:
-    return st.Page(PAGES / file, title=title, icon=f":material/{icon}:", **kw)
-
-
-sections = {
-    "Показатели": [
-        page("overview.py", "Обзор", "home", default=True),
-        page("roadmap.py", "Дорожная карта", "map", url_path="roadmap"),
-        page("mentors.py", "Наставники", "school", url_path="mentors"),
-        page("young_teachers.py", "Молодые педагоги", "person_add", url_path="young"),
-        page("partners.py", "Партнёры", "handshake", url_path="partners"),
-        page("events.py", "Мероприятия и практики", "event", url_path="events"),
-        page("monitoring.py", "Мониторинг", "monitoring", url_path="monitoring"),
-        page("uploads.py", "Загрузки", "fact_check", url_path="uploads"),
-    ],
-    "Данные": [page("exports.py", "Выгрузки", "download", url_path="exports"),
-               page("history.py", "История загрузок", "history", url_path="history")],
-}
-if user.can_upload:
-    sections["Данные"].insert(0, page("upload.py", "Загрузка данных", "upload_file", url_path="upload"))
-if user.is_admin:
-    sections["Администрирование"] = [
-        page("admin.py", "Организации и пользователи", "manage_accounts", url_path="admin"),
-        page("audit.py", "Журнал аудита", "policy", url_path="audit"),
-    ]
-st.navigation(sections, expanded=True).run()
+sections = {title: [p for p, right in section if right is None or getattr(user, right)]
+            for title, section in ALL_PAGES.items()}
+with guard.failures():   # a Russian message, not a traceback, when a page fails (issue 15)
+    st.navigation({title: pages for title, pages in sections.items() if pages}, expanded=True).run()
 st.sidebar.caption(f"Данные на {data.today():%d.%m.%Y}. Приказ УО г. Когалыма № 11-Пр-267 от 20.03.2025.")

@@ -21,11 +21,20 @@ MATRIX_MAX_ORGS = 60
 TOP_N = 30
 ROW_PX = 22
 LABEL_LIMIT = 280
+COUNT_AXIS = alt.Axis(tickMinStep=1, format="d")   # counts are whole: no «0,5» on the axis
+# Two charts of mentors side by side must not give one colour two meanings: whom they mentor and their type
+# each have their own hues (a value not listed here is drawn grey).
+MENTORS_WHOM_COLORS = {"педагогов": "#4e79a7", "обучающихся": "#f28e2b", "педагогов и обучающихся": "#9c755f"}
+YES_NO_COLORS = {"да": "#2e7d32", "нет": "#b0b0b0"}
+MENTOR_TYPE_COLORS = {"педагог": "#59a14f", "обучающийся": "#b07aa1", "студент": "#edc948",
+                      "представитель работодателя": "#76b7b2", "другое": "#bab0ac"}
 
 
-def _status_color() -> alt.Color:
+def _status_color(columns: int = 6) -> alt.Color:
+    # A bottom legend starts under the plot, right of the axis labels, and Vega does not wrap it: six columns
+    # beside the organizations' names ran past the chart at 1024 px («просро»).
     return alt.Color("status_shown:N", title="Статус", scale=alt.Scale(domain=STATUS_ORDER, range=STATUS_COLORS),
-                     legend=alt.Legend(orient="bottom", columns=6))
+                     legend=alt.Legend(orient="bottom", columns=columns, labelLimit=LABEL_LIMIT))
 
 
 def roadmap_shares(counts: pd.DataFrame, n_orgs: int) -> alt.Chart:
@@ -41,14 +50,14 @@ def roadmap_shares(counts: pd.DataFrame, n_orgs: int) -> alt.Chart:
                  alt.Tooltip("sum(organizations):Q", title="Организаций", format=",")],
     ).transform_calculate(
         status_rank=f"indexof({STATUS_ORDER!r}, datum.status_shown)"
-    ).properties(height=360, title=f"Статусы пунктов у {russian.number(n_orgs, sep=russian.NBSP)} организаций")
+    ).properties(height=360, title=f"Статусы пунктов у {russian.orgs(n_orgs, 'gen')}")
 
 
 def roadmap_matrix(df: pd.DataFrame, selectable: bool = True) -> alt.Chart:
     """Organizations × items coloured by status (``queries.roadmap`` of at most MATRIX_MAX_ORGS
     organizations; more go to :func:`roadmap_shares`)."""
-    color = _status_color()
-    order = list(dict.fromkeys(df.sort_values(["org_type", "short_name"])["short_name"]))
+    color = _status_color(columns=2)
+    order = list(dict.fromkeys(df["short_name"]))    # the query's order: by type, then by name as people read it
     df = df.assign(due=df["due_date"].dt.strftime("%d.%m.%Y"),
                    done=df["done_date"].dt.strftime("%d.%m.%Y").fillna("—"),
                    # «4 · 31.10»: the item with its due date in the year, on the axis itself
@@ -83,15 +92,17 @@ def coverage_bars(df: pd.DataFrame, of_total: int | None = None) -> alt.Chart:
     total = max(len(d), of_total or 0)
     if total > TOP_N:
         d = d.head(TOP_N)
-        title = [title, f"{TOP_N} из {russian.number(total, sep=russian.NBSP)} организаций, с самым низким охватом"]
+        title = [title, f"{TOP_N} из {russian.orgs(total, 'gen')}, с самым низким охватом"]
     d = d.assign(pct_text=d["young_coverage_pct"].map(russian.pct),
                  band=pd.cut(d["young_coverage_pct"], [-1, BENCHMARK_PCT - 1e-9, GOAL_PCT - 1e-9, 101],
                              labels=["ниже 70 %", "70–99 %", "100 %"]).astype(str))
     bars = alt.Chart(d).mark_bar().encode(
         x=alt.X("young_coverage_pct:Q", title="Охват, %", scale=alt.Scale(domain=[0, 100])),
         y=alt.Y("short_name:N", title=None, sort=list(d["short_name"]), axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+        # The legend under the plot: on the right it took the plot's width at 1024 px and left no bars.
         color=alt.Color("band:N", title="Охват", scale=alt.Scale(domain=["ниже 70 %", "70–99 %", "100 %"],
-                                                                   range=["#d62728", "#f2b84b", "#2e7d32"])),
+                                                                   range=["#d62728", "#f2b84b", "#2e7d32"]),
+                        legend=alt.Legend(orient="bottom", direction="horizontal")),
         tooltip=[alt.Tooltip("short_name:N", title="Организация"), alt.Tooltip("pct_text:N", title="Охват"),
                  alt.Tooltip("young_covered:Q", title="С наставником"),
                  alt.Tooltip("young_teachers:Q", title="Молодых педагогов")],
@@ -99,15 +110,18 @@ def coverage_bars(df: pd.DataFrame, of_total: int | None = None) -> alt.Chart:
     # The value beside each bar: a 0 % bar has no length, and the row must not look empty.
     values = bars.mark_text(align="left", dx=3, fontSize=11, color="#333").encode(
         text="pct_text:N", color=alt.value("#333"))
-    return (bars + values + _goal_rules()).properties(height=alt.Step(ROW_PX), title=title)
+    # Room on the right for the value beside a full bar («100,0 %»).
+    return (bars + values + _goal_rules()).properties(height=alt.Step(ROW_PX), title=title,
+                                                       padding={"left": 5, "top": 5, "bottom": 5, "right": 48})
 
 
 def _goal_rules() -> alt.LayerChart:
+    # The two labels on two lines: side by side they overlap where 70 and 100 are close (a narrow chart).
     goals = pd.DataFrame({"x": [BENCHMARK_PCT, GOAL_PCT], "label": ["ориентир 70 %", "цель 100 %"]})
     rule = alt.Chart(goals).mark_rule(strokeDash=[4, 3], color="#555").encode(x="x:Q")
-    text = alt.Chart(goals).mark_text(align="right", dx=-4, dy=-6, color="#555").encode(
-        x="x:Q", y=alt.value(0), text="label:N")
-    return rule + text
+    layers = [alt.Chart(goals.iloc[[i]]).mark_text(align="right", dx=-4, color="#555").encode(
+        x="x:Q", y=alt.value(y), text="label:N") for i, y in ((0, -6), (1, -20))]
+    return alt.layer(rule, *layers)
 
 
 def coverage_trend(df: pd.DataFrame) -> alt.Chart:
@@ -123,15 +137,16 @@ def coverage_trend(df: pd.DataFrame) -> alt.Chart:
     goals = pd.DataFrame({"y": [BENCHMARK_PCT, GOAL_PCT]})
     rules = alt.Chart(goals).mark_rule(strokeDash=[4, 3], color="#555").encode(y="y:Q")
     return (base.mark_line(point=True, strokeWidth=3) + base.mark_text(dy=-12).encode(text="pct_text:N")
-            + rules).properties(height=260, title="Охват молодых педагогов по годам")
+            + rules).properties(height=260, title=["Охват молодых педагогов", "по годам"])   # two lines: a narrow column
 
 
 def count_bars(df: pd.DataFrame, category: str, value: str | None, title: str, color: str | None = None,
-               color_title: str | None = None, category_title: str | None = None, of_total: int | None = None
-               ) -> alt.Chart:
+               color_title: str | None = None, category_title: str | None = None, of_total: int | None = None,
+               palette: dict[str, str] | None = None) -> alt.Chart:
     """Horizontal bars of a count per category, largest first; optional stacked colour.
     ``value``: the column to sum, or None to count the rows. ``of_total``: how many categories there
-    are when ``df`` holds only the largest (``queries.mentors_by_org``)."""
+    are when ``df`` holds only the largest (``queries.mentors_by_org``). ``palette``: the colour of each
+    value of ``color`` (the same value, the same colour on every chart)."""
     if value is None:
         df, value = df.assign(rows=1), "rows"
     # One row per bar (and colour) before Altair: per-organization frames have 100,000s of rows nationally.
@@ -145,13 +160,17 @@ def count_bars(df: pd.DataFrame, category: str, value: str | None, title: str, c
     if total > len(order):
         title += f" (первые {len(order)} из {russian.number(total, sep=russian.NBSP)})"
     enc = {
-        "x": alt.X(f"sum({value}):Q", title="Количество", axis=alt.Axis(tickMinStep=1, format="d")),
+        "x": alt.X(f"sum({value}):Q", title="Количество", axis=COUNT_AXIS),
         "y": alt.Y(f"{category}:N", title=category_title, sort=order, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
         "tooltip": [alt.Tooltip(f"{category}:N", title=category_title or "Категория"),
                     alt.Tooltip(f"sum({value}):Q", title="Количество")],
     }
     if color:
-        enc["color"] = alt.Color(f"{color}:N", title=color_title,
+        scale = alt.Undefined
+        if palette:
+            seen = [v for v in df[color].dropna().unique() if v not in palette]
+            scale = alt.Scale(domain=[*palette, *seen], range=[*palette.values(), *["#9d9d9d"] * len(seen)])
+        enc["color"] = alt.Color(f"{color}:N", title=color_title, scale=scale,
                                  legend=alt.Legend(orient="bottom", columns=1, labelLimit=LABEL_LIMIT))
         enc["tooltip"].insert(1, alt.Tooltip(f"{color}:N", title=color_title))
     return alt.Chart(df).mark_bar().encode(**enc).properties(height=alt.Step(ROW_PX), title=title)
@@ -160,7 +179,7 @@ def count_bars(df: pd.DataFrame, category: str, value: str | None, title: str, c
 def events_by_kind(df: pd.DataFrame) -> alt.Chart:
     """Events of one year by kind, stacked by level (``queries.events_by_kind``: kind, level, events)."""
     return alt.Chart(df).mark_bar().encode(
-        x=alt.X("sum(events):Q", title="Мероприятий"),
+        x=alt.X("sum(events):Q", title="Мероприятий", axis=COUNT_AXIS),
         y=alt.Y("kind:N", title=None, sort="-x", axis=alt.Axis(labelLimit=LABEL_LIMIT)),
         color=alt.Color("level:N", title="Уровень",
                         scale=alt.Scale(domain=["ОО", "муниципальный", "региональный", "федеральный"],
@@ -176,7 +195,7 @@ def events_by_month(df: pd.DataFrame) -> alt.Chart:
     on the right so that it never eats the plot's height."""
     return alt.Chart(df).mark_line(point=True).encode(
         x=alt.X("yearmonth(month):T", title="Месяц", axis=alt.Axis(format="%m.%Y", tickCount="month")),
-        y=alt.Y("sum(events):Q", title="Мероприятий"),
+        y=alt.Y("sum(events):Q", title="Мероприятий", axis=COUNT_AXIS),
         color=alt.Color("kind:N", title="Вид", legend=alt.Legend(orient="right", labelLimit=LABEL_LIMIT)),
         tooltip=[alt.Tooltip("yearmonth(month):T", title="Месяц", format="%m.%Y"),
                  alt.Tooltip("kind:N", title="Вид"), alt.Tooltip("sum(events):Q", title="Мероприятий")],
@@ -184,11 +203,12 @@ def events_by_month(df: pd.DataFrame) -> alt.Chart:
 
 
 COMPLETENESS_STATES = ["загружен", "нет файла", "не требуется"]
+COMPLETENESS_COLORS = ["#2e7d32", "#d62728", "#eeeeee"]
 
 
 def _state_color() -> alt.Color:
     return alt.Color("state:N", title=None, scale=alt.Scale(domain=COMPLETENESS_STATES,
-                                                           range=["#2e7d32", "#d62728", "#eeeeee"]),
+                                                           range=COMPLETENESS_COLORS),
                      legend=alt.Legend(orient="bottom"))
 
 
@@ -201,7 +221,7 @@ def completeness_shares(counts: pd.DataFrame, n_orgs: int) -> alt.Chart:
         y=alt.Y("dataset_title:N", title=None, sort=titles), color=_state_color(),
         tooltip=[alt.Tooltip("dataset_title:N", title="Набор"), alt.Tooltip("state:N", title="Состояние"),
                  alt.Tooltip("sum(organizations):Q", title="Организаций", format=",")],
-    ).properties(height=alt.Step(30), title=f"Загрузки {russian.number(n_orgs, sep=russian.NBSP)} организаций")
+    ).properties(height=alt.Step(30), title=f"Загрузки {russian.orgs(n_orgs, 'gen')}")
 
 
 def completeness_matrix(df: pd.DataFrame) -> alt.Chart:
@@ -210,13 +230,14 @@ def completeness_matrix(df: pd.DataFrame) -> alt.Chart:
     titles = list(dict.fromkeys(df.sort_values("sort")["dataset_title"]))
     color = _state_color()
     d = df.assign(when=df["current_since"].dt.strftime("%d.%m.%Y").fillna("—"))
-    order = list(dict.fromkeys(d.sort_values(["org_type", "short_name"])["short_name"]))
+    order = list(dict.fromkeys(d["short_name"]))    # the query's order: by type, then by name as people read it
     return alt.Chart(d).mark_rect(stroke="white", strokeWidth=1.5).encode(
+        # Slanted and never dropped: level, Vega hid 3 of the 7 titles that did not fit at 1280 px.
         x=alt.X("dataset_title:N", title=None, sort=titles,
-                axis=alt.Axis(labelAngle=0, orient="top", labelLimit=140)),
+                axis=alt.Axis(labelAngle=-30, labelAlign="left", orient="top", labelLimit=160, labelOverlap=False)),
         y=alt.Y("short_name:N", title=None, sort=order, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
         color=color,
         tooltip=[alt.Tooltip("short_name:N", title="Организация"), alt.Tooltip("dataset_title:N", title="Набор"),
                  alt.Tooltip("state:N", title="Состояние"), alt.Tooltip("when:N", title="Загружен"),
                  alt.Tooltip("version:Q", title="Версия")],
-    ).properties(height=alt.Step(ROW_PX))
+    ).properties(height=alt.Step(ROW_PX), padding={"left": 5, "top": 5, "bottom": 5, "right": 24})

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import export
+from dashboard import auth, export
 from dashboard.filters import Filters
 from dashboard.state import cursor
 from warehouse import accounts, report
@@ -46,6 +46,7 @@ def monitoring_report(f: Filters, user: User) -> None:
         st.session_state["monitoring_report"] = {"key": key, "data": data}
     kept = st.session_state.get("monitoring_report")
     if kept and kept["key"] == key:
-        st.download_button("Скачать справку (DOCX)", data=kept["data"], on_click="ignore", icon=":material/download:",
-                           file_name=export.file_name(report.file_stem(scope, f.year), "docx", None, f.as_of),
-                           mime=DOCX_MIME, type="primary", key="report_download")
+        auth.download_button("Скачать справку (DOCX)", kept["data"], icon=":material/download:",
+                             file_name=export.file_name("Аналитическая справка", "docx", f.year, f.as_of,
+                                                        scope=f.scope_label),
+                             mime=DOCX_MIME, type="primary", key="report_download")

@@ -9,14 +9,14 @@ through :func:`plain` (issue 15: a file named ``[…](http://…)`` must not bec
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import export, tables
+from dashboard import auth, export, tables
 from dashboard.state import cursor
+from dashboard.text import plain
 from ingest import load, service, templates, workbook
 from ingest.errors import ERROR, IngestError, StalePreview
 from ingest.reader import delimiter_name
@@ -32,28 +32,21 @@ ENCODINGS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 с BOM", "utf-16": "UTF-16 (�
 ICONS = {"file-too-large": ":material/scale:", "unreadable-file": ":material/block:",
          "encoding-error": ":material/translate:", "permission-denied": ":material/lock:",
          "usage-error": ":material/error:"}
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")   # CommonMark's escapable punctuation that Streamlit reads
-
-
-def plain(text: object) -> str:
-    """Text to show inside Markdown as it is: every character Markdown (or Streamlit's ``:red[]``,
-    ``$…$``) would read is backslash-escaped, which CommonMark renders as the character itself."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
 
 
 def refusal(exc: IngestError) -> None:
     """An error of the service (usage-error, permission-denied, an unreadable file): its message,
     with the icon of its kind."""
-    st.error(exc.message, icon=ICONS.get(exc.code, ":material/error:"))
+    st.error(plain(exc.message), icon=ICONS.get(exc.code, ":material/error:"))   # it may quote the file
 
 
 def current_caption(current: snapshots.Snapshot | None, ds: Dataset, target: str) -> None:
     if current:
         st.caption(f"Сейчас: версия {current.version} от {russian.moment(current.uploaded_at)} — "
                    f"{russian.rows(current.rows)}, файл «{plain(current.file_name)}», загрузил "
-                   f"{current.uploaded_by}. Новый файл заменит её целиком; прежние версии сохраняются.")
+                   f"{plain(current.uploaded_by)}. Новый файл заменит её целиком; прежние версии сохраняются.")
     else:
-        st.caption(f"Набор {target} ещё не загружался." if not ds.registry else "Реестр ещё не загружался.")
+        st.caption(f"Набор {plain(target)} ещё не загружался." if not ds.registry else "Реестр ещё не загружался.")
 
 
 def template(ds: Dataset) -> None:
@@ -66,12 +59,12 @@ def template(ds: Dataset) -> None:
             st.caption("Порядок загрузки: «Педагоги», затем «Наставники», затем «Наставнические пары»: "
                        "наставник-педагог должен быть в файле педагогов, а наставник пары — в файле наставников.")
         t_xlsx, t_csv, _ = st.columns([1, 1, 2])
-        t_xlsx.download_button("Шаблон Excel (XLSX)", templates.template_xlsx(ds.name), key="template_xlsx",
-                               file_name=templates.template_file_name(ds.name, "xlsx"), mime=tables.XLSX_MIME,
-                               icon=":material/download:", on_click="ignore")
-        t_csv.download_button("Шаблон CSV", templates.template_csv(ds.name), key="template_csv",
-                              file_name=templates.template_file_name(ds.name, "csv"), mime="text/csv",
-                              icon=":material/download:", on_click="ignore")
+        auth.download_button("Шаблон Excel (XLSX)", templates.template_xlsx(ds.name), where=t_xlsx,
+                             key="template_xlsx", file_name=templates.template_file_name(ds.name, "xlsx"),
+                             mime=tables.XLSX_MIME, icon=":material/download:")
+        auth.download_button("Шаблон CSV", templates.template_csv(ds.name), where=t_csv, key="template_csv",
+                             file_name=templates.template_file_name(ds.name, "csv"), mime="text/csv",
+                             icon=":material/download:")
 
 
 def verdict(p: load.Prepared, target: str) -> None:
@@ -82,8 +75,8 @@ def verdict(p: load.Prepared, target: str) -> None:
         st.caption("Файл не принят, хранилище не изменено. Попытка записана в историю загрузок.")
     elif p.unchanged:
         prev = p.previous
-        st.info(f"Этот файл уже загружен: это текущая версия {prev.version} набора {target} от "
-                f"{russian.moment(prev.uploaded_at)} ({prev.uploaded_by}). Ничего не изменится.",
+        st.info(f"Этот файл уже загружен: это текущая версия {prev.version} набора {plain(target)} от "
+                f"{russian.moment(prev.uploaded_at)} ({plain(prev.uploaded_by)}). Ничего не изменится.",
                 icon=":material/check_circle:")
     elif errors:
         n = p.report.error_count
@@ -166,10 +159,11 @@ def _report_downloads(label: str, kept: dict, user: User, target: str, page: str
                            detail=f"отчёт о проверке ({fmt}): {detail}")
 
     d_xlsx, d_csv, _ = st.columns([1, 1, 2])
-    d_xlsx.download_button(f"{label} (Excel)", kept["report_xlsx"], file_name=f"{base}.xlsx", mime=tables.XLSX_MIME,
-                           key="report_xlsx", icon=":material/download:", on_click=log_export, args=("xlsx",))
-    d_csv.download_button(f"{label} (CSV)", kept["report_csv"], file_name=f"{base}.csv", mime="text/csv",
-                          key="report_csv", icon=":material/download:", on_click=log_export, args=("csv",))
+    auth.download_button(f"{label} (Excel)", kept["report_xlsx"], where=d_xlsx, file_name=f"{base}.xlsx",
+                         mime=tables.XLSX_MIME, key="report_xlsx", icon=":material/download:", on_click=log_export,
+                         args=("xlsx",))
+    auth.download_button(f"{label} (CSV)", kept["report_csv"], where=d_csv, file_name=f"{base}.csv", mime="text/csv",
+                         key="report_csv", icon=":material/download:", on_click=log_export, args=("csv",))
 
 
 def problems(kept: dict, user: User, target: str, page: str) -> None:
@@ -199,7 +193,7 @@ def changes(p: load.Prepared, target: str) -> None:
                    f"{russian.moment(prev.uploaded_at)} ({plain(prev.file_name)}, {russian.rows(prev.rows)}); она "
                    "сохранится, её можно будет восстановить на странице «История загрузок».")
     else:
-        st.caption(f"Первая загрузка: {target}, {russian.rows(p.rows)}.")
+        st.caption(f"Первая загрузка: {plain(target)}, {russian.rows(p.rows)}.")
 
 
 def removals(changed: list[load.Prepared], key: str) -> bool:
@@ -245,9 +239,8 @@ def book_download(user: User, org: str, year: int, source: str, page: str) -> No
             return service.download_workbook(cur, user, org, year, page=page)[0]
 
     label = SOURCE_LABELS[source].format(year=year, prev=year - 1)
-    st.download_button(label, data=make, file_name=workbook.file_name(export.slug(org), year),
-                       mime=tables.XLSX_MIME, key="book_download", on_click="ignore", icon=":material/download:",
-                       type="secondary")
+    auth.download_button(label, make, file_name=workbook.file_name(export.slug(org), year),
+                         mime=tables.XLSX_MIME, key="book_download", icon=":material/download:", type="secondary")
     st.caption({workbook.CURRENT: "В книге — всё, что сейчас загружено: исправьте нужные листы и загрузите её "
                                   "обратно.",
                 workbook.PREVIOUS: f"За {year} год ещё ничего не загружено: в книге данные {year - 1} года как "
@@ -346,8 +339,11 @@ def log_once(key: tuple, accepted: bool, log) -> None:
     every rerun."""
     logged = st.session_state.setdefault("upload_logged", set())
     if not accepted and key not in logged:
-        with cursor() as cur:
-            log(cur)
+        try:
+            with cursor() as cur:
+                log(cur)
+        except IngestError as exc:      # write-failed: the refusal could not be logged
+            refusal(exc)
         logged.add(key)
 
 
@@ -363,6 +359,9 @@ def confirm_button(slot: str, stale: bool, may_go: bool, confirm, flash) -> None
         except StalePreview:
             state[f"{slot}_stale"] = True
             st.rerun()
+        except IngestError as exc:      # write-failed (a full disk): said in Russian, the preview kept
+            refusal(exc)
+            return
         state["upload_flash"] = flash(result)
         state["upload_nonce"] = state.get("upload_nonce", 0) + 1
         state.pop(f"{slot}_prepared", None)

@@ -70,8 +70,23 @@ class UnreadableFile(UploadError):
     code = "unreadable-file"
 
 
+class BadFileName(UploadError):
+    """A file name with a control character (a NUL cannot come from a file system: the request was
+    forged) or longer than file systems allow; refused before the file is read (issue 15)."""
+
+    code = "bad-file-name"
+
+
 class EncodingError(UploadError):
     code = "encoding-error"
+
+
+class WriteFailed(IngestError):
+    """The warehouse could not write an upload (a full disk, a file the server may not write): nothing
+    was written; the attempt is in the upload log and the audit log when they could still be written,
+    and always in the server's log (issue 15)."""
+
+    code = "write-failed"
 
 
 class UsageError(IngestError):

@@ -13,6 +13,7 @@ the benchmarks and tests that set up a warehouse call it directly, as the system
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,7 +21,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from ingest.errors import ERROR, WARNING, FileTooLarge, Issue, UploadError, UsageError
+from ingest.errors import ERROR, WARNING, BadFileName, FileTooLarge, Issue, UploadError, UsageError
 from ingest.reader import RawTable, delimiter_name, read_table
 from ingest.report import Report, plural
 from ingest.schemas import DATASETS, Context, Dataset
@@ -208,6 +209,30 @@ def _orphan_warnings(conn, ds: Dataset, org_code: str, year: int, prepared: Prep
                     expected=f"обновите и файл «{title}» за {year} год"))
 
 
+# The longest file name that Windows, macOS and Linux file systems keep (255 characters): a longer one did
+# not come from a disk, and a 3,000-character name would fill the upload log and every page that names it.
+FILE_NAME_MAX = 255
+_NAME_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def safe_file_name(file_name: str) -> str:
+    """The name as the upload log keeps it: control characters written as ``\\x00``, cut to
+    ``FILE_NAME_MAX`` characters with «…»."""
+    shown = _NAME_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", file_name)
+    return shown if len(shown) <= FILE_NAME_MAX else shown[:FILE_NAME_MAX - 1] + "…"
+
+
+def check_file_name(file_name: str) -> None:
+    """Refuse a file name with a control character or longer than ``FILE_NAME_MAX`` (BadFileName)."""
+    if m := _NAME_CONTROL.search(file_name):
+        raise BadFileName(f"В имени файла невидимый управляющий символ \\x{ord(m.group()):02x}: такое имя не "
+                          "создаёт ни одна программа. Переименуйте файл (буквы, цифры, пробелы, точка) и загрузите "
+                          "его снова.")
+    if len(file_name) > FILE_NAME_MAX:
+        raise BadFileName(f"Имя файла слишком длинное: {fmt_int(len(file_name))} символов при допустимых "
+                          f"{FILE_NAME_MAX}. Переименуйте файл короче и загрузите его снова.")
+
+
 def _items_text(items: list[int]) -> str:
     return ("пункт " if len(items) == 1 else "пункты ") + ", ".join(map(str, items))
 
@@ -244,10 +269,11 @@ def prepare(conn: duckdb.DuckDBPyConnection, data: bytes, file_name: str, datase
             year: int | None = None, *, max_bytes: int = CLI_MAX_BYTES) -> Prepared:
     """Read and validate a file for a target without writing anything."""
     ds, org, yr = resolve_target(conn, dataset, org_code, year)
-    prepared = Prepared(dataset=ds, org_code=org, year=yr, file_name=file_name,
+    prepared = Prepared(dataset=ds, org_code=org, year=yr, file_name=safe_file_name(file_name),
                         sha256=hashlib.sha256(data).hexdigest(), size_bytes=len(data), report=Report(),
                         previous=snapshots.current(conn, ds.name, org, yr))
     try:
+        check_file_name(file_name)
         if len(data) > max_bytes:
             raise FileTooLarge(len(data), max_bytes)
         if prepared.unchanged:

@@ -40,6 +40,10 @@ decisions, in the order a call meets them:
   validated together, all changed datasets written in one transaction with their audit lines, a
   stale check over every sheet. Downloading the organization's workbook is an export: the
   department and the organization's own coordinator may, and each download is an audit line.
+- **A write that fails** (a full disk, a warehouse file that may not grow): DuckDB's error becomes
+  :class:`WriteFailed` with a Russian message; the exception goes to the server's log, and the attempt
+  to the upload log (outcome ``failed``) and the audit log (``upload_failed``) in a transaction of its
+  own — when even that cannot be written, the message says so (issue 15).
 - ``page`` is the audit log's page column: the app passes its page title, the command line nothing.
 - Errors are the typed family of :mod:`ingest.errors`, raised as they are; the page and the command
   line render them.
@@ -48,15 +52,24 @@ decisions, in the order a call meets them:
 from __future__ import annotations
 
 import getpass
+import logging
 
 import duckdb
 
 from ingest import load, workbook
-from ingest.errors import PermissionDenied, RemovalNotConfirmed, StalePreview, UsageError, VersionNotFound
-from ingest.schemas import DATASETS
+from ingest.errors import (
+    PermissionDenied,
+    RemovalNotConfirmed,
+    StalePreview,
+    UsageError,
+    VersionNotFound,
+    WriteFailed,
+)
+from ingest.schemas import DATASET_TITLES, DATASETS
 from warehouse import accounts, snapshots
 from warehouse.accounts import AuditEntry, User
 
+LOG = logging.getLogger(__name__)
 MAY_UPLOAD = "Загружать файлы могут ответственные организаций и администратор."
 REGISTRY_BY_ADMIN = "Реестр организаций загружает администратор."
 RESTORE_BY_ADMIN = "Восстановить версию может администратор."
@@ -94,7 +107,8 @@ def _require_upload(conn: duckdb.DuckDBPyConnection, user: User, dataset: str, o
     reason = _upload_refusal(user, registry, org_code)
     if reason is not None:
         accounts.audit(conn, user.login, "upload_denied", page=page, org_code=None if registry else org_code,
-                       detail=f"{_describe(dataset, org_code, year, registry)}: «{file_name}». {reason}")
+                       detail=f"{_describe(dataset, org_code, year, registry)}: «{load.safe_file_name(file_name)}». "
+                              f"{reason}")
         raise PermissionDenied(reason)
 
 
@@ -143,7 +157,39 @@ def confirm(conn: duckdb.DuckDBPyConnection, user: User, preview: load.Prepared,
         p.result = load.commit(conn, p, user=user.login, check_current=True, audit=_auditor(user, p, page))
     except snapshots.SnapshotMoved:
         raise StalePreview() from None
+    except duckdb.Error as exc:
+        raise _write_failed(conn, user, exc, [(p.dataset.name, p.org_code, p.year, p.meta(), p.rows)], page,
+                            _describe(p.dataset.name, p.org_code, p.year, p.dataset.registry) + f": «{p.file_name}»",
+                            None if p.dataset.registry else p.org_code) from exc
     return p.result
+
+
+# What DuckDB says when the disk is full or the file may not grow (ENOSPC, EFBIG, a read-only file).
+_DISK_WORDS = ("no space left", "file too large", "could not write", "read-only", "disk quota")
+
+
+def _write_failed(conn: duckdb.DuckDBPyConnection, user: User, exc: duckdb.Error, targets: list[tuple],
+                  page: str | None, detail: str, org_code: str | None) -> WriteFailed:
+    """The error of an upload the warehouse could not write: the server's log gets the exception; the
+    upload log (outcome ``failed``, one row per target) and the audit log (``upload_failed``) get the
+    attempt in one transaction of their own, if the warehouse can still write that much."""
+    LOG.error("Upload not written (%s, %s): %s", user.login, detail, exc, exc_info=exc)
+    disk = any(w in str(exc).lower() for w in _DISK_WORDS)
+    reason = ("на диске сервера не хватило места для хранилища (или файл хранилища нельзя дописать)" if disk
+              else "ошибка хранилища на сервере")
+    issue = [{"severity": "error", "row_no": None, "column_title": None, "value": None, "expected": None,
+              "message": f"Файл не записан: {reason}."}]
+    try:
+        line = AuditEntry(user.login, "upload_failed", page, org_code, f"{detail}: {reason}")
+        snapshots.write_many(conn, [], [snapshots.Attempt(d, org, year, "failed", meta, rows, issue)
+                                        for d, org, year, meta, rows in targets],
+                             user=user.login, audit=lambda _versions: [line])
+        logged = "Попытка записана в историю загрузок."
+    except duckdb.Error as again:
+        LOG.error("The failed upload could not be logged either: %s", again, exc_info=again)
+        logged = "Записать попытку в историю загрузок тоже не удалось: она есть в журнале сервера."
+    return WriteFailed(f"Файл не записан: {reason}. Хранилище не изменено. {logged} Сообщите администратору; "
+                       "когда ошибка будет устранена, загрузите файл снова.")
 
 
 def log_refusal(conn: duckdb.DuckDBPyConnection, user: User, preview: load.Prepared, *,
@@ -160,7 +206,7 @@ def _require_workbook(conn: duckdb.DuckDBPyConnection, user: User, org_code: str
     reason = _upload_refusal(user, False, org_code)
     if reason is not None:
         accounts.audit(conn, user.login, "upload_denied", page=page, org_code=org_code,
-                       detail=f"годовой отчёт {org_code} {year}: «{file_name}». {reason}")
+                       detail=f"годовой отчёт {org_code} {year}: «{load.safe_file_name(file_name)}». {reason}")
         raise PermissionDenied(reason)
 
 
@@ -209,6 +255,10 @@ def confirm_workbook(conn: duckdb.DuckDBPyConnection, user: User, book: workbook
                                       audit=_book_auditor(user, book, page))
     except snapshots.SnapshotMoved:
         raise StalePreview() from None
+    except duckdb.Error as exc:
+        raise _write_failed(conn, user, exc, [(p.dataset.name, p.org_code, p.year, p.meta(), p.rows)
+                                              for p in book.sheets], page,
+                            f"годовой отчёт {book.org_code} {book.year}: «{book.file_name}»", book.org_code) from exc
     return book.result
 
 
@@ -261,13 +311,23 @@ def restore(conn: duckdb.DuckDBPyConnection, user: User, dataset: str, org_code:
     (the restored upload_id, the upload log's entry id)."""
     if not user.is_admin:
         accounts.audit(conn, user.login, "restore_denied", page=page, org_code=org_code,
-                       detail=f"{dataset} {year}: версия {version}. {RESTORE_BY_ADMIN}")
+                       detail=f"{DATASET_TITLES.get(dataset, dataset)} {year}: версия {version}. {RESTORE_BY_ADMIN}")
         raise PermissionDenied(RESTORE_BY_ADMIN)
     ds = DATASETS.get(dataset)
     if ds is None:
         raise UsageError(f"Неизвестный набор данных «{dataset}». Допустимые: {', '.join(DATASETS)}.")
-    line = AuditEntry(user.login, "restore", page, org_code, f"{dataset} {year}: версия {version}")
+    # The audit log is read by people: the dataset's title, not its code («Педагоги 2026», not «staff 2026»).
+    line = AuditEntry(user.login, "restore", page, org_code, f"{ds.title} {year}: версия {version}")
     try:
         return snapshots.restore(conn, dataset, org_code, year, version, user=user.login, audit=line)
     except LookupError:
         raise VersionNotFound(ds.title, org_code, year, version) from None
+    except duckdb.Error as exc:      # a full disk: said in Russian, the attempt audited if it can be
+        LOG.error("Restore not written (%s, %s): %s", user.login, line.detail, exc, exc_info=exc)
+        try:
+            accounts.audit(conn, user.login, "restore_failed", page=page, org_code=org_code, detail=line.detail)
+            logged = "Попытка записана в журнал аудита."
+        except duckdb.Error:
+            logged = "Записать попытку в журнал аудита тоже не удалось: она есть в журнале сервера."
+        raise WriteFailed(f"Версия не восстановлена: ошибка записи в хранилище на сервере (например, на диске нет "
+                          f"места). Текущая версия не изменилась. {logged} Сообщите администратору.") from exc

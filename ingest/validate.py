@@ -62,6 +62,10 @@ def validate(raw: RawTable, dataset: Dataset, ctx: Context) -> Validated:
     for f in raw.missing:
         report.add(Issue(ERROR, "Нет обязательного столбца", column=f.title, row=raw.header_row,
                          value="столбец отсутствует", expected=f"столбец «{f.title}» в строке заголовка, как в шаблоне"))
+    for f in dataset.fields:
+        if f.if_absent and not f.required and f.name not in raw.columns:
+            report.add(Issue(WARNING, "Нет столбца", column=f.title, row=raw.header_row,
+                             value="столбец отсутствует", expected=f.if_absent))
     if raw.n_rows == 0 and dataset.allow_empty:
         report.add(Issue(WARNING, "В файле нет строк", row=raw.header_row + 1,
                          value="только заголовок" + (" и строка-пример" if coerced.example_rows else ""),

@@ -431,8 +431,9 @@ def prepare(conn: duckdb.DuckDBPyConnection, data: bytes, file_name: str, org_co
             max_bytes: int = load.CLI_MAX_BYTES) -> Book:
     """Read every dataset's sheet of a book and validate them together; write nothing."""
     org, yr = load.resolve_org_year(conn, org_code, year)
-    book = Book(org, yr, file_name, hashlib.sha256(data).hexdigest(), len(data))
+    book = Book(org, yr, load.safe_file_name(file_name), hashlib.sha256(data).hexdigest(), len(data))
     try:
+        load.check_file_name(file_name)
         if len(data) > max_bytes:
             raise FileTooLarge(len(data), max_bytes)
         if data[:4] != b"PK\x03\x04":

@@ -10,8 +10,9 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, tables
+from dashboard import auth, confirm, tables
 from dashboard.state import cursor
+from dashboard.text import plain
 from warehouse import accounts, registry
 from warehouse.accounts import COORDINATOR, ROLES, AccountError
 
@@ -23,6 +24,7 @@ if not user.is_admin:
 state = st.session_state
 if flash := state.pop("admin_flash", None):
     st.success(flash)
+confirm.flash()
 nonce = state.setdefault("admin_nonce", 0)   # a new nonce after a change: the forms start empty again
 
 with cursor() as cur:
@@ -34,6 +36,11 @@ codes = list(orgs["org_code"])
 
 def org_label(code: str | None) -> str:
     return "— (не нужна)" if code is None else f"{names.get(code, code)} ({code})"
+
+
+def org_words(code: str | None) -> str:
+    """The organization as messages name it: Markdown-escaped, since its name comes from the registry file."""
+    return plain(org_label(code))
 
 
 def done(message: str) -> None:
@@ -49,7 +56,7 @@ def change(write, message) -> None:
         with cursor() as cur:
             result = write(cur)
     except AccountError as exc:
-        st.error(str(exc))
+        st.error(plain(str(exc)))
     else:
         done(message(result) if callable(message) else message)
 
@@ -92,15 +99,16 @@ with create, st.form(f"admin_create_{nonce}"):
     org = c2.selectbox("Организация (для ответственного ОО)", [None, *codes], format_func=org_label,
                        key=f"new_org_{nonce}")
     pw1 = c1.text_input("Пароль", type="password", key=f"new_pw1_{nonce}",
-                        help=f"Не меньше {accounts.MIN_PASSWORD} символов.")
+                        help=f"Не меньше {accounts.MIN_PASSWORD} символов; не логин и не распространённый или легко "
+                        "подбираемый пароль.")
     pw2 = c2.text_input("Пароль ещё раз", type="password", key=f"new_pw2_{nonce}")
     if st.form_submit_button("Создать", type="primary"):
         if pw1 != pw2:
             st.error("Пароли не совпадают.")
         else:
             change(lambda cur: accounts.create_user(cur, login, full_name, role, pw1, org, by=user.login),
-                   lambda made: f"Учётная запись создана: {made.login} ({made.role_title}"
-                                f"{', ' + org_label(made.org_code) if made.org_code else ''}).")
+                   lambda made: f"Учётная запись создана: {plain(made.login)} ({made.role_title}"
+                                f"{', ' + org_words(made.org_code) if made.org_code else ''}).")
 
 with manage:
     if people.empty:
@@ -114,19 +122,28 @@ with manage:
     locked = bool(pd.notna(row["locked_until"]) and row["locked_until"] > now)
     state_words = ("активна" if row["active"] else "отключена") + (
         f", вход заблокирован до {row['locked_until']:%H:%M %d.%m.%Y}" if locked else "")
-    st.caption(f"{ROLES[row['role']]}{', ' + org_label(their_org) if their_org else ''}; {state_words}.")
+    st.caption(f"{ROLES[row['role']]}{', ' + org_words(their_org) if their_org else ''}; {state_words}.")
 
     left, right = st.columns(2)
     with left:
         if row["active"]:
-            if st.button("Отключить учётную запись", key=f"disable_{who}", icon=":material/block:"):
-                change(lambda cur: accounts.set_active(cur, who, False, by=user.login),
-                       f"Учётная запись {who} отключена: войти с ней нельзя.")
+            if st.button("Отключить учётную запись…", key=f"disable_{who}", icon=":material/block:"):
+                def disable() -> str:
+                    with cursor() as cur:
+                        accounts.set_active(cur, who, False, by=user.login)
+                    return f"Учётная запись {plain(who)} отключена: войти с ней нельзя."
+
+                confirm.ask("Отключить учётную запись?", [
+                    f"Учётная запись: {who} — {row['full_name']}, {ROLES[row['role']]}"
+                    f"{', ' + org_label(their_org) if their_org else ''}.",
+                    "Войти с ней будет нельзя, пока администратор не включит её снова. Загруженные ею данные и "
+                    "записи журнала аудита не меняются.",
+                ], "Отключить", disable, refusals=(AccountError,))
         if not row["active"] or locked:
             label = "Включить учётную запись" if not row["active"] else "Снять блокировку входа"
             if st.button(label, key=f"enable_{who}", icon=":material/check_circle:"):
                 change(lambda cur: accounts.set_active(cur, who, True, by=user.login),
-                       f"Учётная запись {who} включена, блокировка входа снята.")
+                       f"Учётная запись {plain(who)} включена, блокировка входа снята.")
 
         with st.form(f"admin_password_{who}_{nonce}"):
             st.markdown("**Новый пароль**")
@@ -137,7 +154,7 @@ with manage:
                     st.error("Пароли не совпадают.")
                 else:
                     change(lambda cur: accounts.set_password(cur, who, npw1, by=user.login),
-                           f"Пароль пользователя {who} изменён; блокировка входа снята. Передайте новый пароль "
+                           f"Пароль пользователя {plain(who)} изменён; блокировка входа снята. Передайте новый пароль "
                            "лично, не по открытой почте.")
 
     with right, st.form(f"admin_role_{who}_{nonce}"):
@@ -154,5 +171,5 @@ with manage:
                 st.error("Нельзя изменить роль собственной учётной записи: попросите другого администратора.")
             else:
                 change(lambda cur: accounts.set_role(cur, who, new_role, new_org, by=user.login),
-                       f"Пользователь {who}: {ROLES[new_role]}"
-                       f"{', ' + org_label(new_org) if new_role == COORDINATOR else ''}.")
+                       f"Пользователь {plain(who)}: {ROLES[new_role]}"
+                       f"{', ' + org_words(new_org) if new_role == COORDINATOR else ''}.")

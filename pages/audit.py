@@ -12,9 +12,10 @@ st.caption("Кто, когда, что и с какой страницы. Пос
 with cursor() as cur:
     log = accounts.audit_log(cur, limit=2000)
 actions = sorted(log["action"].unique())
-picked = st.multiselect("Действия", actions, format_func=lambda a: AUDIT_ACTIONS.get(a, a))
+picked = st.multiselect("Действия", actions, format_func=lambda a: AUDIT_ACTIONS.get(a, a),
+                        placeholder="Все действия")
 logins = sorted(log["login"].dropna().unique())
-who = st.multiselect("Пользователи", logins)
+who = st.multiselect("Пользователи", logins, placeholder="Все пользователи")
 if picked:
     log = log[log["action"].isin(picked)]
 if who:

@@ -16,7 +16,7 @@ st.caption(f.label)
 city = data.cached(queries.city_summary, f.scope, f.year, as_of=f.as_of)
 c1, c2, c3 = st.columns(3)
 c1.metric("Наставников", tables.num(city["mentors"]),
-          help=f"По данным {city['mentors_reported']} из {city['organizations']} организаций.")
+          help=f"По данным {tables.num(city['mentors_reported'])} из {russian.orgs(city['organizations'], 'gen')}.")
 c2.metric("Педагогов-наставников среди педагогов", tables.pct(city["teachers_mentor_pct"]),
           help="Считаются только педагоги из текущего файла педагогов; наставник, которого там нет, — "
                "на странице «Обзор», вкладка «Файлы не сходятся».")
@@ -28,12 +28,13 @@ if counts.empty:
     st.info("Нет файлов наставников за этот год.")
 else:
     by_org = data.cached(queries.mentors_by_org, f.scope, f.year, top=charts.TOP_N)
-    left, right = st.columns(2)
-    left.altair_chart(charts.count_bars(counts, "mentor_type", "mentors", "Наставники по типу",
-                                        color="mentors_whom", color_title="Наставляет"), width="stretch")
-    right.altair_chart(charts.count_bars(by_org, "short_name", "n", "Наставники по организациям", color="category",
-                                         color_title="Тип", of_total=int(by_org["orgs_total"].max())),
-                       width="stretch")
+    # One under the other: side by side, at 1024 px each legend ran past its half of the page.
+    st.altair_chart(charts.count_bars(counts, "mentor_type", "mentors", "Наставники по типу",
+                                      color="mentors_whom", color_title="Наставляет",
+                                      palette=charts.MENTORS_WHOM_COLORS), width="stretch")
+    st.altair_chart(charts.count_bars(by_org, "short_name", "n", "Наставники по организациям", color="category",
+                                      color_title="Тип наставника", of_total=int(by_org["orgs_total"].max()),
+                                      palette=charts.MENTOR_TYPE_COLORS), width="stretch")
 
 st.subheader("Показатели по организациям")
 tables.listing(queries.org_kpi, f.scope, f.year, as_of=f.as_of, name="Наставники по организациям",

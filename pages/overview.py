@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from dashboard import charts, data, filters, tables
-from warehouse import queries, russian
+from dashboard import auth, charts, data, filters, tables
+from warehouse import accounts, queries, russian
 
 f = filters.current()
 st.title("Обзор")
@@ -14,11 +14,13 @@ c1, c2, c3, c4, c5 = st.columns(5)
 c1.metric("Дорожная карта", tables.pct(city["done_pct"]),
           help="Выполнено: пункты «выполнено» из всех пунктов, которые относятся к организации в этом году, "
                "кроме «не требуется»; пункт, не указанный в отчёте, считается невыполненным. "
-               f"Отчитались {city['roadmap_reported']} из {city['organizations']} организаций.")
-c1.caption(f"выполнено, без отчёта {tables.num(city['items_unreported'])}; просрочено пунктов: "
-           f"**{tables.num(city['items_overdue'])}** в {tables.num(city['orgs_with_overdue'])} организациях")
+               f"Отчитались {tables.num(city['roadmap_reported'])} из {russian.orgs(city['organizations'], 'gen')}.")
+c1.caption(f"выполнено, без отчёта {tables.num(city['items_unreported'])}; "
+           + (f"просрочено: **{russian.count(city['items_overdue'], 'пункт', 'пункта', 'пунктов')}** "
+              f"в {russian.orgs(city['orgs_with_overdue'], 'loc')}" if city["items_overdue"]
+              else "просроченных пунктов нет"))
 c2.metric("Наставников", tables.num(city["mentors"]),
-          help=f"По данным {city['mentors_reported']} из {city['organizations']} организаций.")
+          help=f"По данным {tables.num(city['mentors_reported'])} из {russian.orgs(city['organizations'], 'gen')}.")
 c2.caption(f"Педагогов-наставников: {tables.pct(city['teachers_mentor_pct'])} педагогов")
 cov = city["young_coverage_pct"]
 c3.metric("Охват молодых", tables.pct(cov),
@@ -29,26 +31,39 @@ c3.caption(f"С наставником {tables.num(city['young_covered'])} из 
 c4.metric("С партнёрами", tables.pct(city["orgs_with_partners_pct"]),
           help="Организации с партнёрами из тех, к которым относится пункт 10 (управление образования не "
                f"считается). Файл партнёров загрузили {tables.num(city['partners_reported'])} из них.")
-c4.caption(f"{tables.num(city['orgs_with_partners'])} организаций из {tables.num(city['partners_expected'])}; "
-           f"партнёров всего: {tables.num(city['partners'])}")
+c4.caption(f"{russian.count(city['orgs_with_partners'], 'организация', 'организации', 'организаций')} из "
+           f"{tables.num(city['partners_expected'])}; партнёров всего: {tables.num(city['partners'])}")
 c5.metric("Мероприятий", tables.num(city["events"]))
 c5.caption(f"Практик на региональном и федеральном уровне: {tables.num(city['practices_regional_federal'])}")
 
 if f.org_code:  # one organization: put the city beside it (aggregates only, no other organization's rows)
     town = data.city_totals(f.year, f.as_of)
-    st.caption("**Город в целом:** дорожная карта выполнена на " + tables.pct(town["done_pct"])
-               + f", наставников {tables.num(town['mentors'])}, охват молодых педагогов "
-               + tables.pct(town["young_coverage_pct"]) + f", организаций с партнёрами "
-               f"{tables.num(town['orgs_with_partners'])} из {town['organizations']}.")
+    words = {"done_pct": ("дорожная карта выполнена на " + tables.pct(town["done_pct"]), "дорожная карта"),
+             "mentors": (f"наставников {tables.num(town['mentors'])}", "наставники"),
+             "young_coverage_pct": ("охват молодых педагогов " + tables.pct(town["young_coverage_pct"]),
+                                    "охват молодых педагогов"),
+             "orgs_with_partners": (f"организаций с партнёрами {tables.num(town['orgs_with_partners'])} из "
+                                    f"{tables.num(town['partners_expected'])}", "партнёры")}
+    # A coordinator sees a city figure only when enough other organizations stand behind it (k-anonymity).
+    others = queries.city_beside(town, city) if auth.current().role == accounts.COORDINATOR else {}
+    hidden = [w for fig, (_, w) in words.items() if others.get(fig, queries.CITY_MIN_OTHERS) < queries.CITY_MIN_OTHERS]
+    shown = [text for fig, (text, w) in words.items() if w not in hidden]
+    why = (f"по этим данным отчитались меньше {queries.CITY_MIN_OTHERS} других организаций, и по городу можно "
+           "было бы узнать показатели одной из них")
+    if not shown:
+        st.caption(f"**Город в целом** не показан: {why}.")
+    else:
+        st.caption("**Город в целом:** " + ", ".join(shown) + "."
+                   + (f" Не показано ({why}): {', '.join(hidden)}." if hidden else ""))
 
 st.subheader("Требует внимания")
 t1, t2, t3, t4 = st.tabs(["Просроченные пункты", "Нет загрузок", "Самый низкий охват", "Файлы не сходятся"])
 with t1:
     tables.listing(queries.overdue_items, f.scope, f.year, as_of=f.as_of, name="Просроченные пункты",
-                   columns=["short_name", "item", "short_title", "due_date", "reported_status", "comment"])
+                   empty="Просроченных пунктов нет.", columns=["short_name", "item", "short_title", "due_date", "reported_status", "comment"])
 with t2:
     tables.listing(queries.missing_uploads, f.scope, f.year, columns=["short_name", "missing", "datasets"],
-                   name="Нет загрузок")
+                   name="Нет загрузок", empty="Все организации загрузили все наборы за этот год.")
 with t3:
     tables.show(data.cached(queries.lowest_coverage, f.scope, f.year, as_of=f.as_of, limit=10),
                 ["short_name", "young_teachers", "young_covered", "young_coverage_pct"], name="Самый низкий охват")

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import charts, data, filters, tables
+from dashboard.text import plain
 from warehouse import queries
 
 f = filters.current()
@@ -22,19 +23,21 @@ if len(f.scope) > charts.MATRIX_MAX_ORGS:
             "муниципалитет, тип или организацию слева, чтобы увидеть пункты каждой организации.")
     st.subheader("Просроченные пункты")
     tables.listing(queries.overdue_items, f.scope, f.year, as_of=f.as_of, name="Просроченные пункты",
-                   columns=["short_name", "item", "short_title", "due_date", "reported_status", "comment"])
+                   empty="Просроченных пунктов нет.", columns=["short_name", "item", "short_title", "due_date", "reported_status", "comment"])
     st.stop()
 
 rm = data.cached(queries.roadmap, f.scope, f.year, as_of=f.as_of)
 event = st.altair_chart(charts.roadmap_matrix(rm), width="stretch", on_select="rerun", key="roadmap_matrix",
                         selection_mode="org")
-picked = [p.get("org_code") for p in (event.selection.get("org") or [])]
 codes = list(dict.fromkeys(rm["org_code"]))
-default = picked[0] if picked else (f.org_code or (codes[0] if codes else None))
+# A click on a row selects its organization; after a change of the sidebar's filters the chart may still
+# report an organization they exclude: that selection is simply dropped.
+picked = [c for c in (p.get("org_code") for p in (event.selection.get("org") or [])) if c in codes]
+default = picked[0] if picked else (f.org_code if f.org_code in codes else (codes[0] if codes else None))
 if default is not None:
     org = st.selectbox("Организация (или щёлкните строку матрицы)", codes, index=codes.index(default),
                        format_func=lambda c: f"{f.names.get(c, c)} ({c})")
     one = rm[rm["org_code"] == org]
-    st.subheader(f.names.get(org, org))
+    st.subheader(plain(f.names.get(org, org)))
     tables.show(one, ["item", "short_title", "status_shown", "due_date", "done_date", "result_url", "comment"],
-                name="Дорожная карта организации")
+                name="Дорожная карта организации", not_yet=("done_date",), about=f.names.get(org, org))

@@ -70,7 +70,11 @@ if mode == BOOK:
         datasets = workbook.sheets_of(cur, org)
         view.book_status({d.name: service.current(cur, d.name, org, year) for d in datasets}, datasets)
         view.book_download(user, org, year, workbook.source_of(cur, org, year), PAGE)
-    uploaded = st.file_uploader(f"Книга годового отчёта: {target}", type=["xlsx"], key=f"book_file_{nonce}",
+    # No ``type=``: Streamlit's own check of the name ends the page with its exception on a forged name (a
+    # NUL), and refuses other types in English («application/vnd.ms-excel files are not allowed»). The reader
+    # tells the formats apart by their bytes: ingest refuses a bad name, an .xls (saying how to save it as
+    # .xlsx) or any other file in Russian.
+    uploaded = st.file_uploader(f"Книга годового отчёта: {view.plain(target)}", key=f"book_file_{nonce}",
                                 help=f"Книга Excel .xlsx, до {LIMIT}: листы называются как наборы («Педагоги», "
                                      "«Наставники», …); лист, которого нет, не меняет свой набор.")
 else:
@@ -80,7 +84,7 @@ else:
     view.template(ds)
     # --- 2. The file, its preview, the confirmation -----------------------------------------------
     uploaded = st.file_uploader(
-        f"Файл для загрузки: {target}", type=["csv", "txt", "xlsx"], key=f"upload_file_{nonce}",
+        f"Файл для загрузки: {view.plain(target)}", key=f"upload_file_{nonce}",   # no ``type=``: see above
         help=f"CSV (UTF-8 или Windows-1251, разделитель «;», «,» или табуляция) или книга Excel .xlsx, до {LIMIT}. "
              "Файл .xls сохраните в Excel как «Книга Excel (*.xlsx)».")
 if uploaded is None:
@@ -104,7 +108,7 @@ if mode == BOOK:
         view.confirm_button(
             "book", stale, may_go,
             lambda cur: service.confirm_workbook(cur, user, book, removals_confirmed=may_go, page=PAGE),
-            lambda result: f"Загружено из книги: {target}: " + ", ".join(
+            lambda result: f"Загружено из книги: {view.plain(target)}: " + ", ".join(
                 f"«{DATASETS[n].title}» — версия {v}" for n, v in result.versions.items())
             + ". Показатели на страницах уже учитывают новые данные.")
     st.stop()
@@ -123,5 +127,5 @@ if p.accepted:
     may_go = view.removals([p], key=f"upload_removals_{nonce}")
     view.confirm_button(
         "upload", stale, may_go, lambda cur: service.confirm(cur, user, p, removals_confirmed=may_go, page=PAGE),
-        lambda result: f"Загружено: {target} — версия {result.version}, {russian.rows(p.rows)}. Показатели на "
+        lambda result: f"Загружено: {view.plain(target)} — версия {result.version}, {russian.rows(p.rows)}. Показатели на "
                        "страницах уже учитывают новый файл.")

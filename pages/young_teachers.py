@@ -21,12 +21,13 @@ c2.metric("С наставником", tables.num(city["young_covered"]))
 c3.metric("Охват", tables.pct(city["young_coverage_pct"]), help="Цель — 100 %, ориентир — 70 %.")
 
 lowest = data.cached(queries.lowest_coverage, f.scope, f.year, as_of=f.as_of, limit=charts.TOP_N)
-left, right = st.columns([3, 2])
 if not lowest.empty:
-    left.altair_chart(charts.coverage_bars(lowest, of_total=int(lowest["total_rows"].iloc[0])), width="stretch")
+    # The whole width: in a column beside the trend, at 1024 px the names left the bars 90 px.
+    st.altair_chart(charts.coverage_bars(lowest, of_total=int(lowest["total_rows"].iloc[0])), width="stretch")
+left, right = st.columns([3, 2])
 trend = data.cached(queries.coverage_trend, f.scope)
 if not trend.empty:
-    right.altair_chart(charts.coverage_trend(trend), width="stretch")
+    left.altair_chart(charts.coverage_trend(trend), width="stretch")
 no_data = data.cached(queries.org_names, f.scope, f.year, "coverage_missing", limit=tables.NAMES)
 if not no_data.empty:
     right.warning("Нет данных об охвате (не загружены педагоги или пары): " + tables.names(no_data))

@@ -12,8 +12,8 @@ may add their own fixtures below; keep each one documented and independent of th
 - ``load_bytes(dataset, data, ...)``: ``ingest.load.load_file`` on the ``warehouse`` connection.
 - ``table_counts(conn)``: the row count of every table that an upload may change (before/after).
 - ``soffice(path, target_format)``: the file re-saved by LibreOffice headless as ``"xlsx"`` or as a
-  cp1251 «;» ``"csv"`` (round trips through a real office suite; skips without LibreOffice, fails in CI), or a
-  Word document printed to PDF as ``"docx-pdf"``.
+  cp1251 «;» ``"csv"`` (round trips through a real office suite; skips without LibreOffice, fails in CI), printed
+  as ``"pdf"`` (a workbook), or a Word document printed to PDF as ``"docx-pdf"``.
 """
 
 from __future__ import annotations
@@ -27,10 +27,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from streamlit import config as streamlit_config
 
 from ingest import load
 from ingest.schemas import DATASETS
 from warehouse import db
+
+# The app as served shows no error details (.streamlit/config.toml, dashboard/guard.py); the tests must see
+# every exception — AppTest's ``at.exception``, the browser tests' exception box — so they run with "full":
+# set here for AppTest (the option is read from files, not from the environment, outside ``streamlit run``)
+# and in the environment for the app servers of the browser tests (``streamlit run`` reads STREAMLIT_*).
+streamlit_config.set_option("client.showErrorDetails", "full")
+os.environ.setdefault("STREAMLIT_CLIENT_SHOW_ERROR_DETAILS", "full")
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -137,6 +145,7 @@ def demo_db(tmp_path_factory) -> Path:
 SOFFICE_FILTERS = {
     "xlsx": "xlsx:Calc MS Excel 2007 XML",
     "csv": "csv:Text - txt - csv (StarCalc):59,34,34,1",
+    "pdf": "pdf:calc_pdf_Export",   # every sheet, as printed: the meeting pack «fit to print» (issue 14)
     "docx-pdf": "pdf:writer_pdf_Export",   # a Word document printed (the monitoring report, issue 14)
 }
 SOFFICE_SECONDS = 300   # a first start builds the profile; the machine may be shared

@@ -93,40 +93,84 @@ def test_the_export_of_a_query_has_its_rows_and_is_audited(warehouse, load_bytes
     assert "age" not in frame.columns
 
 
-def test_public_mentor_base_publishes_only_what_may_be_published(warehouse, load_bytes, make_csv):
+MENTOR_HEAD = ["ID наставника", "ФИО", "Тип наставника", "ID педагога", "Должность или место работы", "Наставляет"]
+
+
+def _mentor_base(load_bytes, make_csv, mentors: list[list]):
+    """Staff, ``mentors`` and one pair of СОШ1 for 2025, loaded; the mentors' load result."""
     staff = [["ID педагога", "Должность", "Возраст", "Стаж в ОО", "Затруднения"], ["П-1", "учитель", 47, 20, "да"],
-             ["П-2", "учитель", 29, 1, "нет"]]
-    mentors = [["ID наставника", "ФИО", "Тип наставника", "ID педагога", "Должность или место работы", "Наставляет"],
-               ["Н-1", "Иванова Анна Петровна", "педагог", "П-1", "учитель математики", "педагогов"]]
+             ["П-2", "учитель", 29, 1, "нет"], ["П-3", "учитель", 52, 25, "нет"]]
     pairs = [["ID пары", "ID наставника", "Тип наставляемого", "ID наставляемого", "Категория наставляемого",
               "Форма наставничества", "Дата начала", "Дата окончания", "Статус"],
              ["1", "Н-1", "педагог", "П-2", "молодой специалист", "учитель – учитель", "01.09.2025", "", "в работе"]]
-    for name, rows in (("staff", staff), ("mentors", mentors), ("mentorships", pairs)):
-        assert load_bytes(name, make_csv(rows)).outcome == "loaded"
+    results = {name: load_bytes(name, make_csv(rows))
+               for name, rows in (("staff", staff), ("mentors", mentors), ("mentorships", pairs))}
+    assert {r.outcome for r in results.values()} == {"loaded"}
+    return results["mentors"]
+
+
+def test_public_mentor_base_publishes_only_what_may_be_published(warehouse, load_bytes, make_csv):
+    _mentor_base(load_bytes, make_csv, [
+        [*MENTOR_HEAD, "Согласие на размещение сведений"],
+        ["Н-1", "Иванова <b>Анна</b> Петровна", "педагог", "П-1", "учитель математики", "педагогов", "да"],
+        ["Н-2", "Петров Пётр Петрович", "педагог", "П-3", "учитель физики", "педагогов", "нет"],
+        ["Н-3", "Сидорова Ольга Ивановна", "другое", "", "методист", "педагогов", ""]])
     base = queries.public_mentor_base(warehouse, {"СОШ1"}, 2025)
     assert list(base.columns) == ["organization", "full_name", "workplace", "mentors_whom", "forms", "period_start",
                                   "period_end"]
-    assert base.iloc[0]["full_name"] == "Иванова Анна Петровна" and base.iloc[0]["forms"] == "учитель – учитель"
+    assert list(base["full_name"]) == ["Иванова <b>Анна</b> Петровна"]     # «нет» and an empty cell: not shown
+    assert base.iloc[0]["forms"] == "учитель – учитель"
     assert pd.isna(base.iloc[0]["period_end"])                          # a pair still in work: open-ended
-    sheet = export.Sheet("База наставников", base, name="База наставников")
-    published = export.html_table(sheet) + export.csv_bytes(sheet).decode("utf-8-sig")
-    for secret in ("П-1", "П-2", "47", "29", "Затруднения", "Возраст"):                  # staff IDs, ages, difficulties, mentees
-        assert secret not in published, secret
-    assert "<td>Иванова Анна Петровна</td>" in published and "<th>ФИО</th>" in published
+    summary = queries.public_mentor_base_summary(warehouse, {"СОШ1"}, 2025)
+    assert (summary["shown"], summary["not_shown"], summary["organizations"]) == (1, 2, 1)
+    assert summary["updated"] is not None
+    sheet = export.Sheet("База наставников: 2025 год, СОШ № 1", base, name="База наставников")
+    page = export.html_page(sheet, heading="База наставников, 2025 год", organization="МАОУ «СОШ № 1» <Когалым>",
+                            updated="Сведения обновлены 01.12.2026", footnote="Не показано наставников: 2.")
+    published = page + export.csv_bytes(sheet).decode("utf-8-sig")
+    for secret in ("П-1", "П-2", "47", "29", "Затруднения", "Возраст", "Пётр", "Сидорова"):
+        assert secret not in published, secret                          # IDs, ages, difficulties, no consent
+    # Everything a file wrote is text on the site, never markup.
+    assert "<td>Иванова &lt;b&gt;Анна&lt;/b&gt; Петровна</td>" in page and "<b>" not in page
+    assert "МАОУ «СОШ № 1» &lt;Когалым&gt;" in page
+    assert page.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in page and "@media print" in page
+    assert "<th>ФИО</th>" in page and "Сведения обновлены 01.12.2026" in page
+    fragment = export.html_table(sheet, "Не показано наставников: 2.")
+    assert fragment.startswith('<table class="mentor-base">') and "<html" not in fragment and fragment in page
     assert queries.public_mentor_base(warehouse, {"ДС2"}, 2025).empty   # another organization's scope
 
 
-def test_meeting_pack_has_a_sheet_per_topic_and_the_charts(warehouse, load_bytes, make_csv):
-    from dashboard import meeting_pack
+def test_a_mentor_file_without_consent_is_accepted_with_a_warning_and_names_nobody(warehouse, load_bytes, make_csv):
+    result = _mentor_base(load_bytes, make_csv, [MENTOR_HEAD, ["Н-1", "Иванова Анна Петровна", "педагог", "П-1",
+                                                               "учитель математики", "педагогов"]])
+    warning = next(g for g in result.report.groups if g.column == "Согласие на размещение сведений")
+    assert warning.severity == "warning" and warning.problem == "Нет столбца"
+    assert "не попадёт в базу наставников для сайта" in warning.expected
+    assert queries.public_mentor_base(warehouse, {"СОШ1"}, 2025).empty
+    assert queries.public_mentor_base_summary(warehouse, {"СОШ1"}, 2025)["not_shown"] == 1
+    assert queries.mentor_base(warehouse, {"СОШ1"}, 2025)["full_name"].tolist() == ["Иванова Анна Петровна"]
 
-    rows = [["Пункт", "Статус", "Дата выполнения"], [1, "выполнено", "15.03.2025"], [4, "в работе", ""]]
-    assert load_bytes("roadmap", make_csv(rows)).outcome == "loaded"
-    data = meeting_pack.build(warehouse, ("ДС2", "СОШ1", "УО"), 2025, date(2025, 11, 15), "2025 год", "тест")
-    book = openpyxl.load_workbook(io.BytesIO(data))
-    assert book.sheetnames == ["Сводка", "Дорожная карта", "Наставники", "Молодые педагоги", "Партнёры",
-                               "Мероприятия", "Загрузки", "Диаграммы"]
-    summary = {r[0].value: r[1].value for r in book["Сводка"].iter_rows(min_row=5)}
-    assert summary["Организаций"] == 3 and summary["Просрочено пунктов"] == 1      # item 4 after 31.10
-    roadmap = book["Дорожная карта"]
-    assert roadmap["B4"].value.startswith("1. Информирование") and roadmap.max_row == 4 + 3
-    assert len(book["Диаграммы"]._images) >= 2
+
+def test_file_names_differ_by_filter():
+    day = date(2026, 12, 1)
+    names = {export.file_name("Дорожная карта организации", "xlsx", 2025, day, scope=s)
+             for s in ("все организации", "МАОУ «СОШ № 1» (демо)", "МАОУ «СОШ № 10» (демо)", "Когалым, школа")}
+    assert len(names) == 4
+    assert "dorozhnaya_karta_organizatsii_maou_sosh_1_demo_2025_2026-12-01.xlsx" in names
+
+
+def test_numbers_print_grouped_and_missing_apart_and_long_text_wraps():
+    frame = pd.DataFrame({"short_name": ["МАОУ «СОШ № 1»", "МАДОУ «Детский сад № 2»"],
+                          "teachers": pd.array([1258, None], dtype="Int64"),
+                          "mentor_load_avg": [1234567.5, 2.25], "year": pd.array([2025, 2026], dtype="Int64"),
+                          "expected": ["одно из: " + ", ".join(f"«вариант {i}»" for i in range(12)), "текст"]})
+    ws = openpyxl.load_workbook(io.BytesIO(export.xlsx([export.Sheet("Т: 2025 год, все организации", frame)]))).active
+    assert ws["B5"].number_format == "#,##0" and ws["B5"].value == 1258       # «1 258» in a Russian Excel
+    assert ws["B6"].value == "нет данных" and ws["B6"].alignment.horizontal == "right"
+    assert ws["C5"].number_format == "#,##0.0" and ws["C6"].number_format == "#,##0.00"
+    assert ws["D5"].number_format == "0"                                      # a year is a name: «2025»
+    assert ws["E5"].alignment.wrap_text and ws.column_dimensions["E"].width < export.MAX_WIDTH + 1
+    assert ws["E5"].border.left.style == "thin"
+    rows = list(csv.reader(io.StringIO(export.csv_bytes(export.Sheet("Т", frame)).decode("utf-8-sig")),
+                           delimiter=";"))
+    assert rows[1][2] == "1234567,5" and rows[2][1] == ""                    # never «1,23457e+06»

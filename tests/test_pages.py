@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.tables import num, pct
 from tests.apptest_login import log_in, reader
-from warehouse import db, queries, registry
+from warehouse import db, queries, registry, russian
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard" / "app.py")
@@ -63,7 +63,8 @@ def test_overview_tiles_match_the_query_layer(app, demo_db):
     assert shown["Дорожная карта"] == pct(city["done_pct"])
     assert shown["С партнёрами"] == pct(city["orgs_with_partners_pct"])
     captions = " ".join(c.value for c in at.caption)
-    assert f"{num(city['orgs_with_partners'])} организаций из {num(city['partners_expected'])}" in captions
+    with_partners = russian.count(city["orgs_with_partners"], "организация", "организации", "организаций")
+    assert f"{with_partners} из {num(city['partners_expected'])}" in captions
     assert f"без отчёта {num(city['items_unreported'])}" in captions
     assert city["organizations"] == 26
 
@@ -77,7 +78,7 @@ def test_filters_narrow_every_figure_to_one_organization(app, demo_db):
     assert shown["Молодых педагогов"] == num(code.young_teachers) == num(city["young_teachers"])
     assert shown["Охват"] == pct(code.young_coverage_pct)
     uncovered = at.dataframe[0].value
-    assert set(uncovered["org_code"]) <= {code.org_code}
+    assert set(uncovered["org_code"]) <= {code.short_name}      # the organization by name on screen
 
 
 def test_roadmap_page_shows_the_selected_organizations_items(app, demo_db):
@@ -116,6 +117,49 @@ def test_mentors_and_partners_tiles(app, demo_db):
     shown = metrics(app("partners", year=2026))
     assert shown["Партнёров"] == num(city["partners"]) == num(len(partners))
     assert shown["Партнёров, дающих наставников"] == num((partners["mentors_count"] > 0).sum())
+
+
+def test_filters_come_from_the_address_and_go_back_to_it(demo_db, monkeypatch):
+    """A link with the filters («?year=2025&type=…&org=…») opens the page with them; changing a filter
+    writes it back, and a value the user may not see or that does not exist falls back to «Все»."""
+    from tests.apptest_login import fresh_caches, log_in
+
+    monkeypatch.setenv(db.ENV_DB, str(demo_db))
+    fresh_caches()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"year": "2025", "type": "дошкольная", "org": "ДС03"})
+    at.run()
+    log_in(at, "head", "demo-head-2025")
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.selectbox(key="flt_year").value == 2025
+    assert at.selectbox(key="flt_type").value == "дошкольная"
+    assert at.selectbox(key="flt_org").value == "ДС03"
+    assert at.caption[0].value.startswith("2025 год, МАДОУ «Берёзка»")        # the page reads the same filters
+
+    at.selectbox(key="flt_org").select("ДС05").run()
+    at.selectbox(key="flt_year").select(2026).run()
+    assert at.query_params["org"] == "ДС05" and at.query_params["year"] == "2026"
+    at.selectbox(key="flt_type").select("Все").run()                # «Все» leaves the address
+    assert "type" not in at.query_params and "org" in at.query_params
+
+    # Another session opens the link it was sent; a code it does not know is ignored, not an error.
+    shared = AppTest.from_file(APP, default_timeout=60)
+    shared.query_params.update({**at.query_params, "year": "1999"})
+    shared.run()
+    log_in(shared, "head", "demo-head-2025")
+    assert not shared.exception
+    assert shared.selectbox(key="flt_org").value == "ДС05"
+    assert shared.selectbox(key="flt_year").value == at.selectbox(key="flt_year").value   # 1999: the default
+
+    # A coordinator's link cannot widen their scope: an organization not theirs is dropped.
+    coordinator = AppTest.from_file(APP, default_timeout=60)
+    coordinator.query_params.update({"org": "ДС05", "year": "2025"})
+    coordinator.run()
+    log_in(coordinator, "sosh1", "demo-sosh1-2025")
+    assert not coordinator.exception
+    assert coordinator.selectbox(key="flt_year").value == 2025
+    assert "ДС05" not in " ".join(c.value for c in coordinator.caption)
+    fresh_caches()
 
 
 def test_issue_13_figures_on_their_pages_equal_the_query_layer(app, demo_db):
@@ -202,7 +246,7 @@ def test_municipality_and_type_narrow_the_organization_list(tmp_path, monkeypatc
     assert len(at.selectbox(key="flt_org").options) == 6                 # «Все» and five organizations
     at.selectbox(key="flt_muni").select("Лангепас").run()
     assert at.selectbox(key="flt_type").options == ["Все", "детский сад", "школа"]
-    assert at.selectbox(key="flt_org").options == ["Все", "Лангепас СОШ1 (Л1)", "Лангепас СОШ2 (Л2)", "Лангепас ДС3 (Л3)"]
+    assert at.selectbox(key="flt_org").options == ["Все", "Лангепас ДС3 (Л3)", "Лангепас СОШ1 (Л1)", "Лангепас СОШ2 (Л2)"]
     at.selectbox(key="flt_type").select("общеобразовательная").run()
     assert at.selectbox(key="flt_org").options == ["Все", "Лангепас СОШ1 (Л1)", "Лангепас СОШ2 (Л2)"]
     at.selectbox(key="flt_org").select("Л2").run()
@@ -224,3 +268,54 @@ def test_municipality_and_type_narrow_the_organization_list(tmp_path, monkeypatc
     at.selectbox(key="flt_muni").select("Лангепас").run()
     assert not at.selectbox(key="flt_org").disabled                     # three are few enough to list
     fresh_caches()
+
+
+def test_exports_page_builds_the_pack_with_progress_and_logs_it(app, demo_db):
+    import io
+
+    import openpyxl
+
+    from warehouse import accounts
+
+    at = app("exports", year=2025)
+    assert "pack_download" not in [b.key for b in at.get("download_button")]      # nothing built yet
+    next(b for b in at.button if b.key == "pack_build").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    (status,) = [s for s in at.status if s.label.startswith("Пакет к совещанию готов")]
+    assert status.state == "complete"
+    kept = at.session_state["meeting_pack"]
+    assert kept["file"].startswith("paket_k_soveshchaniyu_vse_organizatsii_2025_")
+    book = openpyxl.load_workbook(io.BytesIO(kept["data"]))
+    assert book["Сводка"]["A1"].value == "Сводка: 2025 год, все организации"
+    assert "pack_download" in [b.key for b in at.get("download_button")]
+    with reader(demo_db) as cur:
+        log = accounts.audit_log(cur)
+    assert log.iloc[0]["action"] == "export" and kept["file"] in log.iloc[0]["detail"]
+
+
+def test_exports_page_publishes_only_consenting_mentors(app, demo_db):
+    at = app("exports", year=2025)
+    with reader(demo_db) as cur:
+        codes = registry.org_codes(cur)
+        base = queries.public_mentor_base(cur, codes, 2025)
+        summary = queries.public_mentor_base_summary(cur, codes, 2025)
+        hidden = set(cur.execute("""
+            select o.short_name, m.full_name from stg_mentors m join organizations o using (org_code)
+            where m.year = 2025 and not coalesce(m.consent, false)""").fetchall())
+    assert summary["not_shown"] == len(hidden) > 0 and summary["shown"] == len(base) > 0
+    shown = at.dataframe[-1].value
+    pairs = set(zip(shown["organization"], shown["full_name"], strict=True))
+    assert pairs == set(zip(base["organization"], base["full_name"], strict=True)) and not pairs & hidden
+    assert any(f"без согласия на размещение сведений (152-ФЗ, ст. 10.1): {num(len(hidden))}" in c.value
+               for c in at.caption)
+    next(b for b in at.button if b.key == "public_build").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    kept = at.session_state["public_base"]
+    assert [s.state for s in at.status] == ["complete"]
+    assert kept["files"]["page"].startswith("baza_nastavnikov_vse_organizatsii_2025_")
+    assert kept["fragment"] in kept["page"] and "<!DOCTYPE html>" in kept["page"]
+    assert kept["page"].count("<tr><td>") == len(base)                      # one row per consenting mentor
+    with reader(demo_db) as cur:
+        from warehouse import accounts
+
+        assert "база наставников для сайта" in accounts.audit_log(cur).iloc[0]["detail"]

@@ -21,7 +21,7 @@ YEAR = 2025
 STAFF_HEADER = ["ID педагога", "Должность", "Возраст", "Стаж в ОО", "Педагогический стаж",
                 "Квалификационная категория", "Затруднения", "Новый сотрудник"]
 MENTORS_HEADER = ["ID наставника", "ФИО", "Тип наставника", "ID педагога", "Должность или место работы",
-                  "Наставляет", "Прошёл обучение", "Дата приказа о закреплении"]
+                  "Наставляет", "Прошёл обучение", "Дата приказа о закреплении", "Согласие на размещение сведений"]
 PAIRS_HEADER = ["ID пары", "ID наставника", "Тип наставляемого", "ID наставляемого", "Категория наставляемого",
                 "Форма наставничества", "ППН", "Ссылка на программу", "Дата начала", "Дата окончания", "Статус",
                 "Удовлетворённость"]
@@ -284,8 +284,9 @@ def test_all_errors_of_a_file_at_once_grouped_with_row_column_value_expected(che
 # mentors
 
 
-def mentor_row(mid="Н-1", kind="педагог", teacher="П-1", whom="педагогов", trained="да", date="01.09.2025") -> list:
-    return [mid, "Иванова Мария Петровна", kind, teacher, "учитель", whom, trained, date]
+def mentor_row(mid="Н-1", kind="педагог", teacher="П-1", whom="педагогов", trained="да", date="01.09.2025",
+               consent="да") -> list:
+    return [mid, "Иванова Мария Петровна", kind, teacher, "учитель", whom, trained, date, consent]
 
 
 def test_mentors_teacher_mentor_needs_a_teacher_id_in_staff(check):

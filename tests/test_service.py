@@ -237,7 +237,7 @@ def test_restore_as_administrator_is_audited_in_its_transaction(warehouse, make_
     assert target == first.upload_id
     assert snapshots.current(warehouse, "staff", SCHOOL, YEAR).upload_id == first.upload_id
     assert audit_rows(warehouse, "restore") == [
-        ("admin", "restore", "История загрузок", SCHOOL, f"staff {YEAR}: версия 1")]
+        ("admin", "restore", "История загрузок", SCHOOL, f"Педагоги {YEAR}: версия 1")]
     # A restore that fails after moving the pointer leaves neither the move nor its audit line.
     def fail(conn, org_code, year):
         raise RuntimeError("disk full")
@@ -283,7 +283,7 @@ def test_command_line_load_and_restore_are_audited(warehouse_path, tmp_path, mak
     assert cli_login.startswith("cli:")
     assert [(login, action, page) for login, action, page, _, _ in rows] == [
         ("specialist", "upload", None), ("specialist", "upload", None), (cli_login, "restore", None)]
-    assert rows[-1][3:] == (SCHOOL, f"staff {YEAR}: версия 1")
+    assert rows[-1][3:] == (SCHOOL, f"Педагоги {YEAR}: версия 1")
     assert last == ("restored", cli_login)
 
 

@@ -394,7 +394,7 @@ def test_event_queries_count_what_the_events_page_shows(conn):
     practices = queries.regional_practices(conn, ALL, 2025)
     assert list(practices["title"]) == ["Форум"]                  # the school-level practice is not counted
     per_month = queries.events_per_month(conn, ALL)
-    assert per_month["events"].sum() == 3 and len(per_month) == 3
+    assert per_month["events"].sum() == 3 and len(per_month) == 6      # 3 months × 2 kinds, 0 where none
     assert queries.contest_events(conn, ALL).empty
     partners = queries.partners(conn, {"SCH"}, 2025).set_index("name")
     assert partners.loc["Университет", "provides_mentors"] == "да" and partners.loc["Фонд", "provides_mentors"] == "нет"
@@ -433,3 +433,34 @@ def test_facts_kept_by_uploads_and_restores_equal_a_full_rebuild(tmp_path):
     assert _facts(c) == kept
     assert settings.get(c, "facts_digest") == facts.digest()
     c.close()
+
+
+def test_names_sort_as_people_read_them(conn):
+    """«СОШ № 2» before «СОШ № 10» (issue 16): natural_key pads every run of digits."""
+    names = ["МАОУ «СОШ № 10»", "МАОУ «СОШ № 2»", "МАОУ «СОШ № 1»", "ДС11", "ДС7", "Гимназия"]
+    got = [r[0] for r in conn.execute(
+        "select s from (select unnest(?::varchar[]) as s) order by natural_key(s), s", [names]).fetchall()]
+    assert got == ["Гимназия", "ДС7", "ДС11", "МАОУ «СОШ № 1»", "МАОУ «СОШ № 2»", "МАОУ «СОШ № 10»"]
+    assert list(queries.organizations(conn, ALL)["short_name"]) == ["Детсад", "Молчун", "УО", "Школа"]
+
+
+def test_events_per_month_has_every_month_with_zero_between_events(conn):
+    """The monthly line goes down to 0 in a month without events instead of straight across it."""
+    months = queries.events_per_month(conn, ALL)
+    assert not months.empty
+    per_kind = months.groupby("kind")["month"].apply(list)
+    span = pd.date_range(months["month"].min(), months["month"].max(), freq="MS")
+    for kind, got in per_kind.items():
+        assert list(pd.to_datetime(got)) == list(span), kind
+    assert months["events"].sum() == conn.execute(
+        "select count(*) from stg_events where event_date is not null").fetchone()[0]
+
+
+def test_upload_history_of_one_year_newest_first(conn):
+    """«История загрузок» under the 2026 filter: no 2025 rows, the newest upload first (by time, not by id:
+    the mentors file of 2025 was loaded «late», with an earlier id than the uploads after it)."""
+    log = snapshots.upload_log(conn, sorted(ALL), year=2026)
+    assert set(log["year"]) == {2026} and len(log) >= 1
+    everything = snapshots.upload_log(conn, sorted(ALL), limit=1000)
+    assert list(everything["uploaded_at"]) == sorted(everything["uploaded_at"], reverse=True)
+    assert {2025, 2026} <= set(everything["year"])

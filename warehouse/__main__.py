@@ -166,7 +166,7 @@ def _user(conn, args) -> int:
 
 def _kpi(conn, args) -> int:
     """Print the per-organization figures of a year for the whole registry (the department's view)."""
-    from warehouse import labels, queries, registry
+    from warehouse import labels, queries, registry, spreadsheet
 
     years = settings.reporting_years(conn)
     if args.year not in years:
@@ -176,6 +176,8 @@ def _kpi(conn, args) -> int:
     frame = queries.org_kpi(conn, codes, args.year, args.as_of)
     if not args.all_columns:
         frame = frame[labels.KPI_MAIN]
+    if args.format == "csv":   # registry names are a file's text: no live formula in Excel (issue 15)
+        frame = spreadsheet.neutralize_text(frame)
     frame = labels.humanize(frame).rename(columns=labels.COLUMNS)   # every column has a Russian title
     # The city's row: the same figures summed over the organizations (mart_city_kpi), under the same headers.
     city = queries.city_summary(conn, codes, args.year, args.as_of)

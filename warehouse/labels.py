@@ -194,6 +194,7 @@ COLUMNS = {
     "login": "Пользователь",
     "action_title": "Действие",
     "page": "Страница",
+    "detail": "Подробности",
     "coverage_pct": "Охват, %",
     # queries.monitoring and students_in_mentorship: each figure beside its value of the year before
     **{f"{name}_prev": f"{title} (пред. год)" for name, title in KPI.items()},
@@ -213,7 +214,10 @@ COLUMNS = {
     "last_login_at": "Последний вход",
 }
 
-OUTCOMES = {"loaded": "принят", "rejected": "отклонён", "unchanged": "без изменений", "restored": "восстановлена версия"}
+SEVERITIES = {"error": "ошибка", "warning": "предупреждение"}
+
+OUTCOMES = {"loaded": "принят", "rejected": "отклонён", "unchanged": "без изменений", "restored": "восстановлена версия",
+            "failed": "не записан (ошибка хранилища)"}
 
 AUDIT_ACTIONS = {
     "login": "вход", "login_failed": "неудачный вход", "logout": "выход", "session_expired": "сеанс истёк",
@@ -222,4 +226,7 @@ AUDIT_ACTIONS = {
     "password_reset": "смена пароля", "user_enabled": "пользователь включён", "user_disabled": "пользователь отключён",
     "role_changed": "изменена роль",
     "upload_denied": "загрузка запрещена", "restore_denied": "восстановление запрещено",
+    "session_resumed": "сеанс продолжен", "session_ended": "сеанс завершён", "download_refused": "выгрузка отклонена",
+    "upload_failed": "загрузка не записана (ошибка хранилища)",
+    "restore_failed": "восстановление не записано (ошибка хранилища)",
 }

@@ -151,14 +151,14 @@ def years(conn: duckdb.DuckDBPyConnection) -> list[int]:
 
 
 def organizations(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd.DataFrame:
-    """The registry rows of the organizations in scope, by code.
+    """The registry rows of the organizations in scope, by name as people read it («№ 2» before «№ 10»).
 
     SQL: the registry view ``organizations`` (``warehouse/sql/migrations/004_stg_by_dataset.sql``).
     """
     return _q(conn, """
         select org_code, short_name, full_name, org_type, coalesce(municipality, 'Когалым') as municipality, website
         from organizations where org_code in (select org_code from scope_orgs)
-        """, scope=scope, order="org_code")
+        """, scope=scope, order="natural_key(short_name), org_code")
 
 
 def org_codes(conn: duckdb.DuckDBPyConnection, scope: Collection[str], municipality: str | None = None,
@@ -201,17 +201,17 @@ def org_kpi(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, 
     SQL: ``mart_org_kpi`` in ``warehouse/sql/marts/org_kpi.sql``.
     """
     # The figure row is wide: only the organizations shown are completed; ``total_rows`` counts them all.
-    top = "" if limit is None else f"order by org_type, org_code limit {int(limit)}"
+    top = "" if limit is None else f"order by org_type, natural_key(short_name), org_code limit {int(limit)}"
     total = "" if limit is None else ", (select count(*) from orgs) as total_rows"
     return _q(conn, f"""
         with orgs as (
-            select org_code, org_type from org_years
+            select org_code, org_type, short_name from org_years
             where year = $year and org_code in (select org_code from scope_orgs)
         ),
         picked as (select * from orgs {top})
         select k.* {total} from mart_org_kpi($as_of::date) k semi join picked p using (org_code)
         where k.year = $year
-        """, scope=scope, year=year, as_of=as_of, order="org_type, org_code")
+        """, scope=scope, year=year, as_of=as_of, order="org_type, natural_key(short_name), org_code")
 
 
 def lowest_coverage(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None, *,
@@ -224,7 +224,7 @@ def lowest_coverage(conn: duckdb.DuckDBPyConnection, scope: Collection[str], yea
         select org_code, short_name, young_teachers, young_covered, young_coverage_pct
         from mart_org_kpi($as_of::date)
         where year = $year and young_coverage_pct is not null and org_code in (select org_code from scope_orgs)
-        """, scope=scope, year=year, as_of=as_of, order="young_coverage_pct, short_name, org_code", limit=limit)
+        """, scope=scope, year=year, as_of=as_of, order="young_coverage_pct, natural_key(short_name), org_code", limit=limit)
 
 
 # Which organizations a page names in a sentence («Без партнёров: ...»): fixed conditions on mart_org_kpi.
@@ -244,7 +244,7 @@ def org_names(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int
     return _q(conn, f"""
         select org_code, short_name from mart_org_kpi(current_date)
         where year = $year and ({ORG_LISTS[which]}) and org_code in (select org_code from scope_orgs)
-        """, scope=scope, year=year, order="short_name, org_code", limit=limit)
+        """, scope=scope, year=year, order="natural_key(short_name), org_code", limit=limit)
 
 
 def city_summary(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None
@@ -266,6 +266,26 @@ def city_totals(conn: duckdb.DuckDBPyConnection, year: int, as_of: date | None =
     return city_summary(conn, codes, year, as_of)
 
 
+# k-anonymity of «Город в целом» beside one organization (issue 15): with one other organization behind a
+# city figure, the city minus the coordinator's own figures is that other organization's figure (2 mentors,
+# 100 % coverage, 1 partner — exactly that school's). With at least 3 others, no single one can be read off.
+CITY_MIN_OTHERS = 3
+# Each figure shown beside an organization, and the column of mart_city_kpi that counts the organizations
+# which contribute to it (city_kpi.sql: only those that reported the figure are summed).
+CITY_FIGURE_SOURCES = {"done_pct": "roadmap_reported", "mentors": "mentors_reported",
+                       "young_coverage_pct": "coverage_reported", "orgs_with_partners": "partners_reported"}
+
+
+def city_beside(town: dict, own: dict) -> dict[str, int]:
+    """How many organizations other than the one compared (``own``: its :func:`city_summary`) contribute to
+    each city figure of ``town`` (:func:`city_totals`), for the figures of ``CITY_FIGURE_SOURCES``. A
+    figure with fewer than ``CITY_MIN_OTHERS`` is not shown to a coordinator (the page says why).
+
+    SQL: ``mart_city_kpi`` in ``warehouse/sql/marts/city_kpi.sql`` (its ``*_reported`` counts).
+    """
+    return {figure: int(town[source] or 0) - int(own[source] or 0) for figure, source in CITY_FIGURE_SOURCES.items()}
+
+
 def monitoring(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, as_of: date | None = None, *,
                limit: int | None = None) -> pd.DataFrame:
     """Item 7: the year's figures per organization beside the previous year's (``<figure>_prev``): the
@@ -285,7 +305,7 @@ def monitoring(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: in
                {", ".join(f"cur.{c}" for c in figures)}, {prev}
         from k cur left join k prev on prev.org_code = cur.org_code and prev.year = cur.year - 1
         where cur.year = $year
-        """, scope=scope, year=year, as_of=as_of, order="org_type, org_code", limit=limit)
+        """, scope=scope, year=year, as_of=as_of, order="org_type, natural_key(short_name), org_code", limit=limit)
 
 
 # The figures of mart_org_kpi that item 7's monitoring compares with the previous year.
@@ -391,7 +411,7 @@ def roadmap(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, 
                status_shown, reported_status, done_date, result_url, comment, overdue
         from mart_roadmap($as_of::date)
         where year = $year and org_code in (select org_code from scope_orgs)
-        """, scope=scope, year=year, as_of=as_of, order="org_type, org_code, item")
+        """, scope=scope, year=year, as_of=as_of, order="org_type, natural_key(short_name), org_code, item")
 
 
 def applicable_items(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> pd.DataFrame:
@@ -484,7 +504,7 @@ def roadmap_wide(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: 
             where year = $year and org_code in (select org_code from scope_orgs)
         ) on item in ('1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11')
         using first(status_shown)
-        """, scope=scope, year=year, as_of=as_of, order="org_type, short_name, org_code")
+        """, scope=scope, year=year, as_of=as_of, order="org_type, natural_key(short_name), org_code")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -518,7 +538,7 @@ def completeness(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: 
         from completeness_state c semi join orgs using (org_code)
         left join fact_upload u using (org_code, year, dataset)
         where c.year = $year and ($relevant = false or c.expected or c.uploaded)
-        order by c.org_type, c.org_code, c.sort {"" if limit is None else f"limit {int(limit)}"}
+        order by c.org_type, natural_key(c.short_name), c.org_code, c.sort {"" if limit is None else f"limit {int(limit)}"}
         """, scope=scope, year=year, relevant=relevant)
 
 
@@ -619,7 +639,7 @@ def _top_orgs(conn, scope, year: int, table: str, category: str, top: int) -> pd
         top as (select org_code, org_n from per_org order by org_n desc, org_code limit {int(top)})
         select o.short_name, c.category, c.n, (select count(*) from per_org) as orgs_total
         from counted c join top t using (org_code) join organizations o using (org_code)
-        """, scope=scope, year=year, order="short_name, category")
+        """, scope=scope, year=year, order="natural_key(short_name), category")
 
 
 def mentors_by_org(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, *, top: int = 30
@@ -653,6 +673,10 @@ def public_mentor_base(conn: duckdb.DuckDBPyConnection, scope: Collection[str], 
     workplace, whom they mentor, the forms and the period of their pairs. Never staff IDs, ages,
     difficulties or mentees. An open-ended period (a pair still in work) has no end date.
 
+    Only the mentors who consented to the distribution of their name (152-ФЗ art. 10.1): «да» in
+    «Согласие на размещение сведений»; «нет», an empty cell or a file without the column keep a mentor
+    out. :func:`public_mentor_base_summary` counts those not shown.
+
     SQL: ``stg_mentors`` and ``stg_mentorships`` in ``warehouse/sql/migrations/004_stg_by_dataset.sql``.
     """
     return _q(conn, """
@@ -670,8 +694,27 @@ def public_mentor_base(conn: duckdb.DuckDBPyConnection, scope: Collection[str], 
         from stg_mentors m
         join organizations o using (org_code)
         left join pairs p using (org_code, year, mentor_id)
-        where m.year = $year and m.org_code in (select org_code from scope_orgs)
+        where m.year = $year and m.org_code in (select org_code from scope_orgs) and coalesce(m.consent, false)
         """, scope=scope, year=year, order="organization, full_name, workplace, mentors_whom, period_start, forms", limit=limit)
+
+
+def public_mentor_base_summary(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int) -> dict:
+    """What the public mentor base says about itself: ``shown`` (mentors who consented), ``not_shown``
+    (no consent, or a file without the column), ``organizations`` (with a mentor base), ``updated``
+    (when the newest current mentors file was uploaded).
+
+    SQL: ``stg_mentors`` in ``warehouse/sql/migrations/005_mentor_consent.sql``; ``fact_upload`` in
+    ``warehouse/sql/facts.sql``.
+    """
+    return _one(conn, """
+        select count(*) filter (where coalesce(m.consent, false)) as shown,
+               count(*) filter (where not coalesce(m.consent, false)) as not_shown,
+               count(distinct m.org_code) as organizations,
+               (select max(current_since) from fact_upload
+                where dataset = 'mentors' and year = $year and org_code in (select org_code from scope_orgs)) as updated
+        from stg_mentors m
+        where m.year = $year and m.org_code in (select org_code from scope_orgs)
+        """, scope=scope, year=year)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -750,15 +793,25 @@ def events_by_kind(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year
 
 
 def events_per_month(conn: duckdb.DuckDBPyConnection, scope: Collection[str]) -> pd.DataFrame:
-    """Events counted per month and kind over every year (the trend; no event rows leave DuckDB).
+    """Events counted per month and kind over every year (the trend; no event rows leave DuckDB). Every month
+    from the first event to the last is there for every kind, with 0 where nothing happened: a line drawn
+    straight across empty months would show events that did not take place.
 
     SQL: ``stg_events`` in ``warehouse/sql/migrations/004_stg_by_dataset.sql``.
     """
     return _q(conn, """
-        select date_trunc('month', event_date) as month, kind, count(*) as events
-        from stg_events
-        where org_code in (select org_code from scope_orgs)
-        group by all
+        with counted as (
+            select date_trunc('month', event_date) as month, kind, count(*) as events
+            from stg_events
+            where org_code in (select org_code from scope_orgs)
+            group by all
+        ),
+        months as (
+            select unnest(generate_series(min(month), max(month), interval 1 month))::date as month from counted
+        )
+        select m.month, k.kind, coalesce(c.events, 0) as events
+        from months m cross join (select distinct kind from counted) k
+        left join counted c on c.month = m.month and c.kind = k.kind
         """, scope=scope, order="month, kind")
 
 

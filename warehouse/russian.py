@@ -103,8 +103,19 @@ def plural(n: int, one: str, few: str, many: str) -> str:
 
 
 def count(n: int, one: str, few: str, many: str) -> str:
-    """A count with its noun: count(3, "строка", "строки", "строк") -> «3 строки»."""
+    """A count with its noun: count(3, "строка", "строки", "строк") -> «3 строки»; missing -> «нет данных»."""
+    if is_missing(n):
+        return NO_DATA
     return f"{number(n)} {plural(n, one, few, many)}"
+
+
+def orgs(n: int, case: str = "nom") -> str:
+    """A count of organizations in the case the sentence needs: «1 организация», «из 21 организации»
+    (``case="gen"``), «в 2 организациях» (``case="loc"``)."""
+    forms = {"nom": ("организация", "организации", "организаций"),
+             "gen": ("организации", "организаций", "организаций"),
+             "loc": ("организации", "организациях", "организациях")}[case]
+    return count(n, *forms)
 
 
 def rows(n: int) -> str:

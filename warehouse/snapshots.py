@@ -373,13 +373,21 @@ def versions(conn: duckdb.DuckDBPyConnection, dataset: str, org_code: str, year:
     ).df()
 
 
-def upload_log(conn: duckdb.DuckDBPyConnection, org_codes: list[str] | None = None, limit: int = 200) -> pd.DataFrame:
-    """The latest upload attempts, newest first; ``org_codes`` limits them to some organizations."""
-    where, params = "", []
+def upload_log(conn: duckdb.DuckDBPyConnection, org_codes: list[str] | None = None, limit: int = 200,
+               year: int | None = None) -> pd.DataFrame:
+    """The latest upload attempts, newest first (by time: a restore or a late upload keeps its place);
+    ``org_codes`` limits them to some organizations, ``year`` to one reporting year (the registry, which has
+    no year, is shown under every year)."""
+    where, params = ["true"], []
     if org_codes is not None:
-        where, params = "where org_code in (select unnest(?::varchar[]))", [list(org_codes)]
+        where.append("org_code in (select unnest(?::varchar[]))")
+        params.append(list(org_codes))
+    if year is not None:
+        where.append("year in (?, ?)")
+        params += [int(year), REGISTRY_YEAR]
     return conn.execute(
-        f"select * from uploads {where} order by upload_id desc limit {int(limit)}", params
+        f"select * from uploads where {' and '.join(where)} order by uploaded_at desc, upload_id desc "
+        f"limit {int(limit)}", params
     ).df()
 
 

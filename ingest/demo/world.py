@@ -19,6 +19,7 @@ import bisect
 import functools
 import multiprocessing
 import os
+import zlib
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -745,8 +746,16 @@ class OrgSimulation:
                 "педагогов" if "педагог" in kinds else "обучающихся")
             rows.append({"mentor_id": m.mid, "full_name": m.name, "mentor_type": m.mtype, "teacher_id": m.teacher_id,
                          "workplace": m.workplace, "mentors_whom": label, "trained": m.trained,
-                         "order_date": m.order_date})
+                         "order_date": m.order_date, "consent": self._consent(m)})
         return rows
+
+    def _consent(self, m: Mentor) -> bool | None:
+        """«Согласие на размещение сведений» (152-ФЗ art. 10.1): most mentors give it, some refuse, and for
+        some the school has not collected it yet (an empty cell). The same answer every year; drawn from a
+        hash of the organization and the mentor, not from ``self.rng``, so that every other figure of the
+        demo stays as it was before the column existed."""
+        draw = zlib.crc32(f"{self.org.code}/{m.mid}".encode()) % 100
+        return True if draw < 80 else (False if draw < 92 else None)
 
     @staticmethod
     def _pair_row(p: Pair, snap: date) -> dict:

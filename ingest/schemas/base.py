@@ -75,6 +75,9 @@ class Field:
     example: str = ""                 # the value in the template's example row
     in_year: bool = False             # a DATE that must fall inside the reporting year
     note: str = ""                    # a short hint for the template
+    # An optional column whose absence changes what the figures say: the warning's «Ожидалось» when a
+    # file leaves the column out (the mentors' consent: without it nobody is published).
+    if_absent: str = ""
 
     @property
     def expected(self) -> str:

@@ -40,6 +40,15 @@ MENTORS = Dataset(
               example="педагогов"),
         Field("trained", "Прошёл обучение", BOOL, aliases=("обучение",), example="да"),
         Field("order_date", "Дата приказа о закреплении", DATE, aliases=("дата приказа",), example="01.09.2025"),
+        # 152-ФЗ art. 10.1: a name goes on the website only with the person's consent to its distribution.
+        # Optional: a file made from last year's template has no such column; its mentors count as not
+        # consenting and the upload warns (``if_absent``), so nobody is published by default.
+        Field("consent", "Согласие на размещение сведений", BOOL,
+              aliases=("согласие", "согласие на размещение", "согласие на публикацию",
+                       "согласие на распространение персональных данных"),
+              example="да", note="без согласия ФИО не публикуется на сайте (152-ФЗ, ст. 10.1)",
+              if_absent="столбец «Согласие на размещение сведений» (да/нет); без него ни один наставник этого "
+                        "файла не попадёт в базу наставников для сайта (152-ФЗ, ст. 10.1)"),
     ),
     rules=_rules,
 )

@@ -17,6 +17,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -56,6 +58,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def demo_warehouse(tmp_path_factory, chromium_path):
+    from ingest import load
     from ingest.demo import build_demo
     from warehouse import accounts, db
 
@@ -63,6 +66,11 @@ def demo_warehouse(tmp_path_factory, chromium_path):
     build_demo(path)
     conn = db.connect(path)
     accounts.create_user(conn, "locktest", "Проверка блокировки", "coordinator", "lock-test-2025", "ДС02")
+    accounts.create_user(conn, "tabtest", "Проверка сеансов", "coordinator", "tab-test-2025", "ДС02")
+    accounts.create_user(conn, "offtest", "Проверка отключения", "coordinator", "off-test-2025", "ДС04")
+    # A second version of one snapshot, for the restore dialog (test_everyday): four teachers instead of 29.
+    load.load_file(conn, (ROOT / "tests" / "fixtures" / "staff_utf8_bom_comma.csv").read_bytes(),
+                   "pedagogi_ds09_2026_ispravlennyi.csv", "staff", "ДС09", 2026, user="ds09")
     conn.close()
     return path
 
@@ -87,13 +95,14 @@ def expected(demo_warehouse):
         conn.close()
 
 
-@pytest.fixture(scope="session")
-def app_url(demo_warehouse, expected):
+@contextmanager
+def serve(db_path: Path) -> Iterator[str]:
+    """The app on a free loopback port over the warehouse ``db_path``; yields its address."""
     port = _free_port()
-    env = {**os.environ, "MENTORSHIP_DB": str(demo_warehouse)}
-    log = open(demo_warehouse.with_suffix(".log"), "w")  # noqa: SIM115 - closed below
+    env = {**os.environ, "MENTORSHIP_DB": str(db_path)}
+    log = open(db_path.with_suffix(".log"), "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", "dashboard/server.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -106,12 +115,18 @@ def app_url(demo_warehouse, expected):
             except OSError:
                 time.sleep(0.5)
         else:
-            raise RuntimeError(f"the app did not start: {demo_warehouse.with_suffix('.log').read_text()[-2000:]}")
+            raise RuntimeError(f"the app did not start: {db_path.with_suffix('.log').read_text()[-2000:]}")
         yield url
     finally:
         proc.terminate()
         proc.wait(timeout=20)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(demo_warehouse, expected):
+    with serve(demo_warehouse) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -140,17 +155,24 @@ class Shots:
         return path
 
 
-@pytest.fixture
-def page(browser, app_url, request):
+@contextmanager
+def browser_page(browser, url: str, name: str) -> Iterator:
+    """A fresh browser context on the app at ``url``: screenshots under ``name``; fails on a console error."""
     context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="ru-RU", accept_downloads=True)
     pg = context.new_page()
     errors: list[str] = []
     pg.on("console", lambda m: errors.append(m.text) if m.type == "error" and not BENIGN_CONSOLE.search(m.text)
           else None)
     pg.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
-    pg.base = app_url
-    pg.shots = Shots(pg, request.node.name)
+    pg.base = url
+    pg.shots = Shots(pg, name)
     pg.console_errors = errors
     yield pg
     context.close()
     assert not errors, f"ошибки в консоли браузера: {errors}"
+
+
+@pytest.fixture
+def page(browser, app_url, request):
+    with browser_page(browser, app_url, request.node.name) as pg:
+        yield pg

@@ -4,6 +4,7 @@ import io
 
 import openpyxl
 
+from dashboard import export
 from tests.browser.ui import choose, download, log_in, main_text, nav_titles, open_page, settle
 
 PAGES = ["Обзор", "Дорожная карта", "Наставники", "Молодые педагоги", "Партнёры", "Мероприятия и практики",
@@ -39,7 +40,8 @@ def test_head_reads_every_page_and_exports_filtered_tables(page, expected, tmp_p
     choose(page, "Организация", f"{name} ({org})")
     page.shots("young-filtered")
     path = download(page, "Excel", tmp_path, nth=0)
-    assert path.name.startswith("molodye_pedagogi_bez_nastavnika_2026_") and path.suffix == ".xlsx"
+    # The file name says whose table it is: two organizations' exports never share a name.
+    assert path.name.startswith(f"molodye_pedagogi_bez_nastavnika_{export.slug(name)}_2026_") and path.suffix == ".xlsx"
     ws = openpyxl.load_workbook(path).active
     ids = [ws.cell(row=r, column=2).value for r in range(5, ws.max_row + 1)]
     assert sorted(ids) == sorted(uncovered.loc[uncovered["org_code"] == org, "teacher_id"])
@@ -47,9 +49,13 @@ def test_head_reads_every_page_and_exports_filtered_tables(page, expected, tmp_p
 
     # The meeting pack for the chosen filters opens and holds the filtered organization only.
     open_page(page, "Выгрузки")
+    page.get_by_role("button", name="Собрать пакет к совещанию").click()
+    page.get_by_text("Пакет к совещанию готов").first.wait_for(timeout=120_000)   # the progress, then the verdict
+    settle(page, timeout=60)
     pack = download(page, "Скачать пакет к совещанию", tmp_path)
+    assert pack.name.startswith(f"paket_k_soveshchaniyu_{export.slug(name)}_2026_")
     book = openpyxl.load_workbook(io.BytesIO(pack.read_bytes()))
-    assert "Сводка" in book.sheetnames and "Диаграммы" in book.sheetnames
+    assert "Сводка" in book.sheetnames and "Диаграмма. Дорожная карта" in book.sheetnames
     roadmap = book["Дорожная карта"]
     assert [roadmap.cell(row=r, column=1).value for r in range(5, roadmap.max_row + 1)] == [name]
     assert "Пакет к совещанию" in main_text(page)

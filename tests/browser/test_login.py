@@ -12,9 +12,10 @@ def test_wrong_password_is_refused_in_russian(page):
 def test_five_wrong_passwords_lock_the_account(page):
     for i in range(5):
         log_in(page, "locktest", f"wrong-password-{i}")
-    assert "вход заблокирован на 15 минут" in main_text(page)
+    # A wrong password never tells whether the login exists or is locked (issue 15) ...
+    assert "Неверный логин или пароль." in main_text(page) and "заблокирован до" not in main_text(page)
     page.shots("locked")
-    log_in(page, "locktest", "lock-test-2025")          # even the right password now
+    log_in(page, "locktest", "lock-test-2025")          # ... the right one does: the account is locked
     assert "Вход заблокирован до" in main_text(page)
     page.shots("still-locked")
 
@@ -24,6 +25,7 @@ def test_logout_returns_to_the_login_form(page):
     assert "Обзор" in nav_titles(page)
     page.shots("logged-in")
     page.get_by_role("button", name="Выйти").click()
+    page.get_by_label("Пароль").wait_for(timeout=30_000)   # the rerun may start late on a busy machine
     settle(page)
     assert page.get_by_label("Пароль").is_visible()
     assert "Вы вышли из системы." in main_text(page)

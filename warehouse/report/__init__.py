@@ -33,7 +33,6 @@ import pandas as pd
 from docx.shared import RGBColor
 
 from warehouse import accounts, russian
-from warehouse.labels import ORG_TYPE_SHORT
 from warehouse.report import charts, rules
 from warehouse.report.document import Report
 from warehouse.report.figures import (
@@ -47,7 +46,7 @@ from warehouse.report.figures import (
     resolve_scope,
 )
 
-__all__ = ["ReportScope", "build", "build_audited", "collect", "file_stem", "resolve_scope", "title"]
+__all__ = ["ReportScope", "build", "build_audited", "collect", "resolve_scope", "title"]
 
 DEPARTMENT = "Управление образования Администрации города Когалыма"
 ORDER = ("плана мероприятий (дорожной карты) реализации целевой модели наставничества в образовательных "
@@ -93,16 +92,6 @@ def place(scope: ReportScope) -> str:
 def title(scope: ReportScope, year: int) -> str:
     return ("Аналитическая справка по итогам мониторинга реализации целевой модели наставничества "
             f"в образовательных организациях {place(scope)} в {year} году")
-
-
-def file_stem(scope: ReportScope, year: int) -> str:
-    """What and for which scope, for the file name: «spravka_monitoring_2025_doshkolnaya»."""
-    parts = ["Аналитическая справка мониторинг", str(year)]
-    if scope.municipality:
-        parts.append(scope.municipality)
-    if scope.org_type:
-        parts.append(ORG_TYPE_SHORT.get(scope.org_type, scope.org_type))
-    return " ".join(parts)
 
 
 def build(conn: duckdb.DuckDBPyConnection, scope: ReportScope, year: int, as_of: date | None = None, *,

@@ -13,6 +13,11 @@ create or replace view org_years as
 select o.org_code, o.short_name, o.full_name, o.org_type, coalesce(o.municipality, 'Когалым') as municipality, y.year
 from organizations o cross join reporting_years y;
 
+-- A sort key that orders names as people read them: «СОШ № 2» before «СОШ № 10» (every run of digits padded
+-- with zeros to 12 places). Lists of organizations sort by natural_key(short_name), then by code.
+create or replace macro natural_key(s) as array_to_string(list_transform(regexp_extract_all(s, '\d+|\D+'),
+    lambda part: case when regexp_full_match(part, '\d+') then lpad(part, 12, '0') else part end), '');
+
 -- Bit n (1-based) of a mask: the masks of datasets (bit datasets.sort - 1) and roadmap items (bit item - 1).
 create or replace macro bit_at(mask, n) as (mask >> (n - 1)) & 1 = 1;
 

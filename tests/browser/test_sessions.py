@@ -1,0 +1,119 @@
+"""A login that survives a reload and a new tab (the HttpOnly cookie), a shared link that opens after
+logging in, logout clearing the menu and the cookie, and an account disabled by the administrator
+ending its other tab's session (issues 15 and 16)."""
+
+from __future__ import annotations
+
+import re
+import urllib.error
+import urllib.request
+
+from tests.browser.ui import choose, log_in, main_text, nav_titles, open_page, settle
+
+COOKIE = "mentorship_session"
+
+
+def heading(page) -> str:
+    return page.get_by_role("heading", level=1).first.inner_text()
+
+
+def wait_menu(page) -> None:
+    page.get_by_test_id("stSidebarNav").wait_for(timeout=60_000)
+    settle(page)
+
+
+def session_cookie(context):
+    return next((c for c in context.cookies() if c["name"] == COOKIE), None)
+
+
+def test_reload_and_a_new_tab_keep_the_user_and_the_page(page):
+    log_in(page, "head", "demo-head-2025")
+    open_page(page, "Молодые педагоги")
+    cookie = session_cookie(page.context)
+    assert cookie and cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+    assert cookie["value"] not in page.url and page.evaluate("document.cookie").find(COOKIE) < 0
+    page.reload()
+    wait_menu(page)
+    assert re.search(r"/young", page.url) and heading(page) == "Молодые педагоги"
+    assert "Руководитель" in page.get_by_test_id("stSidebar").inner_text()
+    page.shots("reloaded")
+    tab = page.context.new_page()
+    tab.goto(page.base + "/mentors")
+    wait_menu(tab)
+    assert heading(tab) == "Наставники" and "Обзор" in nav_titles(tab)
+    tab.screenshot(path=page.shots.folder / "new-tab.png", full_page=True)
+
+
+def test_a_shared_link_opens_after_logging_in(page):
+    log_in(page, "head", "demo-head-2025", path="/young?year=2025")
+    assert "/young" in page.url and "year=2025" in page.url
+    assert heading(page) == "Молодые педагоги"
+    page.shots("shared-link")
+
+
+def test_logout_clears_the_menu_and_the_cookie(page):
+    log_in(page, "sosh1", "demo-sosh1-2025")
+    assert session_cookie(page.context)
+    page.get_by_role("button", name="Выйти").click()
+    page.get_by_role("heading", name="Вход").wait_for(timeout=30_000)
+    settle(page)
+    assert page.get_by_test_id("stSidebarNav").count() == 0
+    sidebar = page.get_by_test_id("stSidebar")
+    assert sidebar.count() == 0 or "Выйти" not in sidebar.inner_text()
+    for _ in range(20):                         # the page posts the logout to the server right after the run
+        if session_cookie(page.context) is None:
+            break
+        page.wait_for_timeout(250)
+    assert session_cookie(page.context) is None
+    page.shots("logged-out")
+    page.reload()
+    page.get_by_label("Пароль").wait_for(timeout=60_000)
+    settle(page)
+    assert page.get_by_test_id("stSidebarNav").count() == 0
+
+
+def test_disabling_the_account_ends_its_other_tab(page, browser):
+    log_in(page, "tabtest", "tab-test-2025")
+    assert "Обзор" in nav_titles(page)
+    admin_context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="ru-RU")
+    try:
+        admin = admin_context.new_page()
+        admin.base = page.base
+        log_in(admin, "admin", "demo-admin-2025")
+        open_page(admin, "Организации и пользователи")
+        admin.get_by_role("tab", name="Действующая учётная запись").click()
+        settle(admin)
+        choose(admin, "Учётная запись", "tabtest — Проверка сеансов")
+        admin.get_by_role("button", name=re.compile(r"^Отключить учётную запись")).click()
+        settle(admin)
+        dialog = admin.get_by_role("dialog")
+        if dialog.count():                      # the administrator confirms in a dialog
+            dialog.get_by_role("button", name="Отключить", exact=True).click()
+            settle(admin)
+        admin.get_by_text(re.compile("tabtest отключена")).first.wait_for(timeout=30_000)
+    finally:
+        admin_context.close()
+    open_page_or_login = page.get_by_test_id("stSidebarNav").get_by_role("link", name=re.compile(r"Наставники$"))
+    open_page_or_login.click()                  # the next click in the other tab
+    page.get_by_role("heading", name="Вход").wait_for(timeout=30_000)
+    settle(page)
+    assert "учётная запись отключена" in main_text(page)
+    assert page.get_by_test_id("stSidebarNav").count() == 0
+    page.shots("disabled-elsewhere")
+
+
+def test_a_download_address_needs_the_session(page):
+    """The /media/… address of an export answers only with the session's cookie (issue 15)."""
+    log_in(page, "head", "demo-head-2025")
+    open_page(page, "Молодые педагоги")
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_test_id("stDownloadButton").filter(has_text=re.compile(r"Excel$"), visible=True).first.click()
+    url = info.value.url
+    assert "/media/" in url
+    assert page.context.request.get(url).status == 200              # this browser, logged in
+    try:
+        with urllib.request.urlopen(url, timeout=10) as anonymous:  # the same address, without the cookie
+            status = anonymous.status
+    except urllib.error.HTTPError as refused:
+        status = refused.code
+    assert status == 403
