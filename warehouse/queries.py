@@ -703,7 +703,7 @@ def public_mentor_base_summary(conn: duckdb.DuckDBPyConnection, scope: Collectio
     (no consent, or a file without the column), ``organizations`` (with a mentor base), ``updated``
     (when the newest current mentors file was uploaded).
 
-    SQL: ``stg_mentors`` in ``warehouse/sql/migrations/005_mentor_consent.sql``; ``fact_upload`` in
+    SQL: ``stg_mentors`` in ``warehouse/sql/migrations/006_mentor_consent.sql``; ``fact_upload`` in
     ``warehouse/sql/facts.sql``.
     """
     return _one(conn, """
