@@ -11,11 +11,12 @@ import altair as alt
 import pandas as pd
 
 from warehouse import russian
+from warehouse.thresholds import COVERAGE_BENCHMARK_PCT, COVERAGE_GOAL_PCT
 
 STATUS_ORDER = ["выполнено", "в работе", "не начато", "просрочено", "нет отчёта", "не требуется"]
 STATUS_COLORS = ["#2e7d32", "#4a90d9", "#b0b0b0", "#d62728", "#f2b84b", "#eeeeee"]
-GOAL_PCT = 100        # the order: every young teacher has a mentor
-BENCHMARK_PCT = 70    # the federal «Учитель будущего» benchmark
+GOAL_PCT = COVERAGE_GOAL_PCT              # the order: every young teacher has a mentor
+BENCHMARK_PCT = COVERAGE_BENCHMARK_PCT    # the federal «Учитель будущего» benchmark
 MATRIX_MAX_ORGS = 60
 TOP_N = 30
 ROW_PX = 22

@@ -1,8 +1,9 @@
-"""Выгрузки: the meeting pack for a year, and the public mentor base (roadmap items 4 and 11)."""
+"""Выгрузки: the meeting pack for a year, the monitoring report (item 7, DOCX) and the public mentor base
+(roadmap items 4 and 11)."""
 
 import streamlit as st
 
-from dashboard import auth, exports_view, filters
+from dashboard import auth, exports_view, filters, report_view
 
 f = filters.current()
 user = auth.current()
@@ -13,6 +14,9 @@ st.subheader("Пакет к совещанию")
 st.write("Одна книга Excel: сводка, мониторинг (пункт 7), листы по темам (дорожная карта, наставники, молодые "
          "педагоги, партнёры, мероприятия, загрузки) и диаграммы Excel, каждая на своём листе.")
 exports_view.meeting_pack(f, user)
+
+st.subheader("Аналитическая справка по итогам мониторинга (пункт 7)")
+report_view.monitoring_report(f, user)
 
 st.subheader("База наставников для сайта (пункты 4 и 11)")
 st.caption("Только то, что можно публиковать: ФИО наставника, должность или место работы, кого наставляет, "

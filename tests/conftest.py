@@ -12,7 +12,8 @@ may add their own fixtures below; keep each one documented and independent of th
 - ``load_bytes(dataset, data, ...)``: ``ingest.load.load_file`` on the ``warehouse`` connection.
 - ``table_counts(conn)``: the row count of every table that an upload may change (before/after).
 - ``soffice(path, target_format)``: the file re-saved by LibreOffice headless as ``"xlsx"`` or as a
-  cp1251 «;» ``"csv"`` (round trips through a real office suite; skips without LibreOffice, fails in CI), or printed as ``"pdf"``.
+  cp1251 «;» ``"csv"`` (round trips through a real office suite; skips without LibreOffice, fails in CI), printed
+  as ``"pdf"`` (a workbook), or a Word document printed to PDF as ``"docx-pdf"``.
 """
 
 from __future__ import annotations
@@ -145,6 +146,7 @@ SOFFICE_FILTERS = {
     "xlsx": "xlsx:Calc MS Excel 2007 XML",
     "csv": "csv:Text - txt - csv (StarCalc):59,34,34,1",
     "pdf": "pdf:calc_pdf_Export",   # every sheet, as printed: the meeting pack «fit to print» (issue 14)
+    "docx-pdf": "pdf:writer_pdf_Export",   # a Word document printed (the monitoring report, issue 14)
 }
 SOFFICE_SECONDS = 300   # a first start builds the profile; the machine may be shared
 
@@ -177,7 +179,7 @@ def soffice(tmp_path_factory) -> Callable[[Path, str], Path]:
         if shutil.which("nice"):
             cmd = ["nice", "-n", "19", *cmd]   # the test machine is shared; conversion is not timed
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=SOFFICE_SECONDS, check=False)
-        result = out / f"{path.stem}.{target_format}"
+        result = out / f"{path.stem}.{SOFFICE_FILTERS[target_format].split(':')[0]}"
         if done.returncode != 0 or not result.exists():
             pytest.fail(f"soffice did not convert {path.name} to {target_format}: {done.stdout}{done.stderr}")
         return result

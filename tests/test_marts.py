@@ -54,9 +54,9 @@ DP1;DM1;педагог;D1;молодой специалист;учитель –
 """
 
 
-@pytest.fixture(scope="module")
-def conn(tmp_path_factory):
-    c = db.connect(tmp_path_factory.mktemp("marts") / "w.duckdb")
+def hand_made_city(path):
+    """A connection to a new warehouse at ``path`` holding the hand-made city (also read by test_report)."""
+    c = db.connect(path)
     _load(c, REGISTRY, "organizations")
     for text, dataset in ((SCH_STAFF, "staff"), (SCH_MENTORS, "mentors"), (SCH_PAIRS, "mentorships"),
                           (SCH_ROADMAP_2025, "roadmap"), (SCH_PARTNERS, "partners"), (SCH_EVENTS, "events"),
@@ -75,6 +75,12 @@ def conn(tmp_path_factory):
     _load(c, DS_STAFF, "staff", "DS", 2027)
     _load(c, DS_MENTORS, "mentors", "DS", 2027)
     _load(c, DS_STAFF.replace("D2;воспитатель;40;12\n", ""), "staff", "DS", 2027)
+    return c
+
+
+@pytest.fixture(scope="module")
+def conn(tmp_path_factory):
+    c = hand_made_city(tmp_path_factory.mktemp("marts") / "w.duckdb")
     yield c
     c.close()
 

@@ -7,6 +7,9 @@
     python -m warehouse kpi --year YEAR [--as-of ДД.ММ.ГГГГ] [--db PATH] [--format table|csv] [--all-columns]
                                                      the per-organization figures of a year, «просрочено»
                                                      judged on --as-of (today by default), then the city
+    python -m warehouse report --year YEAR [--db PATH] [--municipality NAME] [--org-type TYPE]
+                               [--as-of ДД.ММ.ГГГГ] -o FILE.docx
+                                                     the annual monitoring report (item 7) as DOCX
     python -m warehouse user add LOGIN --role admin|head|coordinator --name "ФИО" [--org CODE]
     python -m warehouse user passwd|disable|enable LOGIN
     python -m warehouse user list
@@ -56,6 +59,14 @@ def main(argv: list[str] | None = None) -> int:
                             help="дата, на которую считать просрочку и срок базы наставников (по умолчанию сегодня)")
             sp.add_argument("--format", choices=("table", "csv"), default="table")
             sp.add_argument("--all-columns", action="store_true", help="все показатели, а не основные")
+    rp = sub.add_parser("report", help="аналитическая справка по итогам мониторинга (пункт 7) в DOCX")
+    rp.add_argument("--db", help="файл хранилища (по умолчанию $MENTORSHIP_DB или data/warehouse.duckdb)")
+    rp.add_argument("--year", type=int, required=True)
+    rp.add_argument("--municipality", help="только организации этого муниципалитета")
+    rp.add_argument("--org-type", help="только организации этого типа (например, «дошкольная» или «детский сад»)")
+    rp.add_argument("--as-of", type=_day, default=None, metavar="ДД.ММ.ГГГГ",
+                    help="дата, на которую оцениваются сроки (по умолчанию сегодня)")
+    rp.add_argument("-o", "--output", required=True, help="файл .docx")
     up = sub.add_parser("user", help="учётные записи")
     up.add_argument("action", choices=("add", "passwd", "disable", "enable", "list"))
     up.add_argument("login", nargs="?")
@@ -88,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     with conn:
         if args.command == "kpi":
             return _kpi(conn, args)
+        if args.command == "report":
+            return _report(conn, args)
         if args.command == "user":
             return _user(conn, args)
         if args.command == "init":
@@ -180,6 +193,40 @@ def _kpi(conn, args) -> int:
     else:
         with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250):
             print(frame.to_string(index=False))
+    return 0
+
+
+def _report(conn, args) -> int:
+    """Write the monitoring report of a year for the registry (the department's view), or a part of it."""
+    from pathlib import Path
+
+    from warehouse import report
+    from warehouse.labels import ORG_TYPE_SHORT
+
+    years = settings.reporting_years(conn)
+    if args.year not in years:
+        print(f"Год {args.year} вне отчётного периода {years[0]}–{years[-1]}.", file=sys.stderr)
+        return 2
+    org_type = args.org_type
+    if org_type is not None:
+        by_short = {v: k for k, v in ORG_TYPE_SHORT.items()}
+        org_type = by_short.get(org_type.strip().lower(), org_type.strip().lower())
+    as_of = args.as_of
+    scope = report.resolve_scope(conn, municipality=args.municipality, org_type=org_type)
+    if not scope.codes:
+        print("Под условия не подходит ни одна организация реестра: проверьте муниципалитет и тип "
+              f"(типы: {', '.join(ORG_TYPE_SHORT)}).", file=sys.stderr)
+        return 2
+    if len(scope.codes) > report.MAX_ORGS:
+        print(f"{report.too_many()} Параметры: --municipality, --org-type.", file=sys.stderr)
+        return 2
+    import getpass
+
+    data = report.build_audited(conn, f"cli:{getpass.getuser()}", scope, args.year, as_of, page="Командная строка",
+                                progress=lambda text: print(text, file=sys.stderr))
+    out = Path(args.output)
+    out.write_bytes(data)
+    print(f"Справка записана: {out} (организаций: {len(scope.codes)}).")
     return 0
 
 

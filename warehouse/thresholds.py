@@ -17,6 +17,8 @@ from __future__ import annotations
 YOUNG_AGE_BELOW = 35          # young: age < 35 (full years)
 YOUNG_YEARS_IN_ORG_MAX = 3    # young: at most 3 full years of work in this organization
 MENTOR_LOAD_MAX = 3           # a mentor with more active mentees than this is overloaded
+COVERAGE_GOAL_PCT = 100       # young-teacher coverage: the order's goal, every young teacher has a mentor
+COVERAGE_BENCHMARK_PCT = 70   # young-teacher coverage: the federal «Учитель будущего» benchmark
 
 
 def macros_sql() -> str:
