@@ -334,14 +334,14 @@ def test_admin_restores_an_earlier_version_on_history(app, demo_db):
     earlier = int(versions["version"].min())
     assert current.version > earlier
     at = app("admin", page="history")
-    target = next(s for s in at.selectbox if s.label.startswith("Снимок"))
-    # Its options are row labels of the page's log with a format_func: pick the value shown so.
-    wanted = f"СОШ3 · Дорожная карта · {YEAR}"
-    assert wanted in target.options
-    target.select(next(v for v in range(10_000) if target.format_func(v) == wanted)).run()
+    # The snapshot is chosen by its key (organization, dataset, year), shown with the organization's name.
+    at.selectbox(key="restore_target").select(("СОШ3", "roadmap", YEAR)).run()
+    assert at.selectbox(key="restore_target").value == ("СОШ3", "roadmap", YEAR)
     version = next(s for s in at.selectbox if s.label == "Версия")
     version.select(earlier).run()
-    next(b for b in at.button if b.label == "Сделать эту версию текущей").click().run()
+    at.button(key="restore_go").click().run()               # opens the confirmation dialog
+    assert not at.exception
+    at.button(key="confirm_go").click().run()               # «Восстановить» in the dialog
     assert not at.exception
     with reader(demo_db) as cur:
         restored = snapshots.current(cur, "roadmap", "СОШ3", YEAR)
