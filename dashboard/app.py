@@ -68,8 +68,27 @@ if not allowed:  # a new warehouse: the administrator loads the registry on «З
 
 st.session_state["filters"] = filters.sidebar(allowed)
 
+HOME = ALL_PAGES["Показатели"][0][0]
+
+
+def refused(title: str, url_path: str) -> st.Page:
+    """A page of another role, opened by its address (a link, the history): not in the menu; it says in
+    Russian that it is not this user's and opens «Обзор» (Streamlit's own answer is an English toast)."""
+    def run() -> None:
+        st.session_state["refused_page"] = title
+        st.switch_page(HOME)
+
+    return st.Page(run, title=title, url_path=url_path, visibility="hidden")
+
+
 sections = {title: [p for p, right in section if right is None or getattr(user, right)]
             for title, section in ALL_PAGES.items()}
+sections = {title: pages for title, pages in sections.items() if pages}
+# The others' pages join the first section, hidden (a section of hidden pages alone would show its title).
+sections["Показатели"] += [refused(p.title, p.url_path) for section in ALL_PAGES.values()
+                           for p, right in section if right is not None and not getattr(user, right)]
+if title := st.session_state.pop("refused_page", None):
+    st.warning(f"Страница «{title}» недоступна вашей учётной записи: открыт «Обзор».", icon=":material/block:")
 with guard.failures():   # a Russian message, not a traceback, when a page fails (issue 15)
-    st.navigation({title: pages for title, pages in sections.items() if pages}, expanded=True).run()
+    st.navigation(sections, expanded=True).run()
 st.sidebar.caption(f"Данные на {data.today():%d.%m.%Y}. Приказ УО г. Когалыма № 11-Пр-267 от 20.03.2025.")

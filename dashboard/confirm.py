@@ -20,7 +20,9 @@ FLASH = "confirm_flash"
 
 def ask(title: str, lines: list[str], button: str, action: Callable[[], str | None],
         refusals: tuple[type[Exception], ...] = ()) -> None:
-    """Open a dialog titled ``title`` with ``lines`` and the buttons ``button`` and «Отмена».
+    """Open a dialog titled ``title`` with ``lines`` (Markdown: the caller passes what a file or a person
+    wrote through :func:`dashboard.text.plain`, and our own words stay as written) and the buttons
+    ``button`` and «Отмена».
 
     ``action()`` makes the change and returns what to tell the person (shown on the page after the
     dialog closes); an exception of ``refusals`` (the service's Russian refusals) is shown in the dialog."""
@@ -30,7 +32,7 @@ def ask(title: str, lines: list[str], button: str, action: Callable[[], str | No
 def _body(lines: list[str], button: str, action: Callable[[], str | None],
           refusals: tuple[type[Exception], ...]) -> None:
     for line in lines:
-        st.markdown(plain(line))
+        st.markdown(line)
     go, cancel, _ = st.columns([2, 1, 1])
     if go.button(button, type="primary", key="confirm_go", width="stretch"):
         try:

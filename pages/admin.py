@@ -134,8 +134,8 @@ with manage:
                     return f"Учётная запись {plain(who)} отключена: войти с ней нельзя."
 
                 confirm.ask("Отключить учётную запись?", [
-                    f"Учётная запись: {who} — {row['full_name']}, {ROLES[row['role']]}"
-                    f"{', ' + org_label(their_org) if their_org else ''}.",
+                    f"Учётная запись: {plain(who)} — {plain(row['full_name'])}, {ROLES[row['role']]}"
+                    f"{', ' + plain(org_label(their_org)) if their_org else ''}.",
                     "Войти с ней будет нельзя, пока администратор не включит её снова. Загруженные ею данные и "
                     "записи журнала аудита не меняются.",
                 ], "Отключить", disable, refusals=(AccountError,))

@@ -97,10 +97,10 @@ if user.is_admin:
 
     if st.button("Сделать эту версию текущей…", disabled=current is not None and version == current.version,
                  type="primary", key="restore_go"):
-        now = (f"Сейчас действует {version_text(current)}." if current else "Сейчас текущей версии нет.")
+        now = (f"Сейчас действует {plain(version_text(current))}." if current else "Сейчас текущей версии нет.")
         confirm.ask("Восстановить версию?", [
-            f"Набор: {title}.",
-            f"Станет текущей: {version_text(chosen)}.",
+            f"Набор: {plain(title)}.",
+            f"Станет текущей: {plain(version_text(chosen))}.",
             now,
             *(["Файлы организации перестанут сходиться: список под формой."] if breaks is not None and not breaks.empty
               else []),

@@ -29,7 +29,7 @@ ADMIN_PAGES = ["Обзор", "Дорожная карта", "Наставник�
 
 # Latin that a Russian page may show: file formats and encodings the upload page names, the demo accounts
 # on the login form (logins are Latin by the accounts' rule), the teacher ID column's short name.
-LATIN_ALLOWED = {"csv", "xlsx", "xls", "txt", "html", "excel", "utf", "bom", "windows", "koi", "dos", "mac", "iso", "cp",
+LATIN_ALLOWED = {"csv", "xlsx", "docx", "word", "xls", "txt", "html", "excel", "utf", "bom", "windows", "koi", "dos", "mac", "iso", "cp",
                  "id", "pdf", "zip", "admin", "head", "sosh", "ds", "demo"}
 LATIN = re.compile(r"[A-Za-z]{2,}")
 

@@ -17,9 +17,16 @@ def settle(page, timeout: float = 30) -> None:
 
 
 def log_in(page, login: str, password: str, path: str = "/") -> None:
-    """Open ``path`` (a new browser load is a new session: the login form) and log in there."""
+    """Open ``path`` and log in there. A login survives reloads (the session cookie): when the page opens
+    logged in as someone, log out first, then open ``path`` again to meet the login form."""
     page.goto(page.base + path)
-    page.get_by_label("Логин").fill(login)
+    form, logout = page.get_by_label("Логин"), page.get_by_role("button", name="Выйти")
+    form.or_(logout).first.wait_for(timeout=60_000)
+    if not form.is_visible():
+        logout.click()
+        form.wait_for(timeout=60_000)
+        page.goto(page.base + path)
+    form.fill(login)
     page.get_by_label("Пароль").fill(password)
     page.get_by_role("button", name="Войти").click()
     # The first run after a login may start late on a busy machine (imports, the caches): wait for its
