@@ -104,7 +104,8 @@ def test_a_session_ends_after_the_inactivity_timeout(logged_in, demo_db, monkeyp
 def test_a_download_callable_refuses_after_the_timeout(logged_in, demo_db, media, monkeypatch):
     at = logged_in("s-download", "head")
     open_page(at, "exports")
-    button = next(b for b in at.get("download_button") if b.label == "HTML-таблица для сайта")
+    at.button(key="public_build").click().run()            # the page for the site is made on a click
+    button = next(b for b in at.get("download_button") if b.label == "Страница для сайта (HTML)")
     file_id = button.proto.deferred_file_id
     manager = next(m for m in reversed(media) if file_id in m._deferred_callables)
     assert manager.execute_deferred(file_id)     # while the session lives: the file is made
@@ -115,14 +116,15 @@ def test_a_download_callable_refuses_after_the_timeout(logged_in, demo_db, media
     with reader(demo_db) as cur:
         log = accounts.audit_log(cur, login="s-download")
         assert log.iloc[0]["action"] == "download_refused"
-        assert (log["action"] == "export").sum() == 0   # the HTML table is not audited; nothing else was made
+        assert (log["action"] == "export").sum() == 1   # the page's build, audited once; the refusal made nothing
 
 
 def test_a_download_callable_refuses_after_logout_elsewhere(logged_in, demo_db, media):
     """The same session ended from another tab (its logout ends the warehouse's record)."""
     at = logged_in("s-logout", "coordinator", "СОШ1")
     open_page(at, "exports")
-    button = next(b for b in at.get("download_button") if b.label == "HTML-таблица для сайта")
+    at.button(key="public_build").click().run()            # the page for the site is made on a click
+    button = next(b for b in at.get("download_button") if b.label == "Страница для сайта (HTML)")
     manager = next(m for m in reversed(media) if button.proto.deferred_file_id in m._deferred_callables)
     with reader(demo_db) as cur:
         accounts.end_session(cur, at.session_state["session"], "logout")

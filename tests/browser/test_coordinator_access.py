@@ -34,6 +34,8 @@ def test_coordinator_sees_only_their_organization(page, expected, tmp_path):
         log_in(page, "sosh1", "demo-sosh1-2025", path=url)
         text = main_text(page)
         assert page.get_by_role("heading", level=1).first.inner_text() == "Обзор"
-        assert "Организации и пользователи" not in text and "Журнал аудита" not in text
+        assert "недоступна вашей учётной записи: открыт «Обзор»" in text          # said in Russian, once
+        page_itself = text.split("открыт «Обзор».", 1)[1]
+        assert "Организации и пользователи" not in page_itself and "Журнал аудита" not in page_itself
         assert not [n for n in others if n in text]
         page.shots("url" + url.replace("/", "-"))
