@@ -38,8 +38,11 @@ def app(demo_db, monkeypatch):
 
 
 def navigation(at: AppTest) -> dict[str, str]:
-    """Script file stem -> page title of the pages the navigation offers (AppTest's registry of pages)."""
-    return {inspect_stem(p["script_path"]): p["page_name"] for p in at._registered_pages.values()}
+    """Script file stem -> page title of the pages the navigation offers (AppTest's registry of pages).
+    The other roles' pages are registered too, hidden and without a file of ours (``app.refused``): they
+    only send the user to «Обзор», and are not offered."""
+    return {inspect_stem(p["script_path"]): p["page_name"] for p in at._registered_pages.values()
+            if str(p["script_path"]).startswith(str(ROOT / "pages"))}
 
 
 def inspect_stem(path: str) -> str:
