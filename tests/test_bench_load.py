@@ -4,6 +4,7 @@ through the form, see every page's finished message and meet no error, or its fi
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import importlib.util
 import itertools
 import sys
@@ -14,6 +15,13 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 pytestmark = pytest.mark.slow
+
+
+def run_apart(coroutine):
+    """``asyncio.run`` in a thread of its own: in the full suite the browser tests' Playwright (its sync
+    API) keeps an event loop running in the main thread, where ``asyncio.run`` refuses to start."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 @pytest.fixture(scope="module")
@@ -34,14 +42,14 @@ def server(bench_load, demo_db, tmp_path_factory):
 
 
 def test_a_session_logs_in_and_sees_every_page(bench_load, server):
-    first = asyncio.run(bench_load.warm_up(server.url, "head", timeout=120))
+    first = run_apart(bench_load.warm_up(server.url, "head", timeout=120))
     # The department head's navigation without the upload and administration pages.
     assert {"Обзор", "Дорожная карта", "Наставники", "Загрузки", "Выгрузки"} <= set(first)
     assert all(seconds > 0 for seconds in first.values())
 
 
 def test_two_sessions_click_through_the_pages_without_error(bench_load, server):
-    results, window = asyncio.run(bench_load.load(server.url, ["head", "sosh1"], 2, seconds=4.0,
+    results, window = run_apart(bench_load.load(server.url, ["head", "sosh1"], 2, seconds=4.0,
                                                   think=(0.1, 0.3), timeout=120))
     assert window >= 4.0
     for r in results:
@@ -66,4 +74,4 @@ def test_a_wrong_password_is_reported_not_counted(bench_load, server):
             await client.close()
 
     with pytest.raises(bench_load.ProtocolError, match="Неверный логин или пароль"):
-        asyncio.run(attempt())
+        run_apart(attempt())
