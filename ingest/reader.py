@@ -38,6 +38,7 @@ import functools
 import gc
 import io
 import itertools
+import logging
 import os
 import re
 import struct
@@ -556,21 +557,36 @@ def _inflate(raw: memoryview, budget: int):
 
 @dataclass
 class _Book:
-    """A workbook whose archive passed the checks, open in python-calamine."""
+    """A workbook whose archive passed the checks, open in fastexcel (python-calamine is opened only
+    for a sheet that fastexcel cannot give cell by cell as it is, see ``_read_xlsx``)."""
 
     data: bytes
     zip: zipfile.ZipFile
-    engine: object            # python_calamine.CalamineWorkbook
+    reader: object            # fastexcel.ExcelReader
     sheet_parts: dict[str, str]
     budget: int
     deadline: _Deadline
+    _calamine: object = None  # python_calamine.CalamineWorkbook, once needed
 
     @property
     def names(self) -> list[str]:
-        return list(self.engine.sheet_names)
+        return list(self.reader.sheet_names)
+
+    @property
+    def engine(self):
+        """python-calamine's workbook, opened on first use."""
+        if self._calamine is None:
+            from python_calamine import CalamineWorkbook
+
+            try:
+                self._calamine = CalamineWorkbook.from_filelike(io.BytesIO(self.data))
+            except Exception as exc:  # python-calamine raises its own kinds (XmlError, ZipError, …)
+                raise _damaged_book() from exc
+        return self._calamine
 
     def close(self) -> None:
-        self.engine.close()
+        if self._calamine is not None:
+            self._calamine.close()
 
 
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -675,8 +691,8 @@ def _control_characters(columns: dict[str, pa.Array], row_numbers: np.ndarray, d
 
 
 def _open_xlsx(data: bytes, deadline: _Deadline | None = None) -> _Book:
-    """Check the archive (parts, declared and real sizes) and open it in python-calamine."""
-    from python_calamine import CalamineWorkbook
+    """Check the archive (parts, declared and real sizes) and open it in fastexcel."""
+    import fastexcel
 
     deadline = deadline or _Deadline()
     budget = _inflate_budget(len(data))
@@ -697,10 +713,10 @@ def _open_xlsx(data: bytes, deadline: _Deadline | None = None) -> _Book:
             for _ in _part_chunks(data, info, budget, deadline):
                 pass
     try:
-        engine = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # python-calamine raises its own kinds (XmlError, ZipError, PasswordError, …)
+        reader = fastexcel.read_excel(data)
+    except Exception as exc:  # fastexcel raises its own kinds (CalamineError, …)
         raise _damaged_book() from exc
-    return _Book(data, zf, engine, _sheet_parts(zf), budget, deadline)
+    return _Book(data, zf, reader, _sheet_parts(zf), budget, deadline)
 
 
 def _ref_extent(buf: bytes, final: bool, exact: bool = False) -> tuple[int, int, int, int, bool]:
@@ -733,17 +749,19 @@ def _ref_extent(buf: bytes, final: bool, exact: bool = False) -> tuple[int, int,
     if not len(hit):
         return 0, 0, 0, 0, True
     width = 12
-    w = np.concatenate([a, np.zeros(width, np.uint8)])[hit[:, None] + np.arange(width)]
+    # Each address's 12 bytes as a row, gathered from a strided view (no matrix of indices).
+    w = np.lib.stride_tricks.sliding_window_view(np.concatenate([a, np.zeros(width, np.uint8)]), width)[hit]
+    rows = np.arange(len(w))
     low = w | 0x20
-    letter = (low >= 0x61) & (low <= 0x7A)
-    quote = w == 0x22
-    n_letters = np.argmin(letter, axis=1)
-    end = np.argmax(quote, axis=1)
+    letter = (low - np.uint8(0x61)) < 26                          # a–z in one test: uint8 wraps around
+    digit = (w - np.uint8(0x30)) < 10
     pos = np.arange(width)
-    in_number = (pos >= n_letters[:, None]) & (pos < end[:, None])
-    digit = (w >= 0x30) & (w <= 0x39)
-    first = w[np.arange(len(w)), n_letters]
-    ok = ((digit | ~in_number).all(axis=1) & quote.any(axis=1) & (end > n_letters) & (n_letters <= 3)
+    n_letters = np.argmin(letter, axis=1)
+    end = np.argmax(w == 0x22, axis=1)                            # the first quote (0 if none)
+    # The first byte after the letters that is not a digit must be that quote.
+    non_digit = np.argmin(digit | (pos < n_letters[:, None]), axis=1)
+    first = w[rows, n_letters]
+    ok = ((w[rows, end] == 0x22) & (non_digit >= end) & (end > n_letters) & (n_letters <= 3)
           & (first != 0x30) & (end - n_letters <= 7))
     if not ok.all():
         return 0, 0, 0, 0, False
@@ -757,12 +775,73 @@ def _ref_extent(buf: bytes, final: bool, exact: bool = False) -> tuple[int, int,
         max_row = int(np.where(inn, (wt - 0x30) * 10 ** np.clip(en[:, None] - 1 - pos, 0, 7), 0).sum(axis=1).max())
     else:
         max_row = 10 ** n_digits - 1
-    top = n_letters == n_letters.max()
-    lt, nl = low[top][:, :3].astype(np.int64), n_letters[top]
-    inl = pos[:3] < nl[:, None]
-    cols = np.where(inl, (lt - 0x60) * 26 ** np.clip(nl[:, None] - 1 - pos[:3], 0, 2), 0).sum(axis=1)
+    # The largest column: the most letters, then the largest letters in order (base 26 keeps that order).
+    most = int(n_letters.max())
+    key = np.zeros(len(w), np.int64)
+    for j in range(most):
+        key = key * 32 + np.where(n_letters > j, low[:, j] - 0x60, 0)
+    key = np.where(n_letters == most, key, -1)
+    top_key, col = int(key.max()), 0
+    for j in reversed(range(most)):
+        col, top_key = col + (top_key % 32) * 26 ** (most - 1 - j), top_key // 32
     cells = int((n_letters > 0).sum())
-    return max_row, int(cols.max()), cells, len(hit) - cells, True
+    return max_row, col, cells, len(hit) - cells, True
+
+
+_CELL_TAGS = (b"<c", b":c ", b":c>")
+_ROW_TAGS = (b"<row", b":row")
+
+
+def _tag_counts(buf: bytes, tail: int) -> tuple[int, int]:
+    """Upper bounds of the cell and row tags in ``buf`` but those wholly within its first ``tail`` bytes
+    (counted with the previous chunk): a tag cut by a chunk border is counted once. «<c» also counts
+    <col>, <cfRule>…: a bound, not a tally."""
+    head = buf[:tail]
+    cells = sum(buf.count(t) - head.count(t) for t in _CELL_TAGS)
+    rows = sum(buf.count(t) - head.count(t) for t in _ROW_TAGS)
+    return cells, rows
+
+
+def _ahead(chunks, depth: int = 2):
+    """The items of ``chunks``, made by a thread of their own up to ``depth`` ahead of the consumer (zlib
+    and numpy let go of the GIL: the sheet is inflated while the previous chunk is scanned). What the
+    producer raises is raised here; at most ``depth + 2`` chunks are alive at once."""
+    import queue
+    import threading
+
+    box: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    done = object()
+
+    def offer(item) -> bool:
+        """Put ``item`` once there is room; False if the consumer has gone meanwhile."""
+        while not stop.is_set():
+            try:
+                box.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in chunks:
+                if not offer(item):
+                    return
+            offer(done)
+        except BaseException as exc:  # handed to the consumer
+            offer(exc)
+
+    worker = threading.Thread(target=produce, daemon=True)
+    worker.start()
+    try:
+        while (item := box.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join()
 
 
 def _scan_sheet(book: _Book, members: list[str], exact: bool) -> tuple[int, int, int]:
@@ -772,15 +851,15 @@ def _scan_sheet(book: _Book, members: list[str], exact: bool) -> tuple[int, int,
     extents: list[tuple[int, int, int, int, bool]] = []
     for member in members:
         tail = b""
-        for chunk in _part_chunks(book.data, book.zip.getinfo(member), book.budget, book.deadline):
+        for chunk in _ahead(_part_chunks(book.data, book.zip.getinfo(member), book.budget, book.deadline)):
             # The last bytes of the previous chunk are read again: an attribute cut in two by the chunk
             # border is seen whole (counted twice at worst, which only loosens the bounds).
             buf = tail + chunk
             xml_bytes += len(chunk)
             extents.append(_ref_extent(buf, final=False, exact=exact))
-            # Tags counted on the new bytes only; «<c» also counts <col>, <cfRule>…: a bound, not a tally.
-            cell_tags += chunk.count(b"<c") + chunk.count(b":c ") + chunk.count(b":c>")
-            row_tags += chunk.count(b"<row") + chunk.count(b":row")
+            cells, rows = _tag_counts(buf, len(tail))     # tags that end in the new bytes: each once
+            cell_tags += cells
+            row_tags += rows
             tail = buf[-32:]
         extents.append(_ref_extent(tail, final=True, exact=exact))
     if not all(e[4] for e in extents):
@@ -871,9 +950,90 @@ def _column_from_cells(values: list) -> pa.Array:
 XLSX_CHUNK_ROWS = 65_536
 
 
+# fastexcel (calamine in Rust, Arrow out) reads a sheet without a Python object per cell, but types a
+# column as a whole: in a column of several kinds of cells (the header's text above numbers, a date typed
+# as text among real dates) it writes numbers, booleans and dates as text of its own («35.5», «true»,
+# «2025-09-01 00:00:00»), which cannot be told from text the person typed. So a sheet is read by it in
+# two calls: the first rows as text, only to find the header (words are words in any engine); then the
+# rows below the header with one kind per column required («strict»). A sheet where that fails — a column
+# of mixed kinds, a time or duration cell, a header cell that is not text — is read again, exactly, by
+# python-calamine's Python rows, as before. Each call parses the whole sheet (~0.6 s for 200,000 rows).
+_ENGINE_TEXT = re.compile(r"(?i)[-+]?(\d[\d.]*(e[-+]?\d+)?|inf|nan)|true|false|\d{4}-\d\d-\d\d.*")
+_EXCEL_DAY_ONE = np.datetime64("1900-01-01", "ms")
+# fastexcel logs «Could not determine dtype for column N» for every empty column: not the user's business.
+logging.getLogger("fastexcel").setLevel(logging.ERROR)
+
+
+class _NotPlain(Exception):
+    """A sheet that fastexcel cannot give as python-calamine's cells would read."""
+
+
+def _fast_head(book: _Book, name: str) -> list[list[str | None]]:
+    """The first ``HEADER_SCAN_ROWS`` rows of the sheet as text, rows and columns as the sheet numbers
+    them (from A1). Cells that are not text come as fastexcel writes them: fine to find the header."""
+    try:
+        sheet = book.reader.load_sheet(name, header_row=None, skip_rows=0, n_rows=HEADER_SCAN_ROWS,
+                                       dtypes="string")
+        batch = sheet.to_arrow()
+        columns = [c.absolute_index for c in sheet.selected_columns]
+    except Exception as exc:  # a chart sheet, broken XML, an empty sheet: the exact path says which
+        raise _NotPlain from exc
+    width = max(columns, default=-1) + 1
+    head: list[list[str | None]] = [[None] * width for _ in range(batch.num_rows)]
+    for pos, col in zip(columns, batch.columns, strict=True):
+        for i, value in enumerate(col.to_pylist()):
+            head[i][pos] = _cell_text(value)
+    return head
+
+
+def _arrow_text(col: pa.Array) -> pa.Array:
+    """A column of fastexcel's typed cells as :func:`_cell_text` gives each (see ``_column_from_cells``)."""
+    kind = col.type
+    if pa.types.is_null(kind):
+        return pa.nulls(len(col), pa.string())
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return _empty_to_null(pc.utf8_trim_whitespace(col.cast(pa.string())))
+    if pa.types.is_boolean(kind):
+        return pc.if_else(col, pa.scalar("да"), pa.scalar("нет"))
+    if pa.types.is_floating(kind):
+        whole = pc.fill_null(pc.and_(pc.equal(pc.floor(col), col), pc.less(pc.abs(col), 2.0 ** 53)), True)
+        if pc.all(whole).as_py():
+            return pc.cast(pc.cast(col, pa.int64()), pa.string())
+        texts = pc.cast(pc.cast(pc.if_else(whole, col, pa.scalar(0.0)), pa.int64()), pa.string())
+        others = np.flatnonzero(~np.asarray(whole.to_numpy(zero_copy_only=False), dtype=bool))
+        fractions = pa.array([_cell_text(col[int(i)].as_py()) for i in others], pa.string())
+        return pc.replace_with_mask(texts, pc.invert(whole), fractions)
+    if pa.types.is_integer(kind):
+        return pc.cast(col, pa.string())
+    if pa.types.is_timestamp(kind) and kind.tz is None:
+        stamps = col.cast(pa.timestamp("ms"))
+        if pc.any(pc.less(stamps, pa.scalar(_EXCEL_DAY_ONE, pa.timestamp("ms")))).as_py():
+            raise _NotPlain  # below 1: python-calamine gives a time of day, not a date
+        midnight = pc.equal(pc.floor_temporal(stamps, unit="day"), stamps)
+        return pc.if_else(midnight, pc.strftime(stamps, "%d.%m.%Y"), pc.strftime(stamps, "%d.%m.%Y %H:%M"))
+    if pa.types.is_date(kind):
+        return pc.strftime(col.cast(pa.date32()), "%d.%m.%Y")
+    raise _NotPlain  # durations and whatever else: the exact path
+
+
+def _fast_body(book: _Book, name: str, header_idx: int) -> dict[int, pa.Array]:
+    """The rows below the header as text columns by sheet position, one kind of cell per column."""
+    try:
+        sheet = book.reader.load_sheet(name, header_row=None, skip_rows=header_idx + 1, schema_sample_rows=None,
+                                       dtype_coercion="strict")
+        batch = sheet.to_arrow()
+        columns = [c.absolute_index for c in sheet.selected_columns]
+    except Exception as exc:  # a column of mixed kinds, nothing below the header
+        raise _NotPlain from exc
+    body = {pos: _arrow_text(col) for pos, col in zip(columns, batch.columns, strict=True)}
+    for pos in range(min(columns, default=0)):
+        body[pos] = pa.nulls(batch.num_rows, pa.string())
+    return body
+
+
 def _sheet_columns(book: _Book, name: str) -> tuple[list[list[str | None]], dict[int, pa.Array]]:
-    """The first rows of a sheet as text (to find the header) and all its rows as text columns."""
-    _check_sheet(book, name)
+    """The first rows of a sheet as text (to find the header) and all its rows as text columns, from
+    python-calamine's Python rows: exact for every kind of cell, and the slower path."""
     try:
         sheet = book.engine.get_sheet_by_name(name)
     except Exception as exc:  # a sheet that is not a worksheet (a chart) or broken XML
@@ -924,6 +1084,74 @@ def _quoted(names: list[str]) -> str:
     return ", ".join(f"«{n}»" for n in names)
 
 
+def _guess_body(data: bytes, name: str):
+    """The rows below the sheet's first row, read by a reader of their own while the first rows are read
+    (fastexcel lets go of the GIL): ``(columns, batch)``, or the exception. Right when the header turns
+    out to be the first row of the sheet's cells, as in the templates (see ``_read_plain_sheet``)."""
+    import fastexcel
+
+    try:
+        sheet = fastexcel.read_excel(data).load_sheet(name, header_row=0, schema_sample_rows=None,
+                                                      dtype_coercion="strict")
+        return sheet.selected_columns, sheet.to_arrow()
+    except Exception as exc:  # a column of mixed kinds: the caller reads the sheet its slower way
+        return exc
+
+
+def _guess_fits(guess, header: list[str | None]) -> bool:
+    """Whether the guessed body's column names are the header row's cells, each in its place."""
+    if isinstance(guess, Exception):
+        return False
+    columns, _ = guess
+    named = set()
+    for c in columns:
+        text = _cell_text(c.name) if str(c.column_name_from) == "looked_up" else None
+        if (header[c.absolute_index] if c.absolute_index < len(header) else None) != text:
+            return False
+        if text is not None:
+            named.add(c.absolute_index)
+    return named == {pos for pos, cell in enumerate(header) if cell is not None}
+
+
+def _read_plain_sheet(book: _Book, name: str, dataset: Dataset, *, single: bool, only_sheet: bool) -> RawTable | None:
+    """The sheet through fastexcel; None when it has no header of the dataset and others are to be
+    tried; ``_NotPlain`` when only python-calamine can read it as it is (and for empty first rows,
+    whose message that path words).
+
+    Two parses of the sheet run at once on two cores: the first rows as text, to find the header, and
+    a guess at the rows below it, taking the sheet's first row of cells for the header. The guess is
+    kept only if that row is the header found and its cells are the guess's column names, place by
+    place; else the rows below the header found are read again."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        guessed = pool.submit(_guess_body, book.data, name)
+        head = _fast_head(book, name)
+        first = next((i for i, row in enumerate(head) if any(c is not None for c in row)), None)
+        if first is None:
+            raise _NotPlain  # empty, or the table further down: let the exact path say which
+        try:
+            header_idx, mapping = _find_header(head, dataset)
+        except UnreadableFile as exc:
+            if single:
+                raise UnreadableFile(str(exc) if only_sheet else f"Лист «{name}»: {exc}") from None
+            return None
+        header = head[header_idx]
+        if any(c is not None and _ENGINE_TEXT.fullmatch(c) for c in header):
+            raise _NotPlain  # a number, date or boolean in the header row: its text is python-calamine's to give
+        guess = guessed.result()
+    book.deadline.check()
+    if header_idx == first and isinstance(guess, Exception):
+        raise _NotPlain  # the very rows below the header were refused (a column of mixed kinds)
+    if header_idx == first and _guess_fits(guess, header):
+        columns, batch = guess
+        body = {c.absolute_index: _arrow_text(col) for c, col in zip(columns, batch.columns, strict=True)}
+        for pos in range(min(body, default=0)):
+            body[pos] = pa.nulls(batch.num_rows, pa.string())
+    else:
+        body = _fast_body(book, name, header_idx)
+    book.deadline.check()
+    return _assemble(body, header, header_idx, mapping, dataset, "xlsx", None, None)
+
+
 def _read_xlsx(data: bytes, dataset: Dataset, sheet: str | None = None) -> RawTable:
     """The sheet ``sheet``; else the sheet named as the dataset; else the only sheet, or the first sheet
     whose header is the dataset's (a workbook may open with an instructions sheet)."""
@@ -935,6 +1163,18 @@ def _read_xlsx(data: bytes, dataset: Dataset, sheet: str | None = None) -> RawTa
         chosen = sheet or find_sheet(names, dataset)
         candidates = [chosen] if chosen else names
         for name in candidates:
+            _check_sheet(book, name)
+            book.deadline.check()
+            try:
+                table = _read_plain_sheet(book, name, dataset, single=len(candidates) == 1,
+                                          only_sheet=len(names) == 1)
+            except _NotPlain:
+                table = None
+            else:
+                if table is None:
+                    continue
+                table.sheet = name
+                return table
             head, columns = _sheet_columns(book, name)
             if not any(pc.any(pc.is_valid(col)).as_py() for col in columns.values()):
                 if len(candidates) == 1:
