@@ -492,3 +492,96 @@ def test_a_csv_row_wider_than_any_dataset_is_refused(make_csv):
             ["П-2", "учитель", "30", "2", *(["x"] * 300)]]
     with pytest.raises(UnreadableFile, match="Строка 3: больше 200 значений"):
         read_table(make_csv(rows), STAFF)
+
+
+# ---------------------------------------------------------------------------------------------
+# Two engines, one table: fastexcel (Arrow, a column typed as a whole) and python-calamine (Python
+# rows, each cell as it is) must give the same RawTable for every file; fastexcel is the one used.
+
+
+def _raw(table) -> tuple:
+    return ({k: v.to_pylist() for k, v in table.columns.items()}, list(table.row_numbers), table.matched,
+            table.extra, [f.name for f in table.missing], table.header_row, table.blank_rows, table.sheet,
+            [(i.problem, i.row, i.column, i.value) for i in table.issues])
+
+
+def _both_engines(monkeypatch, data: bytes, dataset=STAFF) -> tuple[tuple, tuple, list[str]]:
+    """The table as read (and which engine read it), and as python-calamine alone reads it."""
+    import ingest.reader as reader
+
+    used: list[str] = []
+    plain = reader._read_plain_sheet
+
+    def spy(*args, **kwargs):
+        try:
+            table = plain(*args, **kwargs)
+        except reader._NotPlain:
+            used.append("python-calamine")
+            raise
+        used.append("fastexcel")
+        return table
+
+    def calamine_only(*args, **kwargs):
+        raise reader._NotPlain
+
+    monkeypatch.setattr(reader, "_read_plain_sheet", spy)
+    read = _raw(read_table(data, dataset))
+    monkeypatch.setattr(reader, "_read_plain_sheet", calamine_only)
+    exact = _raw(read_table(data, dataset))
+    return read, exact, used
+
+
+def _sheet(rows: list[list], *, at: tuple[int, int] = (0, 0), name: str = "Педагоги") -> bytes:
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf, {"in_memory": True})
+    sheet = book.add_worksheet(name)
+    day = book.add_format({"num_format": "dd.mm.yyyy"})
+    stamp = book.add_format({"num_format": "dd.mm.yyyy hh:mm"})
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            where = (at[0] + r, at[1] + c)
+            if value is None:
+                continue
+            if isinstance(value, datetime):
+                sheet.write_datetime(*where, value, day if value.hour == value.minute == 0 else stamp)
+            elif isinstance(value, tuple):                       # (formula, its cached value)
+                sheet.write_formula(*where, value[0], None, value[1])
+            else:
+                sheet.write(*where, value)
+    book.close()
+    return buf.getvalue()
+
+
+HEADER = ["ID педагога", "Должность", "Возраст", "Стаж в ОО", "Новый сотрудник", "Заметка"]
+
+
+@pytest.mark.parametrize(("case", "rows", "at", "engine"), [
+    ("numbers, fractions, booleans, dates, text with spaces",
+     [HEADER, ["П-1", "  учитель\u00a0", 27.0, 0.1, True, datetime(2025, 9, 1)],
+      ["П-2", "учитель", 35.5, 123456789.123, False, datetime(2025, 9, 1, 8, 30)],
+      ["П-3", "учитель", 2.0 ** 53 + 2, 1e-7, None, None], [None], ["П-4", "", 8608000009, 1e20]],
+     (0, 0), "fastexcel"),
+    ("formulas' cached values and errors",
+     [HEADER, ["П-1", ("=\"учи\"&\"тель\"", "учитель"), ("=NA()", "#N/A"), ("=1+1", 2), ("=TRUE()", True)],
+      ["П-2", "учитель", 31, ("=1/0", "#DIV/0!")]], (0, 0), "fastexcel"),
+    ("a table that starts at C3", [HEADER, ["П-1", "учитель", 30, 2, None, None, "лишнее"]], (2, 2), "fastexcel"),
+    ("a title row above the header", [["Отчёт ОО за 2025 год"], [], HEADER, ["П-1", "учитель", 30, 2]], (0, 0),
+     "fastexcel"),
+    ("the same column twice", [HEADER + ["Возраст"], ["П-1", "учитель", 30, 2, None, None, 31]], (0, 0), "fastexcel"),
+    ("text in a column of numbers", [HEADER, ["П-1", "учитель", 30, 2], ["П-2", "учитель", "тридцать", 2]], (0, 0),
+     "python-calamine"),
+    ("a number and a boolean in the header row", [HEADER + [2025, True], ["П-1", "учитель", 30, 2]], (0, 0),
+     "python-calamine"),
+])
+def test_fastexcel_and_python_calamine_give_the_same_table(monkeypatch, case, rows, at, engine):
+    read, exact, used = _both_engines(monkeypatch, _sheet(rows, at=at))
+    assert read == exact, case
+    assert used == [engine]
+
+
+def test_a_large_plain_sheet_is_read_by_fastexcel_as_python_calamine_reads_it(monkeypatch):
+    rows = [HEADER] + [[f"П-{i}", "учитель" if i % 3 else " методист ", 20 + i % 40, (i % 9) / 2,
+                        i % 2 == 0, datetime(2020 + i % 5, 1 + i % 12, 1 + i % 28)] for i in range(20_000)]
+    read, exact, used = _both_engines(monkeypatch, _sheet(rows))
+    assert read == exact and used == ["fastexcel"]
+    assert read[0]["age"][:3] == ["20", "21", "22"] and read[0]["years_in_org"][:3] == ["0", "0,5", "1"]
