@@ -849,19 +849,32 @@ def _scan_sheet(book: _Book, members: list[str], exact: bool) -> tuple[int, int,
     the bytes of its XML."""
     cell_tags = row_tags = xml_bytes = 0
     extents: list[tuple[int, int, int, int, bool]] = []
-    for member in members:
-        tail = b""
-        for chunk in _ahead(_part_chunks(book.data, book.zip.getinfo(member), book.budget, book.deadline)):
-            # The last bytes of the previous chunk are read again: an attribute cut in two by the chunk
-            # border is seen whole (counted twice at worst, which only loosens the bounds).
-            buf = tail + chunk
-            xml_bytes += len(chunk)
-            extents.append(_ref_extent(buf, final=False, exact=exact))
-            cells, rows = _tag_counts(buf, len(tail))     # tags that end in the new bytes: each once
-            cell_tags += cells
-            row_tags += rows
-            tail = buf[-32:]
-        extents.append(_ref_extent(tail, final=True, exact=exact))
+
+    def scan(buf: bytes, tail: int) -> None:
+        nonlocal cell_tags, row_tags
+        extents.append(_ref_extent(buf, final=False, exact=exact))
+        cells, rows = _tag_counts(buf, tail)     # tags that end in the new bytes: each once
+        cell_tags += cells
+        row_tags += rows
+
+    # Chunks are scanned two at a time (numpy lets go of the GIL) while the next is inflated; at most
+    # a few chunks are alive at once.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for member in members:
+            tail = b""
+            pending: list = []
+            for chunk in _ahead(_part_chunks(book.data, book.zip.getinfo(member), book.budget, book.deadline)):
+                # The last bytes of the previous chunk are read again: an attribute cut in two by the chunk
+                # border is seen whole (counted twice at worst, which only loosens the bounds).
+                buf = tail + chunk
+                xml_bytes += len(chunk)
+                pending.append(pool.submit(scan, buf, len(tail)))
+                if len(pending) >= 2:
+                    pending.pop(0).result()
+                tail = buf[-32:]
+            for job in pending:
+                job.result()
+            extents.append(_ref_extent(tail, final=True, exact=exact))
     if not all(e[4] for e in extents):
         raise _odd_sheet_error
     max_row = max((e[0] for e in extents), default=0)
