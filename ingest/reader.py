@@ -3,8 +3,9 @@
 What it accepts (README, "Files"):
 - CSV in UTF-8 (with or without BOM), UTF-16 with BOM (Excel's «Текст Юникод»), Windows-1251, and
   other Cyrillic single-byte encodings found by a detector; separated by ``;``, ``,``, tab or ``|``.
-- XLSX, read by python-calamine (the sheet named as the dataset, else the one with its header; see
-  ``_read_xlsx``); Excel dates and numbers become the same text a CSV would hold.
+- XLSX, read by fastexcel (calamine to Arrow), or by python-calamine for a sheet that fastexcel cannot
+  type column by column (the sheet named as the dataset, else the one with its header; see
+  ``_read_xlsx``); Excel dates and numbers become the same text a CSV would hold, by either engine.
 - A title row (merged or not) above the header; headers in Russian as in the template or English
   snake_case, matched case-, space- and «ё»-insensitively; blank rows anywhere.
 
@@ -13,8 +14,12 @@ Row numbers are those the spreadsheet shows: the header found on row 3 means dat
 Speed: a large well-formed CSV is split into columns by pyarrow on the raw bytes; each column is
 then decoded on its own (ASCII columns need nothing, repeated values are decoded once each). Files
 with blank lines or ragged rows go through Python's csv module instead, which numbers every record
-exactly. Both paths give the same table. An XLSX sheet is converted from python-calamine's rows in
-batches of 65,536, column by column (text and whole numbers vectorized).
+exactly. Both paths give the same table. An XLSX sheet is read by fastexcel into Arrow columns, one
+kind of cell per column, and turned into text column by column (vectorized but for fractions); its
+first rows (to find the header) and the rows below its first row (a guess at the body) are parsed at
+once on two cores. A sheet with a column of mixed kinds (text among numbers, a date typed as text among
+real dates) is read as before from python-calamine's Python rows, in batches of 65,536. The check of
+the sheet (issue 15, below) inflates the XML a chunk ahead in a thread and scans two chunks at a time.
 
 What it refuses (issue 15), each with a Russian message (``UnreadableFile``), before the work it
 would cost: a workbook whose parts inflate beyond 50× the file (at least 100 MB, at most 2 GiB) or
