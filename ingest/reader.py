@@ -572,6 +572,7 @@ class _Book:
     budget: int
     deadline: _Deadline
     _calamine: object = None  # python_calamine.CalamineWorkbook, once needed
+    starts: dict = field(default_factory=dict)  # member -> its first inflated bytes, kept by the check
 
     @property
     def names(self) -> list[str]:
@@ -849,6 +850,9 @@ def _ahead(chunks, depth: int = 2):
         worker.join()
 
 
+_START_BYTES = 1 << 16
+
+
 def _scan_sheet(book: _Book, members: list[str], exact: bool) -> tuple[int, int, int]:
     """Upper bounds of the rows and columns python-calamine would give the sheet in ``members``, and
     the bytes of its XML."""
@@ -869,6 +873,8 @@ def _scan_sheet(book: _Book, members: list[str], exact: bool) -> tuple[int, int,
             tail = b""
             pending: list = []
             for chunk in _ahead(_part_chunks(book.data, book.zip.getinfo(member), book.budget, book.deadline)):
+                if not tail:
+                    book.starts[member] = chunk[:_START_BYTES]
                 # The last bytes of the previous chunk are read again: an attribute cut in two by the chunk
                 # border is seen whole (counted twice at worst, which only loosens the bounds).
                 buf = tail + chunk
@@ -1102,15 +1108,77 @@ def _quoted(names: list[str]) -> str:
     return ", ".join(f"«{n}»" for n in names)
 
 
-def _guess_body(data: bytes, name: str):
+# A cell of row 1 that holds a value (``<v>`` with a character, or an inline string's text), among the
+# first bytes of the sheet's XML: then the sheet's cells start on row 1 (python-calamine's ``start``).
+_ROW_ONE_VALUE = re.compile(
+    rb'<(?:\w+:)?c\s[^>]*?\br="[A-Za-z]{1,3}1"[^>]*(?<!/)>'                 # the cell, not self-closed
+    rb'(?:(?!</?(?:\w+:)?(?:c|row)\b).)*?'                                  # within it
+    rb'(?:<(?:\w+:)?v>[^<]|<(?:\w+:)?is>(?:(?!</?(?:\w+:)?(?:c|row)\b).)*?<(?:\w+:)?t(?:\s[^>]*)?>[^<])',
+    re.S)
+
+
+def _starts_on_row_one(book: _Book, name: str) -> bool:
+    start = book.starts.get(book.sheet_parts.get(name, ""), b"")
+    return bool(_ROW_ONE_VALUE.search(start))
+
+
+def _header_from_names(columns) -> list[str | None] | None:
+    """The header row as text from fastexcel's column names, by sheet position; None when a name may
+    not be the cell as it is (a duplicate renamed «…_1», a number, date or boolean written by fastexcel)."""
+    names = {c.absolute_index: (_cell_text(c.name) if str(c.column_name_from) == "looked_up" else None)
+             for c in columns}
+    texts = {t for t in names.values() if t is not None}
+    for text in texts:
+        renamed = re.fullmatch(r"(.+)_\d+", text)
+        if _ENGINE_TEXT.fullmatch(text) or (renamed and renamed.group(1) in texts):
+            return None
+    header: list[str | None] = [None] * (max(names, default=-1) + 1)
+    for pos, text in names.items():
+        header[pos] = text
+    return header
+
+
+def _read_row_one_sheet(book: _Book, name: str, dataset: Dataset, *, single: bool, only_sheet: bool):
+    """A sheet whose cells start on row 1, in one parse: the rows below row 1 typed by fastexcel, the
+    header found among row 1 (fastexcel's column names) and the rows below as text, exactly as
+    python-calamine's first rows would read. ``_NotPlain`` when that cannot be told for sure."""
+    guess = _guess_body(book.reader, name)
+    header = None if isinstance(guess, Exception) else _header_from_names(guess[0])
+    if header is None:  # rows of mixed kinds below row 1 (a title above the header?), odd names
+        return _read_plain_sheet(book, name, dataset, single=single, only_sheet=only_sheet, guess=guess)
+    columns, batch = guess
+    body = {c.absolute_index: _arrow_text(col) for c, col in zip(columns, batch.columns, strict=True)}
+    for pos in range(min(body, default=0)):
+        body[pos] = pa.nulls(batch.num_rows, pa.string())
+    width = max(len(header), max(body, default=-1) + 1)
+    firsts = {pos: col.slice(0, HEADER_SCAN_ROWS - 1).to_pylist() for pos, col in body.items()}
+    head = [header + [None] * (width - len(header))]
+    head += [[firsts[pos][i] if pos in firsts else None for pos in range(width)]
+             for i in range(min(batch.num_rows, HEADER_SCAN_ROWS - 1))]
+    if not any(c is not None for row in head for c in row):
+        raise _NotPlain  # empty first rows: the exact path words it
+    try:
+        header_idx, mapping = _find_header(head, dataset)
+    except UnreadableFile as exc:
+        if single:
+            raise UnreadableFile(str(exc) if only_sheet else f"Лист «{name}»: {exc}") from None
+        return None
+    if header_idx:  # a title above the header: the rows below the header found, once more
+        body = _fast_body(book, name, header_idx)
+    else:
+        book.deadline.check()
+    return _assemble(body, head[header_idx], header_idx, mapping, dataset, "xlsx", None, None)
+
+
+def _guess_body(data, name: str):
     """The rows below the sheet's first row, read by a reader of their own while the first rows are read
     (fastexcel lets go of the GIL): ``(columns, batch)``, or the exception. Right when the header turns
     out to be the first row of the sheet's cells, as in the templates (see ``_read_plain_sheet``)."""
     import fastexcel
 
     try:
-        sheet = fastexcel.read_excel(data).load_sheet(name, header_row=0, schema_sample_rows=None,
-                                                      dtype_coercion="strict")
+        reader = fastexcel.read_excel(data) if isinstance(data, bytes) else data
+        sheet = reader.load_sheet(name, header_row=0, schema_sample_rows=None, dtype_coercion="strict")
         return sheet.selected_columns, sheet.to_arrow()
     except Exception as exc:  # a column of mixed kinds: the caller reads the sheet its slower way
         return exc
@@ -1131,7 +1199,8 @@ def _guess_fits(guess, header: list[str | None]) -> bool:
     return named == {pos for pos, cell in enumerate(header) if cell is not None}
 
 
-def _read_plain_sheet(book: _Book, name: str, dataset: Dataset, *, single: bool, only_sheet: bool) -> RawTable | None:
+def _read_plain_sheet(book: _Book, name: str, dataset: Dataset, *, single: bool, only_sheet: bool,
+                      guess=None) -> RawTable | None:
     """The sheet through fastexcel; None when it has no header of the dataset and others are to be
     tried; ``_NotPlain`` when only python-calamine can read it as it is (and for empty first rows,
     whose message that path words).
@@ -1141,7 +1210,7 @@ def _read_plain_sheet(book: _Book, name: str, dataset: Dataset, *, single: bool,
     kept only if that row is the header found and its cells are the guess's column names, place by
     place; else the rows below the header found are read again."""
     with ThreadPoolExecutor(max_workers=1) as pool:
-        guessed = pool.submit(_guess_body, book.data, name)
+        guessed = pool.submit(_guess_body, book.data, name) if guess is None else None  # else: tried already
         head = _fast_head(book, name)
         first = next((i for i, row in enumerate(head) if any(c is not None for c in row)), None)
         if first is None:
@@ -1155,7 +1224,8 @@ def _read_plain_sheet(book: _Book, name: str, dataset: Dataset, *, single: bool,
         header = head[header_idx]
         if any(c is not None and _ENGINE_TEXT.fullmatch(c) for c in header):
             raise _NotPlain  # a number, date or boolean in the header row: its text is python-calamine's to give
-        guess = guessed.result()
+        if guessed is not None:
+            guess = guessed.result()
     book.deadline.check()
     if header_idx == first and isinstance(guess, Exception):
         raise _NotPlain  # the very rows below the header were refused (a column of mixed kinds)
@@ -1184,8 +1254,8 @@ def _read_xlsx(data: bytes, dataset: Dataset, sheet: str | None = None) -> RawTa
             _check_sheet(book, name)
             book.deadline.check()
             try:
-                table = _read_plain_sheet(book, name, dataset, single=len(candidates) == 1,
-                                          only_sheet=len(names) == 1)
+                read = _read_row_one_sheet if _starts_on_row_one(book, name) else _read_plain_sheet
+                table = read(book, name, dataset, single=len(candidates) == 1, only_sheet=len(names) == 1)
             except _NotPlain:
                 table = None
             else:

@@ -510,25 +510,22 @@ def _both_engines(monkeypatch, data: bytes, dataset=STAFF) -> tuple[tuple, tuple
     import ingest.reader as reader
 
     used: list[str] = []
-    plain = reader._read_plain_sheet
+    exact = reader._sheet_columns
 
     def spy(*args, **kwargs):
-        try:
-            table = plain(*args, **kwargs)
-        except reader._NotPlain:
-            used.append("python-calamine")
-            raise
-        used.append("fastexcel")
-        return table
+        used.append("python-calamine")
+        return exact(*args, **kwargs)
 
-    def calamine_only(*args, **kwargs):
+    def refuse(*args, **kwargs):
         raise reader._NotPlain
 
-    monkeypatch.setattr(reader, "_read_plain_sheet", spy)
+    monkeypatch.setattr(reader, "_sheet_columns", spy)
     read = _raw(read_table(data, dataset))
-    monkeypatch.setattr(reader, "_read_plain_sheet", calamine_only)
-    exact = _raw(read_table(data, dataset))
-    return read, exact, used
+    engines = list(used) or ["fastexcel"]
+    monkeypatch.setattr(reader, "_read_plain_sheet", refuse)
+    monkeypatch.setattr(reader, "_read_row_one_sheet", refuse)
+    calamine = _raw(read_table(data, dataset))
+    return read, calamine, engines
 
 
 def _sheet(rows: list[list], *, at: tuple[int, int] = (0, 0), name: str = "Педагоги") -> bytes:
@@ -577,6 +574,16 @@ def test_fastexcel_and_python_calamine_give_the_same_table(monkeypatch, case, ro
     read, exact, used = _both_engines(monkeypatch, _sheet(rows, at=at))
     assert read == exact, case
     assert used == [engine]
+
+
+def test_a_sheet_whose_header_is_on_row_one_is_parsed_once(monkeypatch):
+    import ingest.reader as reader
+
+    calls: list[str] = []
+    monkeypatch.setattr(reader, "_fast_head", lambda *a: calls.append("head"))
+    monkeypatch.setattr(reader, "_fast_body", lambda *a: calls.append("body"))
+    table = read_table(_sheet([HEADER, ["П-1", "учитель", 30, 2]]), STAFF)
+    assert calls == [] and cells(table, "age") == ["30"] and list(table.row_numbers) == [2]
 
 
 def test_a_large_plain_sheet_is_read_by_fastexcel_as_python_calamine_reads_it(monkeypatch):
