@@ -1117,9 +1117,31 @@ _ROW_ONE_VALUE = re.compile(
     re.S)
 
 
+_ROW_ONE = re.compile(rb'<(?:\w+:)?row\s[^>]*?\br="1"[^>]*(?<!/)>(.*?)</(?:\w+:)?row>', re.S)
+_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*?)(/>|>(.*?)</(?:\w+:)?c>)', re.S)
+_CELL_VALUE = re.compile(rb'<(?:\w+:)?v>[^<]|<(?:\w+:)?is>.*?<(?:\w+:)?t(?:\s[^>]*)?>[^<]', re.S)
+
+
 def _starts_on_row_one(book: _Book, name: str) -> bool:
     start = book.starts.get(book.sheet_parts.get(name, ""), b"")
     return bool(_ROW_ONE_VALUE.search(start))
+
+
+def _row_one_values(book: _Book, name: str) -> set[int] | None:
+    """The columns of row 1 that hold a value, from the first bytes of the sheet's XML; None unless
+    row 1 is there whole with an address on every cell."""
+    found = _ROW_ONE.search(book.starts.get(book.sheet_parts.get(name, ""), b""))
+    if not found:
+        return None
+    columns = set()
+    for cell in _CELL.finditer(found.group(1)):
+        ref = re.search(rb'\br="([A-Za-z]{1,3})1"', cell.group(1))
+        if not ref:
+            return None
+        if cell.group(3) and _CELL_VALUE.search(cell.group(3)):
+            letters = ref.group(1).upper()
+            columns.add(sum((c - 64) * 26 ** i for i, c in enumerate(reversed(letters))) - 1)
+    return columns
 
 
 def _header_from_names(columns) -> list[str | None] | None:
@@ -1144,6 +1166,8 @@ def _read_row_one_sheet(book: _Book, name: str, dataset: Dataset, *, single: boo
     python-calamine's first rows would read. ``_NotPlain`` when that cannot be told for sure."""
     guess = _guess_body(book.reader, name)
     header = None if isinstance(guess, Exception) else _header_from_names(guess[0])
+    if header is not None and {pos for pos, text in enumerate(header) if text} != _row_one_values(book, name):
+        header = None  # a cell of row 1 fastexcel gives no name (a time, a duration, an error, "")
     if header is None:  # rows of mixed kinds below row 1 (a title above the header?), odd names
         return _read_plain_sheet(book, name, dataset, single=single, only_sheet=only_sheet, guess=guess)
     columns, batch = guess

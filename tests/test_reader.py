@@ -569,6 +569,9 @@ HEADER = ["ID педагога", "Должность", "Возраст", "Ста
      "python-calamine"),
     ("a number and a boolean in the header row", [HEADER + [2025, True], ["П-1", "учитель", 30, 2]], (0, 0),
      "python-calamine"),
+    ("a time of day and an error in the header row",
+     [HEADER + [datetime(1899, 12, 31, 8, 24), ("=NA()", "#N/A")], ["П-1", "учитель", 30, 2, None, None, 1, 2]], (0, 0),
+     "python-calamine"),
 ])
 def test_fastexcel_and_python_calamine_give_the_same_table(monkeypatch, case, rows, at, engine):
     read, exact, used = _both_engines(monkeypatch, _sheet(rows, at=at))
