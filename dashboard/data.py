@@ -80,6 +80,14 @@ def cached(query: Query[P, R], scope: Collection[str], *args: P.args, **kwargs: 
     return result.copy(deep=False) if isinstance(result, pd.DataFrame) else copy.deepcopy(result)
 
 
+def result_key(query: Query[P, R], scope: Collection[str], *args: P.args, **kwargs: P.kwargs) -> str:
+    """What names the result of :func:`cached` with these arguments now (the function, the warehouse, its
+    data version, the scope, the arguments): a key for what is made from that result and kept too
+    (``tables.listing``'s grid)."""
+    scope = scope if isinstance(scope, Scope) else Scope(scope)
+    return repr((_query_key(query), _db(), data_version(), scope.key, args, tuple(sorted(kwargs.items()))))
+
+
 def fetch(query: Query[P, R], scope: Collection[str], *args: P.args, **kwargs: P.kwargs) -> R:
     """``query(cursor, scope, *args, **kwargs)`` without the cache, on a cursor of its own: the whole of a
     list for an export, made when the button is clicked (on another thread)."""

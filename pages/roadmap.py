@@ -18,7 +18,7 @@ with st.expander("Пункты дорожной карты и сроки на э
 if len(f.scope) > charts.MATRIX_MAX_ORGS:
     # Too many rows for a matrix: the share of each status per item, and what is overdue.
     counts = data.cached(queries.roadmap_status_counts, f.scope, f.year, as_of=f.as_of)
-    st.altair_chart(charts.roadmap_shares(counts, len(f.scope)), width="stretch")
+    charts.draw(st, charts.roadmap_shares, counts, len(f.scope))
     st.info(f"Матрица «организация × пункт» строится для {charts.MATRIX_MAX_ORGS} организаций и меньше: выберите "
             "муниципалитет, тип или организацию слева, чтобы увидеть пункты каждой организации.")
     st.subheader("Просроченные пункты")
@@ -27,8 +27,8 @@ if len(f.scope) > charts.MATRIX_MAX_ORGS:
     st.stop()
 
 rm = data.cached(queries.roadmap, f.scope, f.year, as_of=f.as_of)
-event = st.altair_chart(charts.roadmap_matrix(rm), width="stretch", on_select="rerun", key="roadmap_matrix",
-                        selection_mode="org")
+event = charts.draw(st, charts.roadmap_matrix, rm,
+                    select={"on_select": "rerun", "key": "roadmap_matrix", "selection_mode": "org"})
 codes = list(dict.fromkeys(rm["org_code"]))
 # A click on a row selects its organization; after a change of the sidebar's filters the chart may still
 # report an organization they exclude: that selection is simply dropped.
