@@ -298,5 +298,5 @@ def draw(where, build: Callable[..., alt.TopLevelMixin], *args, select: dict | N
     same chart) and reused by every session after it. ``select``: Streamlit's selection arguments
     (``on_select``, ``key``, ``selection_mode``); the result is then the selection event."""
     key = "|".join([*(_digest(a) for a in args), *(f"{k}={_digest(v)}" for k, v in sorted(kwargs.items()))])
-    spec = _spec(build.__qualname__, key, build, args, kwargs)
+    spec = _spec(name=build.__qualname__, key=key, _build=build, _args=args, _kwargs=kwargs)
     return where.vega_lite_chart(spec=copy.deepcopy(spec), width="stretch", **(select or {}))

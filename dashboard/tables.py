@@ -147,8 +147,8 @@ def listing(query: Callable[..., pd.DataFrame], scope, *args, columns: list[str]
     full = partial(data.fetch, query, scope, *args, **kwargs) if total > len(df) else None
     names = _names_shown(columns)
     names_key = "" if names is None else hashlib.blake2b(repr(sorted(names.items())).encode(), digest_size=16).hexdigest()
-    prepared = partial(_listed, data.result_key(query, scope, *args, limit=ROWS, **kwargs), tuple(columns),
-                       tuple(not_yet), names_key, df, names)
+    prepared = partial(_listed, result=data.result_key(query, scope, *args, limit=ROWS, **kwargs),
+                       columns=tuple(columns), not_yet=tuple(not_yet), names_key=names_key, _df=df, _names=names)
     show(df, columns, name=name, height=height, total=total, full=full, not_yet=not_yet, prepared=prepared)
     return df
 
