@@ -269,6 +269,10 @@ def _digest(value) -> str:
     return f"frame({list(value.columns)}, {[str(t) for t in value.dtypes]}, {len(value)}, {values})"
 
 
+def _key(args: tuple, kwargs: dict) -> str:
+    return "|".join([*(_digest(a) for a in args), *(f"{k}={_digest(v)}" for k, v in sorted(kwargs.items()))])
+
+
 def _vega_lite(chart: alt.TopLevelMixin) -> dict:
     """The chart as Streamlit's ``st.altair_chart`` would send it: validated by Altair, without the
     default theme's 300×300 view (Streamlit sizes the chart), each dataset as Arrow IPC bytes (what
@@ -297,6 +301,5 @@ def draw(where, build: Callable[..., alt.TopLevelMixin], *args, select: dict | N
     wide as it: the specification is made on the first call with these arguments (the same data, the
     same chart) and reused by every session after it. ``select``: Streamlit's selection arguments
     (``on_select``, ``key``, ``selection_mode``); the result is then the selection event."""
-    key = "|".join([*(_digest(a) for a in args), *(f"{k}={_digest(v)}" for k, v in sorted(kwargs.items()))])
-    spec = _spec(name=build.__qualname__, key=key, _build=build, _args=args, _kwargs=kwargs)
+    spec = _spec(name=build.__qualname__, key=_key(args, kwargs), _build=build, _args=args, _kwargs=kwargs)
     return where.vega_lite_chart(spec=copy.deepcopy(spec), width="stretch", **(select or {}))
