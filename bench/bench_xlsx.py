@@ -12,16 +12,32 @@ The XLSX is written as Excel writes one: shared strings, numbers as numbers, one
 dataset. ``--src DIR`` measures the ``ingest`` package of another checkout (the figures before this
 change were taken with ``--src`` pointing at the openpyxl reader).
 
-Figures (2026-12-01, two shared cores, load average 3–5; medians of 3, seconds, peak RSS in MB):
+Figures (seconds, peak RSS in MB; medians; XLSX / CSV and the floor's ratio are paired run by run):
 
-    reader                       CSV (cp1251)   XLSX           XLSX / CSV
-    openpyxl (before, 151cc26)   0.94 / 339     26.82 / 364    28.5×
-    python-calamine (after)      0.52 / 345      3.58 / 451     6.9×
+    reader                                            CSV (cp1251)   XLSX           XLSX / CSV
+    openpyxl (151cc26; 2026-12-01, load 3–5)          0.94 / 339     26.82 / 364    28.5×
+    python-calamine (453393d; quiet machine)          0.53 / 348      4.63 / 456     8.7×
+    fastexcel (this change; 2026-12-01 21:55 UTC,     0.95 / 386      4.28 / 418     4.25× (3.4–5.9)
+      load average 4.7–5.8, 7 pairs)
 
-The goal (≤ 2×) is not met. Where an XLSX read goes (one run): python-calamine parsing the sheet
-~45 %, the checks of issue 15 before it (inflating the sheet XML and bounding its cell addresses,
-which must precede calamine: it aborts the process on a sparse sheet) ~25 %, turning calamine's
-Python rows into Arrow columns ~20 %. Validation and preview cost the same as for the CSV.
+Against the previous reader, paired on the same busy machine (load ~8, 5 pairs): the XLSX preview
+5.35 s against 7.95 s (0.67×), its CPU 6.2 s against 8.2 s, peak RSS 415 MB against 496 MB.
+
+The goal (≤ 2×) is NOT met, and no XLSX reader on PyPI can meet it here. The floor is one engine's
+parse of the sheet alone (``--engine``: open the workbook, parse the sheet into the engine's own
+output; no checks of issue 15, no text, no validation, no preview): fastexcel's (calamine in Rust to
+Arrow, the fastest found) takes 2.26× the CSV's WHOLE path (median of 7 pairs, 1.7–2.6×; fastexcel
+1.7–3.5 s against the CSV's 0.8–1.6 s on that busy machine), python-calamine's more (it makes a Python
+object per cell). Every other reader is slower: openpyxl ~20× (above), polars' ``read_excel`` is
+fastexcel underneath, DuckDB's excel extension exists for DuckDB ≤ 1.5 only. Above that floor the XLSX
+path adds what the CSV has no need of: the bounds of issue 15 (the sheet's XML inflated and every cell
+address read before any engine sees it, ~40 % of the XLSX read) and the text of each cell (~4 %);
+validation and the preview cost the same as for the CSV.
+
+Where an XLSX read goes now: fastexcel parses the sheet once when its cells start on row 1 (a title
+above the header costs a second parse); a column of mixed kinds (text among numbers) is read by
+python-calamine's Python rows as before. The check scans the inflated XML two chunks at a time while
+the next is inflated.
 """
 
 from __future__ import annotations
