@@ -859,10 +859,14 @@ def _scan_sheet(book: _Book, members: list[str], exact: bool) -> tuple[int, int,
     cell_tags = row_tags = xml_bytes = 0
     extents: list[tuple[int, int, int, int, bool]] = []
 
-    def scan(buf: bytes, tail: int) -> None:
+    def scan(buf: bytes, tail: int) -> tuple:
+        # tags counted where they end, in the new bytes: each once
+        return _ref_extent(buf, final=False, exact=exact), _tag_counts(buf, tail)
+
+    def add(job) -> None:  # in this thread only: the sums are never written by two threads at once
         nonlocal cell_tags, row_tags
-        extents.append(_ref_extent(buf, final=False, exact=exact))
-        cells, rows = _tag_counts(buf, tail)     # tags that end in the new bytes: each once
+        extent, (cells, rows) = job.result()
+        extents.append(extent)
         cell_tags += cells
         row_tags += rows
 
@@ -881,10 +885,10 @@ def _scan_sheet(book: _Book, members: list[str], exact: bool) -> tuple[int, int,
                 xml_bytes += len(chunk)
                 pending.append(pool.submit(scan, buf, len(tail)))
                 if len(pending) >= 2:
-                    pending.pop(0).result()
+                    add(pending.pop(0))
                 tail = buf[-32:]
             for job in pending:
-                job.result()
+                add(job)
             extents.append(_ref_extent(tail, final=True, exact=exact))
     if not all(e[4] for e in extents):
         raise _odd_sheet_error
