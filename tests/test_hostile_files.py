@@ -151,6 +151,21 @@ def test_cells_without_addresses_count_towards_the_width(tmp_path):
     assert out["code"] == "unreadable-file" and "дальше 200-го" in out["message"]
 
 
+def test_tags_cut_by_a_chunk_border_are_counted_once():
+    # The check reads the sheet's XML in chunks, each with the last bytes of the one before: a tag cut
+    # by the border must be counted once, wherever the border falls, or cells without «r» escape it.
+    from ingest.reader import _tag_counts
+
+    xml = b'<row><c><v>1</v></c><x:c t="n"><v>2</v></x:c><x:c><v>3</v></x:c></row><x:row r="2"/>' * 3
+    whole = _tag_counts(xml, 0)
+    assert whole == (9, 6)
+    for border in range(1, len(xml)):
+        first, second = xml[:border], xml[border:]
+        tail = first[-32:]
+        a, b = _tag_counts(first, 0), _tag_counts(tail + second, len(tail))
+        assert (a[0] + b[0], a[1] + b[1]) == whole, border
+
+
 def _bomb_chunks(megabytes: int):
     # Rows of the same cell again and again: deflate shrinks them ~1000 times.
     row = ('<row><c t="inlineStr"><is><t>П-1</t></is></c></row>' * 20_000).encode()
