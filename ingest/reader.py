@@ -981,11 +981,14 @@ XLSX_CHUNK_ROWS = 65_536
 # fastexcel (calamine in Rust, Arrow out) reads a sheet without a Python object per cell, but types a
 # column as a whole: in a column of several kinds of cells (the header's text above numbers, a date typed
 # as text among real dates) it writes numbers, booleans and dates as text of its own («35.5», «true»,
-# «2025-09-01 00:00:00»), which cannot be told from text the person typed. So a sheet is read by it in
-# two calls: the first rows as text, only to find the header (words are words in any engine); then the
-# rows below the header with one kind per column required («strict»). A sheet where that fails — a column
-# of mixed kinds, a time or duration cell, a header cell that is not text — is read again, exactly, by
-# python-calamine's Python rows, as before. Each call parses the whole sheet (~0.6 s for 200,000 rows).
+# «2025-09-01 00:00:00»), which cannot be told from text the person typed. So it is asked for the rows
+# below the header with one kind per column required («strict»). A sheet whose cells start on row 1 (the
+# templates') is parsed once: row 1 gives the column names, the rows below it their typed cells, and the
+# header is looked for among those, as in python-calamine's rows (``_read_row_one_sheet``). Another sheet
+# is parsed twice at once: its first rows as text, only to find the header (words are words in any
+# engine), and a guess at the rows below its first row (``_read_plain_sheet``). A sheet where this fails —
+# a column of mixed kinds, a time or duration cell, a header cell that is not text — is read, exactly, by
+# python-calamine's Python rows, as before. Each parse reads the whole sheet (~1 s for 200,000 rows).
 _ENGINE_TEXT = re.compile(r"(?i)[-+]?(\d[\d.]*(e[-+]?\d+)?|inf|nan)|true|false|\d{4}-\d\d-\d\d.*")
 _EXCEL_DAY_ONE = np.datetime64("1900-01-01", "ms")
 # fastexcel logs «Could not determine dtype for column N» for every empty column: not the user's business.
@@ -1114,16 +1117,16 @@ def _quoted(names: list[str]) -> str:
 
 # A cell of row 1 that holds a value (``<v>`` with a character, or an inline string's text), among the
 # first bytes of the sheet's XML: then the sheet's cells start on row 1 (python-calamine's ``start``).
+# Every repetition is bounded (a tag's attributes, a cell's content), so that no XML makes these
+# expressions backtrack over the whole 64 KB again and again; a cell beyond the bounds just sends the
+# sheet the way of two parses.
+_IN_CELL = rb'(?:(?!</?(?:\w+:)?(?:c|row)\b)[\s\S]){0,4000}?'
 _ROW_ONE_VALUE = re.compile(
-    rb'<(?:\w+:)?c\s[^>]*?\br="[A-Za-z]{1,3}1"[^>]*(?<!/)>'                 # the cell, not self-closed
-    rb'(?:(?!</?(?:\w+:)?(?:c|row)\b).)*?'                                  # within it
-    rb'(?:<(?:\w+:)?v>[^<]|<(?:\w+:)?is>(?:(?!</?(?:\w+:)?(?:c|row)\b).)*?<(?:\w+:)?t(?:\s[^>]*)?>[^<])',
-    re.S)
-
-
-_ROW_ONE = re.compile(rb'<(?:\w+:)?row\s[^>]*?\br="1"[^>]*(?<!/)>(.*?)</(?:\w+:)?row>', re.S)
-_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*?)(/>|>(.*?)</(?:\w+:)?c>)', re.S)
-_CELL_VALUE = re.compile(rb'<(?:\w+:)?v>[^<]|<(?:\w+:)?is>.*?<(?:\w+:)?t(?:\s[^>]*)?>[^<]', re.S)
+    rb'<(?:\w+:)?c\s[^<>]{0,400}?\br="[A-Za-z]{1,3}1"[^<>]{0,400}(?<!/)>' + _IN_CELL
+    + rb'(?:<(?:\w+:)?v>[^<]|<(?:\w+:)?is>' + _IN_CELL + rb'<(?:\w+:)?t(?:\s[^<>]{0,400})?>[^<])')
+_ROW_ONE = re.compile(rb'<(?:\w+:)?row\s[^<>]{0,400}?\br="1"[^<>]{0,400}(?<!/)>')
+_CELL = re.compile(rb'<(?:\w+:)?c\b([^<>]{0,400})(/>|>(' + _IN_CELL + rb')</(?:\w+:)?c>)')
+_CELL_VALUE = re.compile(rb'<(?:\w+:)?v>[^<]|<(?:\w+:)?is>' + _IN_CELL + rb'<(?:\w+:)?t(?:\s[^<>]{0,400})?>[^<]')
 
 
 def _starts_on_row_one(book: _Book, name: str) -> bool:
@@ -1134,11 +1137,13 @@ def _starts_on_row_one(book: _Book, name: str) -> bool:
 def _row_one_values(book: _Book, name: str) -> set[int] | None:
     """The columns of row 1 that hold a value, from the first bytes of the sheet's XML; None unless
     row 1 is there whole with an address on every cell."""
-    found = _ROW_ONE.search(book.starts.get(book.sheet_parts.get(name, ""), b""))
-    if not found:
+    start = book.starts.get(book.sheet_parts.get(name, ""), b"")
+    found = _ROW_ONE.search(start)
+    end = start.find(b"row>", found.end()) if found else -1
+    if end < 0:
         return None
     columns = set()
-    for cell in _CELL.finditer(found.group(1)):
+    for cell in _CELL.finditer(start, found.end(), end):
         ref = re.search(rb'\br="([A-Za-z]{1,3})1"', cell.group(1))
         if not ref:
             return None
