@@ -19,9 +19,9 @@ Figures (seconds, peak RSS in MB; medians; XLSX / CSV and the floor's ratio are 
     python-calamine (453393d; quiet machine)          0.53 / 348      4.63 / 456     8.7×
     fastexcel (this change; 2026-12-01 21:55 UTC,     0.95 / 386      4.28 / 418     4.25× (3.4–5.9)
       load average 4.7–5.8, 7 pairs)
-    fastexcel (this change; this script, 2026-12-01   0.70 / 384      4.23 / 423     6.08×
-      22:10 UTC, load average 1.4 at the start and
-      3.2 at the end: the machine got busy again)
+    fastexcel (this change; this script, 2026-12-01   0.66 / 389      2.97 / 420     4.50×
+      22:13 UTC, median of 3, load average 1.35 at
+      the start and 2.5 at the end)
 
 Against the previous reader, paired on the same busy machine (load ~8, 5 pairs): the XLSX preview
 5.35 s against 7.95 s (0.67×), its CPU 6.2 s against 8.2 s, peak RSS 415 MB against 496 MB.
@@ -30,8 +30,8 @@ The goal (≤ 2×) is NOT met, and no XLSX reader on PyPI can meet it here. The 
 parse of the sheet alone (``--engine``: open the workbook, parse the sheet into the engine's own
 output; no checks of issue 15, no text, no validation, no preview): fastexcel's (calamine in Rust to
 Arrow, the fastest found) takes 2.26× the CSV's WHOLE path (median of 7 pairs, 1.7–2.6×; fastexcel
-1.7–3.5 s against the CSV's 0.8–1.6 s on that busy machine), and 2.02 s = 2.91× in this script's run
-of 22:10 UTC; python-calamine's 3.19 s = 4.59× (it makes a Python object per cell). Every other reader is slower: openpyxl ~20× (above), polars' ``read_excel`` is
+1.7–3.5 s against the CSV's 0.8–1.6 s on that busy machine), and 1.91 s = 2.88× in this script's run
+of 22:13 UTC; python-calamine's 2.69 s = 4.07× (it makes a Python object per cell). Every other reader is slower: openpyxl ~20× (above), polars' ``read_excel`` is
 fastexcel underneath, DuckDB's excel extension exists for DuckDB ≤ 1.5 only. Above that floor the XLSX
 path adds what the CSV has no need of: the bounds of issue 15 (the sheet's XML inflated and every cell
 address read before any engine sees it, ~40 % of the XLSX read) and the text of each cell (~4 %);
