@@ -8,6 +8,8 @@ import re
 import urllib.error
 import urllib.request
 
+import pytest
+
 from tests.browser.ui import choose, log_in, main_text, nav_titles, open_page, settle
 
 COOKIE = "mentorship_session"
@@ -117,3 +119,50 @@ def test_a_download_address_needs_the_session(page):
     except urllib.error.HTTPError as refused:
         status = refused.code
     assert status == 403
+
+
+# The sidebar as a person sees it: absent, hidden (display: none) or collapsed, or open and how wide.
+SIDEBAR = """() => {
+  const s = document.querySelector('[data-testid="stSidebar"]');
+  const expand = document.querySelector('[data-testid="stExpandSidebarButton"]');
+  return {shown: !!s && s.checkVisibility() && s.getBoundingClientRect().width > 0,
+          collapsed: s ? s.getAttribute('data-collapsed') : null,
+          expandButton: !!expand && expand.checkVisibility(),
+          main: document.querySelector('[data-testid="stMainBlockContainer"]').getBoundingClientRect().toJSON()};
+}"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(1024, 768), (1280, 720)], ids=["1024x768", "1280x720"])
+def test_after_logout_the_login_page_looks_fresh(browser, app_url, request, width, height):
+    """Issue 16: after «Выйти» no empty grey sidebar (Streamlit keeps the one it had open until a reload); the login
+    form where a freshly opened login page has it; the sidebar back, with the menu, after the next login."""
+    from tests.browser.conftest import Shots
+
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="ru-RU")
+    page = context.new_page()
+    page.base, page.shots = app_url, Shots(page, request.node.name)
+    try:
+        page.goto(app_url)
+        page.get_by_label("Логин").wait_for(timeout=60_000)
+        settle(page)
+        fresh = page.evaluate(SIDEBAR)
+        assert not fresh["shown"] and not fresh["expandButton"]
+        page.shots("fresh")
+
+        log_in(page, "head", "demo-head-2025")
+        assert page.evaluate(SIDEBAR)["shown"]
+        page.get_by_role("button", name="Выйти").click()
+        page.get_by_role("heading", name="Вход").wait_for(timeout=30_000)
+        settle(page)
+        after = page.evaluate(SIDEBAR)
+        assert not after["shown"], after                    # no empty grey panel
+        assert not after["expandButton"], after             # nor a «>>» that would open one
+        assert after["main"]["x"] == pytest.approx(fresh["main"]["x"], abs=2), (after, fresh)
+        assert after["main"]["width"] == pytest.approx(fresh["main"]["width"], abs=2), (after, fresh)
+        assert "Вы вышли из системы." in main_text(page)
+        page.shots("logged-out")
+
+        log_in(page, "head", "demo-head-2025")               # and the next login has its sidebar and menu
+        assert page.evaluate(SIDEBAR)["shown"] and "Обзор" in nav_titles(page)
+    finally:
+        context.close()
