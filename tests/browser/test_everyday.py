@@ -358,3 +358,32 @@ def test_a_file_dragged_over_the_uploader_is_told_in_russian(page):
     assert chip.is_visible() and chip.inner_text() == "old_excel.xls"
     assert drag_over() == '"Отпустите файл, чтобы загрузить его"'
     page.shots("dragged-over-a-chosen-file")
+
+
+def test_a_lost_server_is_told_in_russian(browser, demo_warehouse, app_url, tmp_path, request):
+    """Streamlit's «Connection error … Are you connected to the internet?» when the server goes away (a restart):
+    said in Russian by theme.py. A server of its own, on a copy of the demo warehouse, is stopped under the page."""
+    import shutil
+
+    from tests.browser.conftest import Shots, serve
+
+    copy = tmp_path / "demo.duckdb"
+    shutil.copy(demo_warehouse, copy)
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="ru-RU")
+    page = context.new_page()
+    page.shots = Shots(page, request.node.name)
+    try:
+        with serve(copy) as url:
+            page.goto(url)
+            page.get_by_label("Логин").wait_for(timeout=60_000)
+            settle(page)
+        dialog = page.get_by_test_id("stDialog")
+        dialog.wait_for(timeout=60_000)
+        said = dialog.evaluate("""d => [...d.querySelectorAll('section[role="dialog"] > h2, section[role="dialog"] > div')]
+                                      .map(e => getComputedStyle(e, '::after').content).join(' ')""")
+        assert "Нет связи с сервером" in said and "Сервер приложения не отвечает" in said, said
+        words = {w for w in LATIN.findall(page.evaluate(VISIBLE_TEXT)) if w.lower() not in LATIN_ALLOWED}
+        assert not words, words                              # «Connection error», «Streamlit server is not responding»
+        page.shots("no-server")
+    finally:
+        context.close()
