@@ -47,7 +47,8 @@ CSS = """
    a logout looks like that fresh one. (Logged in, the sidebar always holds the menu and the filters.) */
 [data-testid="stSidebar"]:not(:has([data-testid="stSidebarNav"], [data-testid="stSidebarUserContent"] [data-testid="stElementContainer"])) {
   display: none; }
-[data-testid="stAppViewContainer"]:has(> [data-testid="stSidebar"]:not(:has([data-testid="stSidebarNav"], [data-testid="stSidebarUserContent"] [data-testid="stElementContainer"]))) [data-testid="stExpandSidebarButton"] {
+/* (:has() cannot hold another :has(): the app's view without a menu or a sidebar element hides the «>>» too.) */
+[data-testid="stAppViewContainer"]:not(:has([data-testid="stSidebarNav"])):not(:has([data-testid="stSidebarUserContent"] [data-testid="stElementContainer"])) [data-testid="stExpandSidebarButton"] {
   display: none; }
 
 /* Streamlit's own English that CSS can reach (the rest is listed in the README's known limits): the skip link a

@@ -166,3 +166,27 @@ def test_after_logout_the_login_page_looks_fresh(browser, app_url, request, widt
         assert page.evaluate(SIDEBAR)["shown"] and "Обзор" in nav_titles(page)
     finally:
         context.close()
+
+
+def test_a_session_ended_elsewhere_with_the_sidebar_collapsed_leaves_no_sidebar_button(page):
+    """The sidebar collapsed, the session ended in another tab, the next run (a choice on the page) shows the login
+    form: neither the empty sidebar nor its «>>» button to open it."""
+    log_in(page, "head", "demo-head-2025")
+    open_page(page, "Дорожная карта")
+    page.get_by_test_id("stSidebarCollapseButton").locator("button").click()
+    page.get_by_test_id("stExpandSidebarButton").wait_for()
+    other = page.context.new_page()
+    other.goto(page.base + "/")
+    other.get_by_test_id("stExpandSidebarButton").click()      # the new tab opens it collapsed too (remembered)
+    other.get_by_role("button", name="Выйти").click()
+    other.get_by_role("heading", name="Вход").wait_for(timeout=30_000)
+    other.close()
+    page.get_by_test_id("stSelectbox").filter(has_text="щёлкните строку матрицы").first.click()
+    page.keyboard.press("ArrowDown")                            # another organization: a script run
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Вход").wait_for(timeout=30_000)
+    settle(page)
+    assert "выход выполнен в другой вкладке" in main_text(page)
+    after = page.evaluate(SIDEBAR)
+    assert not after["shown"] and not after["expandButton"], after
+    page.shots("ended-elsewhere")
