@@ -7,7 +7,7 @@ The goal (issue 16, «Many users at once»): 30 concurrent sessions at city scal
 no error; the ceiling of one server process is the number of sessions at which p95 passes 2 s.
 
 What runs: for each scale and each number of sessions N, a fresh app server
-(``streamlit run dashboard/app.py``, the repository's ``.streamlit/config.toml``) on a copy of the
+(``streamlit run dashboard/server.py``, as ``make run`` starts it, with the repository's ``.streamlit/config.toml``) on a copy of the
 scale's cached warehouse (``bench/bench_pages.py`` builds and caches them under
 ``bench/out/warehouses/``; the copy because every login and every view of personal rows is audited
 in the warehouse). One warm-up session logs in and visits every page once (the first visit of a page
@@ -60,7 +60,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
-APP = ROOT / "dashboard" / "app.py"
+APP = ROOT / "dashboard" / "server.py"   # as `make run` starts it: the cookie routes and app.py
 GOAL_SESSIONS = 30
 GOAL_P95 = 1.0
 CEILING_P95 = 2.0
@@ -325,7 +325,7 @@ def free_port(preferred: int) -> int:
 
 
 class Server:
-    """``streamlit run dashboard/app.py`` on a warehouse, as ``make run`` starts it."""
+    """``streamlit run dashboard/server.py`` on a warehouse, as ``make run`` starts it."""
 
     def __init__(self, db_file: Path, port: int, log: Path):
         self.db_file, self.port, self.log = db_file, port, log

@@ -15,7 +15,6 @@ import streamlit as st
 
 from dashboard import auth, data, filters, guard, theme
 from dashboard.state import cursor
-from warehouse import settings
 
 PAGES = Path(__file__).resolve().parents[1] / "pages"
 
@@ -51,8 +50,8 @@ ALL_PAGES = {
     ],
 }
 
+demo = data.is_demo()
 with cursor() as cur:
-    demo = settings.is_demo(cur)
     user = auth.require_login(cur, demo=demo, pages=[p for section in ALL_PAGES.values() for p, _ in section])
     auth.sidebar_account(cur, user)
 

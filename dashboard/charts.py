@@ -3,12 +3,24 @@
 Each builder takes the DataFrame a query returned and decides how to stay readable: the roadmap
 matrix turns into shares per item above ``MATRIX_MAX_ORGS`` organizations, bar charts per
 organization show the ``TOP_N`` that need attention most.
+
+Pages draw a chart with :func:`draw` (``charts.draw(st, charts.count_bars, counts, ...)``), not with
+``st.altair_chart``: the Vega-Lite specification of a builder and its data is made once and kept
+(:func:`_spec`), where ``st.altair_chart`` rebuilt the Altair objects, converted them and validated
+them against Vega-Lite's JSON schema on every run of every session — about half of the server's
+Python time with 30 sessions (py-spy over ``bench/bench_load.py``).
 """
 
 from __future__ import annotations
 
+import copy
+import hashlib
+from collections.abc import Callable
+
 import altair as alt
 import pandas as pd
+import streamlit as st
+from streamlit import dataframe_util
 
 from warehouse import russian
 from warehouse.thresholds import COVERAGE_BENCHMARK_PCT, COVERAGE_GOAL_PCT
@@ -250,3 +262,53 @@ def completeness_matrix(df: pd.DataFrame) -> alt.Chart:
                  alt.Tooltip("state:N", title="Состояние"), alt.Tooltip("when:N", title="Загружен"),
                  alt.Tooltip("version_shown:N", title="Версия")],
     ).properties(height=alt.Step(ROW_PX), padding={"left": 5, "top": 5, "bottom": 5, "right": 24})
+
+
+# ---------------------------------------------------------------------------------------------
+# Drawing: a builder's specification, made once per builder and data
+
+
+def _digest(value) -> str:
+    """What stands for a builder's argument in the cache key: a DataFrame by its columns, types, length
+    and every value; anything else by its ``repr`` (strings, numbers, dicts of colours)."""
+    if not isinstance(value, pd.DataFrame):
+        return repr(value)
+    cells = pd.util.hash_pandas_object(value, index=False).to_numpy() if len(value.columns) else b""
+    values = hashlib.blake2b(memoryview(cells).cast("B") if len(cells) else b"", digest_size=16).hexdigest()
+    return f"frame({list(value.columns)}, {[str(t) for t in value.dtypes]}, {len(value)}, {values})"
+
+
+def _key(args: tuple, kwargs: dict) -> str:
+    return "|".join([*(_digest(a) for a in args), *(f"{k}={_digest(v)}" for k, v in sorted(kwargs.items()))])
+
+
+def _vega_lite(chart: alt.TopLevelMixin) -> dict:
+    """The chart as Streamlit's ``st.altair_chart`` would send it: validated by Altair, without the
+    default theme's 300×300 view (Streamlit sizes the chart), each dataset as Arrow IPC bytes (what
+    ``st.vega_lite_chart`` sends as it is, where a list of rows would be converted on every run)."""
+    spec = chart.to_dict()
+    view = spec.get("config", {}).get("view", {})
+    for size in ("continuousWidth", "continuousHeight"):
+        view.pop(size, None)
+    if "view" in spec.get("config", {}) and not view:
+        del spec["config"]["view"]
+    if "config" in spec and not spec["config"]:
+        del spec["config"]
+    spec["datasets"] = {name: dataframe_util.convert_anything_to_arrow_bytes(pd.DataFrame.from_records(rows))
+                        for name, rows in spec.get("datasets", {}).items()}
+    return spec
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _spec(name: str, key: str, _build: Callable[..., alt.TopLevelMixin], _args: tuple, _kwargs: dict) -> dict:
+    # Shared by every session: never modified (draw() hands Streamlit a copy, which it changes).
+    return _vega_lite(_build(*_args, **_kwargs))
+
+
+def draw(where, build: Callable[..., alt.TopLevelMixin], *args, select: dict | None = None, **kwargs):
+    """Draw ``build(*args, **kwargs)`` (a builder of this module) in ``where`` (``st``, a column, a tab) as
+    wide as it: the specification is made on the first call with these arguments (the same data, the
+    same chart) and reused by every session after it. ``select``: Streamlit's selection arguments
+    (``on_select``, ``key``, ``selection_mode``); the result is then the selection event."""
+    spec = _spec(name=build.__qualname__, key=_key(args, kwargs), _build=build, _args=args, _kwargs=kwargs)
+    return where.vega_lite_chart(spec=copy.deepcopy(spec), width="stretch", **(select or {}))

@@ -4,6 +4,10 @@ Streamlit's caches are shared by every session, so the scope (the organization c
 see) is always part of the key, as is the warehouse's data version (the last upload id), so that a
 new upload or a restore shows at once. Scopes travel as :class:`warehouse.queries.Scope`, whose digest
 stands for its codes in the keys.
+
+The cached functions are called with keyword arguments only: for each positional argument Streamlit
+reads the function's signature again (``inspect.signature``, to learn the argument's name), which was
+a tenth of a page's time with many sessions (py-spy over ``bench/bench_load.py``).
 """
 
 from __future__ import annotations
@@ -32,13 +36,13 @@ Query = Callable[Concatenate[duckdb.DuckDBPyConnection, Collection[str], P], R]
 def data_version() -> tuple:
     """Changes whenever an upload or a restore changes what the views show: read from the warehouse once
     per change this process commits (``warehouse.db.writes``), not on every call."""
-    return _data_version(_db(), db.writes())
+    return _data_version(db_file=_db(), writes=db.writes())
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _data_version(db_file: str, writes: int) -> tuple:
     # Read after the count: a commit counted later makes a new key, so a stale version is never kept.
-    with connection(db_file).cursor() as cur:
+    with connection(path=db_file).cursor() as cur:
         return cur.execute(
             "select (select coalesce(max(upload_id), 0) from uploads), "
             "(select max(updated_at) from snapshots)").fetchone()
@@ -60,7 +64,7 @@ def _run(query_key: str, db_file: str, version: tuple, scope_key: str, _query: C
          args: tuple, kwargs: tuple):
     # ``_query`` and ``_scope`` are not hashed by Streamlit (leading underscore): ``query_key`` and
     # ``scope_key``, the function's name and the scope's digest, stand for them.
-    with connection(db_file).cursor() as cur:
+    with connection(path=db_file).cursor() as cur:
         return _query(cur, _scope, *args, **dict(kwargs))
 
 
@@ -76,8 +80,17 @@ def cached(query: Query[P, R], scope: Collection[str], *args: P.args, **kwargs: 
     """
     scope = scope if isinstance(scope, Scope) else Scope(scope)
     key = _query_key(query)
-    result = _run(key, _db(), data_version(), scope.key, query, scope, args, tuple(sorted(kwargs.items())))
+    result = _run(query_key=key, db_file=_db(), version=data_version(), scope_key=scope.key, _query=query, _scope=scope,
+                  args=args, kwargs=tuple(sorted(kwargs.items())))
     return result.copy(deep=False) if isinstance(result, pd.DataFrame) else copy.deepcopy(result)
+
+
+def result_key(query: Query[P, R], scope: Collection[str], *args: P.args, **kwargs: P.kwargs) -> str:
+    """What names the result of :func:`cached` with these arguments now (the function, the warehouse, its
+    data version, the scope, the arguments): a key for what is made from that result and kept too
+    (``tables.listing``'s grid)."""
+    scope = scope if isinstance(scope, Scope) else Scope(scope)
+    return repr((_query_key(query), _db(), data_version(), scope.key, args, tuple(sorted(kwargs.items()))))
 
 
 def fetch(query: Query[P, R], scope: Collection[str], *args: P.args, **kwargs: P.kwargs) -> R:
@@ -89,14 +102,14 @@ def fetch(query: Query[P, R], scope: Collection[str], *args: P.args, **kwargs: P
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _allowed(db_file: str, version: tuple, role: str, org_code: str | None) -> Scope:
-    with connection(db_file).cursor() as cur:
+    with connection(path=db_file).cursor() as cur:
         # accounts.scope returns the codes sorted by the key (``order by org_code``): not sorted again.
         return Scope.of_sorted(accounts.scope(cur, accounts.User(login="", full_name="", role=role, org_code=org_code)))
 
 
 def allowed(user: accounts.User) -> Scope:
     """The organizations the user may read (``accounts.scope``), built once per data version."""
-    return _allowed(_db(), data_version(), user.role, user.org_code)
+    return _allowed(db_file=_db(), version=data_version(), role=user.role, org_code=user.org_code)
 
 
 ORG_CHOICES_MAX = 2000   # more organizations than this: choose a municipality (or a type) first
@@ -115,20 +128,20 @@ class Pool:
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _facets(db_file: str, version: tuple, allowed_key: str, _allowed: Scope) -> pd.DataFrame:
-    with connection(db_file).cursor() as cur:
+    with connection(path=db_file).cursor() as cur:
         return queries.org_facets(cur, _allowed)
 
 
 def facets(allowed_scope: Scope) -> pd.DataFrame:
     """Organizations the user may read counted per (municipality, org_type): what the filters offer."""
-    return _facets(_db(), data_version(), allowed_scope.key, allowed_scope)
+    return _facets(db_file=_db(), version=data_version(), allowed_key=allowed_scope.key, _allowed=allowed_scope)
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
 def _pool(db_file: str, version: tuple, allowed_key: str, _allowed: Scope, municipality: str | None,
           org_type: str | None) -> Pool:
     # A resource, not data: the same objects for every session (no copy of a large scope per rerun).
-    with connection(db_file).cursor() as cur:
+    with connection(path=db_file).cursor() as cur:
         if municipality is None and org_type is None:
             scope = _allowed
         else:
@@ -141,30 +154,42 @@ def _pool(db_file: str, version: tuple, allowed_key: str, _allowed: Scope, munic
 
 
 def pool(allowed_scope: Scope, municipality: str | None = None, org_type: str | None = None) -> Pool:
-    return _pool(_db(), data_version(), allowed_scope.key, allowed_scope, municipality, org_type)
+    return _pool(db_file=_db(), version=data_version(), allowed_key=allowed_scope.key, _allowed=allowed_scope,
+                 municipality=municipality, org_type=org_type)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _city_totals(db_file: str, version: tuple, year: int, as_of: date) -> dict:
-    with connection(db_file).cursor() as cur:
+    with connection(path=db_file).cursor() as cur:
         return queries.city_totals(cur, year, as_of)
 
 
 def city_totals(year: int, as_of: date) -> dict:
     """The city's aggregate figures (no organization's rows), for every role."""
-    return _city_totals(_db(), data_version(), year, as_of)
+    return _city_totals(db_file=_db(), version=data_version(), year=year, as_of=as_of)
 
 
 def reporting_years() -> list[int]:
     """The allowed reporting years (a setting), also when the registry is still empty."""
-    return list(_reporting_years(_db(), data_version()))
+    return list(_reporting_years(db_file=_db(), version=data_version()))
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _reporting_years(db_file: str, version: tuple) -> range:
     # Set by the command line (``python -m warehouse years``), which runs while the app is stopped.
-    with connection(db_file).cursor() as cur:
+    with connection(path=db_file).cursor() as cur:
         return settings.reporting_years(cur)
+
+
+def is_demo() -> bool:
+    """Whether the warehouse is the demo (a setting, written when the demo is built), read once per data version."""
+    return _is_demo(db_file=_db(), version=data_version())
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _is_demo(db_file: str, version: tuple) -> bool:
+    with connection(path=db_file).cursor() as cur:
+        return settings.is_demo(cur)
 
 
 def roadmap_items(year: int) -> pd.DataFrame:

@@ -19,4 +19,4 @@ def connection(path: str):
 
 def cursor():
     """A new cursor on the app's warehouse ($MENTORSHIP_DB, else data/warehouse.duckdb)."""
-    return connection(str(db.db_path())).cursor()
+    return connection(path=str(db.db_path())).cursor()

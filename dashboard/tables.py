@@ -6,13 +6,17 @@ look, so every table reads the same.
 
 from __future__ import annotations
 
+import copy
+import hashlib
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
+from streamlit import dataframe_util
 
 from dashboard import auth, data, export, filters
 from dashboard.state import cursor
@@ -63,7 +67,7 @@ def fit(height: int | str, rows: int) -> int | str:
 def show(df: pd.DataFrame, columns: list[str] | None = None, *, name: str | None = None, height: int | str = "auto",
          key: str | None = None, total: int | None = None, full: Callable[[], pd.DataFrame] | None = None,
          empty: str = "Нет строк для выбранных фильтров.", not_yet: tuple[str, ...] = (),
-         about: str | None = None, **kwargs):
+         about: str | None = None, prepared: Callable[[], Grid] | None = None, **kwargs):
     """Render ``df[columns]`` with Russian headers; extra kwargs go to ``st.dataframe`` (selection).
 
     A missing figure shows as «нет данных»; an empty text cell stays empty; a date of ``not_yet`` (e.g. the
@@ -71,31 +75,61 @@ def show(df: pd.DataFrame, columns: list[str] | None = None, *, name: str | None
     under it export these columns to Excel and CSV: the rows shown, or ``full()``'s when ``df`` holds only
     the first ``len(df)`` of ``total`` rows (see :func:`listing`). ``empty``: what to say when there are no rows.
     ``about``: whose table it is when the page narrows the sidebar's filters (one organization picked
-    on the page): the export's title and file name say it instead of the sidebar's scope.
+    on the page): the export's title and file name say it instead of the sidebar's scope. ``prepared``: where
+    the grid comes from when it is kept (:func:`listing`), instead of being made from ``df`` on this run.
     """
     columns = columns or list(df.columns)
-    view = df[columns].copy()
-    if view.empty:
+    if df.empty:
         st.info(empty)
         return None
+    names = _names_shown(columns)
+    grid = prepared() if prepared else _prepare(df, tuple(columns), tuple(not_yet), names)
     if name:
         export_buttons(df, columns, name, key=key or f"export_{export.slug(name)}", full=full, about=about)
     if total is not None and total > len(df):
         st.caption(f"Показаны первые {num(len(df))} строк из {num(total)}. Полная таблица — в выгрузке "
                    "Excel или CSV; фильтры слева сужают список.")
+    return st.dataframe(grid.table, hide_index=True, width="stretch", height=fit(height, grid.table.num_rows),
+                        key=key, placeholder=NO_DATA, column_config=copy.deepcopy(grid.config), **kwargs)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A table as the grid shows it: Arrow (what Streamlit sends; a DataFrame is converted on every run)
+    and the columns' configuration."""
+    table: pa.Table
+    config: dict
+
+
+def _names_shown(columns: list[str]) -> dict | None:
+    """The organizations' names, when a table shows their codes without their names (see :func:`_prepare`)."""
+    if "org_code" in columns and "short_name" not in columns:
+        return filters.current().names or None
+    return None
+
+
+def _prepare(df: pd.DataFrame, columns: tuple[str, ...], not_yet: tuple[str, ...], names: dict | None) -> Grid:
+    view = df[list(columns)].copy()
     for c in not_yet:
         view[c] = view[c].map(lambda v: day(v, missing=NOT_YET))
     titles = {}
-    if "org_code" in columns and "short_name" not in columns and (names := filters.current().names):
+    if names:
         # People read organizations by name («МАДОУ «Золушка»», not «ДС07»); the exports keep the code.
         view["org_code"] = view["org_code"].map(lambda c: names.get(c, c))
         titles["org_code"] = COLUMNS["short_name"]
     for c in columns:
         if view[c].dtype == object or pd.api.types.is_string_dtype(view[c]):
             view[c] = view[c].fillna("")
-    return st.dataframe(view, hide_index=True, width="stretch", height=fit(height, len(view)), key=key,
-                        placeholder=NO_DATA,
-                        column_config={c: _config(c, view[c], titles.get(c)) for c in columns}, **kwargs)
+    config = {c: _config(c, view[c], titles.get(c)) for c in columns}
+    return Grid(dataframe_util.convert_pandas_df_to_arrow_table(view), config)
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _listed(result: str, columns: tuple[str, ...], not_yet: tuple[str, ...], names_key: str, _df: pd.DataFrame,
+            _names: dict | None) -> Grid:
+    # ``result`` names the query's cached result (data.result_key): the same rows, the same grid, for every
+    # session; ``names_key`` the names shown for the codes. Shared: never modified (show() copies the config).
+    return _prepare(_df, columns, not_yet, _names)
 
 
 def listing(query: Callable[..., pd.DataFrame], scope, *args, columns: list[str], name: str,
@@ -111,7 +145,11 @@ def listing(query: Callable[..., pd.DataFrame], scope, *args, columns: list[str]
         return df
     total = int(df["total_rows"].iloc[0]) if len(df) else 0
     full = partial(data.fetch, query, scope, *args, **kwargs) if total > len(df) else None
-    show(df, columns, name=name, height=height, total=total, full=full, not_yet=not_yet)
+    names = _names_shown(columns)
+    names_key = "" if names is None else hashlib.blake2b(repr(sorted(names.items())).encode(), digest_size=16).hexdigest()
+    prepared = partial(_listed, result=data.result_key(query, scope, *args, limit=ROWS, **kwargs),
+                       columns=tuple(columns), not_yet=tuple(not_yet), names_key=names_key, _df=df, _names=names)
+    show(df, columns, name=name, height=height, total=total, full=full, not_yet=not_yet, prepared=prepared)
     return df
 
 

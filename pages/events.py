@@ -23,10 +23,10 @@ per_month = data.cached(queries.events_per_month, f.scope)
 if per_month.empty:
     st.info("Нет файлов мероприятий.")
 else:
-    st.altair_chart(charts.events_by_month(per_month), width="stretch")
+    charts.draw(st, charts.events_by_month, per_month)
     by_kind = data.cached(queries.events_by_kind, f.scope, f.year)
     if not by_kind.empty:
-        st.altair_chart(charts.events_by_kind(by_kind), width="stretch")
+        charts.draw(st, charts.events_by_kind, by_kind)
 
 st.subheader("Конкурс «Педагог-наставник» (пункт 8: 2026 и 2028 годы)")
 k1, k2, k3 = st.columns(3)

@@ -29,12 +29,11 @@ if counts.empty:
 else:
     by_org = data.cached(queries.mentors_by_org, f.scope, f.year, top=charts.TOP_N)
     # One under the other: side by side, at 1024 px each legend ran past its half of the page.
-    st.altair_chart(charts.count_bars(counts, "mentor_type", "mentors", "Наставники по типу",
-                                      color="mentors_whom", color_title="Наставляет",
-                                      palette=charts.MENTORS_WHOM_COLORS), width="stretch")
-    st.altair_chart(charts.count_bars(by_org, "short_name", "n", "Наставники по организациям", color="category",
-                                      color_title="Тип наставника", of_total=int(by_org["orgs_total"].max()),
-                                      palette=charts.MENTOR_TYPE_COLORS), width="stretch")
+    charts.draw(st, charts.count_bars, counts, "mentor_type", "mentors", "Наставники по типу",
+                color="mentors_whom", color_title="Наставляет", palette=charts.MENTORS_WHOM_COLORS)
+    charts.draw(st, charts.count_bars, by_org, "short_name", "n", "Наставники по организациям", color="category",
+                color_title="Тип наставника", of_total=int(by_org["orgs_total"].max()),
+                palette=charts.MENTOR_TYPE_COLORS)
 
 st.subheader("Показатели по организациям")
 tables.listing(queries.org_kpi, f.scope, f.year, as_of=f.as_of, name="Наставники по организациям",

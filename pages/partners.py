@@ -22,12 +22,10 @@ if not counts.empty:
     by_org = data.cached(queries.partners_by_org, f.scope, f.year, top=charts.TOP_N)
     # One under the other, each with its own colours (as on «Наставники»): side by side, at 1024 px the
     # legend of partner types ran past its half of the page.
-    st.altair_chart(charts.count_bars(counts, "partner_type", "partners", "Партнёры по типу",
-                                      color="provides_mentors", color_title="Дают наставников",
-                                      palette=charts.YES_NO_COLORS), width="stretch")
-    st.altair_chart(charts.count_bars(by_org, "short_name", "n", "Партнёры по организациям", color="category",
-                                      color_title="Тип партнёра", of_total=int(by_org["orgs_total"].max())),
-                    width="stretch")
+    charts.draw(st, charts.count_bars, counts, "partner_type", "partners", "Партнёры по типу",
+                color="provides_mentors", color_title="Дают наставников", palette=charts.YES_NO_COLORS)
+    charts.draw(st, charts.count_bars, by_org, "short_name", "n", "Партнёры по организациям", color="category",
+                color_title="Тип партнёра", of_total=int(by_org["orgs_total"].max()))
 
 a, b = st.columns(2)
 a.subheader("Без партнёров")

@@ -18,7 +18,7 @@ with st.expander("Пункты дорожной карты и сроки на э
 if len(f.scope) > charts.MATRIX_MAX_ORGS:
     # Too many rows for a matrix: the share of each status per item, and what is overdue.
     counts = data.cached(queries.roadmap_status_counts, f.scope, f.year, as_of=f.as_of)
-    st.altair_chart(charts.roadmap_shares(counts, len(f.scope)), width="stretch")
+    charts.draw(st, charts.roadmap_shares, counts, len(f.scope))
     st.info(f"Матрица «организация × пункт» строится для {charts.MATRIX_MAX_ORGS} организаций и меньше: выберите "
             "муниципалитет, тип или организацию слева, чтобы увидеть пункты каждой организации.")
     st.subheader("Просроченные пункты")
@@ -26,18 +26,26 @@ if len(f.scope) > charts.MATRIX_MAX_ORGS:
                    empty="Просроченных пунктов нет.", columns=["short_name", "item", "short_title", "due_date", "reported_status", "comment"])
     st.stop()
 
-rm = data.cached(queries.roadmap, f.scope, f.year, as_of=f.as_of)
-event = st.altair_chart(charts.roadmap_matrix(rm), width="stretch", on_select="rerun", key="roadmap_matrix",
-                        selection_mode="org")
-codes = list(dict.fromkeys(rm["org_code"]))
-# A click on a row selects its organization; after a change of the sidebar's filters the chart may still
-# report an organization they exclude: that selection is simply dropped.
-picked = [c for c in (p.get("org_code") for p in (event.selection.get("org") or [])) if c in codes]
-default = picked[0] if picked else (f.org_code if f.org_code in codes else (codes[0] if codes else None))
-if default is not None:
+
+@st.fragment
+def matrix_and_one(rm) -> None:
+    """The matrix and the organization picked in it: a click on a row reruns only this part of the page
+    (issue 16: the rest of the page is not rebuilt for every click)."""
+    event = charts.draw(st, charts.roadmap_matrix, rm,
+                        select={"on_select": "rerun", "key": "roadmap_matrix", "selection_mode": "org"})
+    codes = list(dict.fromkeys(rm["org_code"]))
+    # A click on a row selects its organization; after a change of the sidebar's filters the chart may still
+    # report an organization they exclude: that selection is simply dropped.
+    picked = [c for c in (p.get("org_code") for p in (event.selection.get("org") or [])) if c in codes]
+    default = picked[0] if picked else (f.org_code if f.org_code in codes else (codes[0] if codes else None))
+    if default is None:
+        return
     org = st.selectbox("Организация (или щёлкните строку матрицы)", codes, index=codes.index(default),
                        format_func=lambda c: f"{f.names.get(c, c)} ({c})")
     one = rm[rm["org_code"] == org]
     st.subheader(plain(f.names.get(org, org)))
     tables.show(one, ["item", "short_title", "status_shown", "due_date", "done_date", "result_url", "comment"],
                 name="Дорожная карта организации", not_yet=("done_date",), about=f.names.get(org, org))
+
+
+matrix_and_one(data.cached(queries.roadmap, f.scope, f.year, as_of=f.as_of))

@@ -13,9 +13,9 @@ st.caption(f"{f.label}. Зелёный — набор загружен, крас
 
 if len(f.scope) > charts.MATRIX_MAX_ORGS:
     counts = data.cached(queries.completeness_counts, f.scope, f.year)
-    st.altair_chart(charts.completeness_shares(counts, len(f.scope)), width="stretch")
+    charts.draw(st, charts.completeness_shares, counts, len(f.scope))
 else:
-    st.altair_chart(charts.completeness_matrix(data.cached(queries.completeness, f.scope, f.year)), width="stretch")
+    charts.draw(st, charts.completeness_matrix, data.cached(queries.completeness, f.scope, f.year))
 st.subheader("Кому что загрузить")
 tables.listing(queries.missing_uploads, f.scope, f.year, name="Кому что загрузить", columns=["short_name", "missing", "datasets"])
 st.subheader("Все наборы")

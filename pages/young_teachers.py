@@ -23,11 +23,11 @@ c3.metric("Охват", tables.pct(city["young_coverage_pct"]), help="Цель �
 lowest = data.cached(queries.lowest_coverage, f.scope, f.year, as_of=f.as_of, limit=charts.TOP_N)
 if not lowest.empty:
     # The whole width: in a column beside the trend, at 1024 px the names left the bars 90 px.
-    st.altair_chart(charts.coverage_bars(lowest, of_total=int(lowest["total_rows"].iloc[0])), width="stretch")
+    charts.draw(st, charts.coverage_bars, lowest, of_total=int(lowest["total_rows"].iloc[0]))
 left, right = st.columns([3, 2])
 trend = data.cached(queries.coverage_trend, f.scope)
 if not trend.empty:
-    left.altair_chart(charts.coverage_trend(trend), width="stretch")
+    charts.draw(left, charts.coverage_trend, trend)
 no_data = data.cached(queries.org_names, f.scope, f.year, "coverage_missing", limit=tables.NAMES)
 if not no_data.empty:
     right.warning("Нет данных об охвате (не загружены педагоги или пары): " + tables.names(no_data))

@@ -49,3 +49,23 @@ def test_a_committed_upload_changes_the_data_version_at_once(app_warehouse, load
     assert load_bytes("roadmap", csv_bytes(rows)).outcome == "loaded"
     after = data.data_version()
     assert after != before and after[0] > before[0]
+
+
+def test_a_listing_grid_is_kept_per_result_and_a_new_upload_makes_a_new_one(app_warehouse, load_bytes):
+    """``tables.listing`` keeps the grid it made from a query's result under ``data.result_key``: the same
+    arguments and data version give the same grid object; an upload gives a new key and a grid with the
+    new rows."""
+    from dashboard import tables
+    key = data.result_key(queries.overdue_items, [SCHOOL], 2026, limit=tables.ROWS)
+    assert key == data.result_key(queries.overdue_items, [SCHOOL], 2026, limit=tables.ROWS)
+    assert key != data.result_key(queries.overdue_items, [SCHOOL], 2025, limit=tables.ROWS)
+    frame = data.cached(queries.organizations, [SCHOOL])
+    grid = tables._listed(result="k1", columns=("org_code", "short_name"), not_yet=(), names_key="", _df=frame,
+                          _names=None)
+    again = tables._listed(result="k1", columns=("org_code", "short_name"), not_yet=(), names_key="",
+                           _df=frame.iloc[:0], _names=None)
+    assert again is grid and grid.table.num_rows == 1 and grid.table.column("org_code").to_pylist() == [SCHOOL]
+    before = data.result_key(queries.organizations, [SCHOOL])
+    rows = [["Пункт", "Статус", "Комментарий"], [1, "в работе", "начали"]]
+    assert load_bytes("roadmap", csv_bytes(rows)).outcome == "loaded"
+    assert data.result_key(queries.organizations, [SCHOOL]) != before

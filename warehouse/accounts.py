@@ -286,7 +286,13 @@ def set_role(conn: duckdb.DuckDBPyConnection, login: str, role: str, org_code: s
 def stamp(conn: duckdb.DuckDBPyConnection, login: str) -> str | None:
     """A digest of what a session's rights rest on: the account's active flag, role, organization and
     password hash. None for an account that does not exist or is disabled."""
-    row = conn.execute("select active, role, org_code, password_hash from users where login = ?", [login]).fetchone()
+    return _stamp(conn.execute(f"select {_STAMPED} from users where login = ?", [login]).fetchone())
+
+
+_STAMPED = "active, role, org_code, password_hash"   # what a stamp is made of, in this order
+
+
+def _stamp(row: tuple | None) -> str | None:
     if row is None or not row[0]:
         return None
     return hashlib.sha256("\x1f".join(str(v) for v in row).encode()).hexdigest()
@@ -336,18 +342,21 @@ def check_session(conn: duckdb.DuckDBPyConnection, token_hash_: str, *, now: dat
     demoted or re-passworded account ends it. ``touch``: slide its expiry forward (a script run);
     a download checks without touching. A session found over is ended here, with its reason."""
     now = now or datetime.now()
+    # One query on every script run: the session and the account as it is now (for the stamp).
     row = conn.execute(
-        "select s.login, s.stamp, s.expires_at, s.ended_at, s.ended_reason, s.last_seen_at, u.full_name, u.role, u.org_code "
+        "select s.login, s.stamp, s.expires_at, s.ended_at, s.ended_reason, s.last_seen_at, u.full_name, "
+        f"{', '.join('u.' + c for c in _STAMPED.split(', '))} "
         "from sessions s left join users u using (login) where s.token_hash = ?", [token_hash_]).fetchone()
     if row is None:
         return SessionCheck(None, "unknown")
-    login, old_stamp, expires_at, ended_at, ended_reason, last_seen, full_name, role, org_code = row
+    login, old_stamp, expires_at, ended_at, ended_reason, last_seen, full_name, *stamped = row
+    _, role, org_code, _ = stamped
     if ended_at is not None:
         return SessionCheck(None, ended_reason or "logout", login)
     if expires_at <= now:
         end_session(conn, token_hash_, "session_expired", now=now)
         return SessionCheck(None, "session_expired", login)
-    if stamp(conn, login) != old_stamp:
+    if _stamp(tuple(stamped)) != old_stamp:
         end_session(conn, token_hash_, "account_changed", now=now)
         return SessionCheck(None, "account_changed", login)
     if touch and now - last_seen >= timedelta(seconds=15):   # one write per quarter minute is enough
