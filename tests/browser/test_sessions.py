@@ -191,3 +191,53 @@ def test_a_session_ended_elsewhere_with_the_sidebar_collapsed_leaves_no_sidebar_
     after = page.evaluate(SIDEBAR)
     assert not after["shown"] and not after["expandButton"], after
     page.shots("ended-elsewhere")
+
+
+def test_a_click_that_reruns_only_a_fragment_still_checks_the_session(page):
+    """The roadmap's matrix and its organization picker are a fragment: a choice there reruns only the
+    fragment, not the entry script that checks the session. After a logout in another tab that choice
+    must show the login form with the reason, not the next organization's items."""
+    log_in(page, "head", "demo-head-2025")
+    open_page(page, "Дорожная карта")
+    page.get_by_test_id("stSelectbox").filter(has_text="Организация (или щёлкните").wait_for(timeout=60_000)
+    other = page.context.new_page()
+    other.goto(page.base + "/")
+    other.get_by_role("button", name="Выйти").click()
+    other.get_by_role("heading", name="Вход").wait_for(timeout=30_000)
+    other.close()
+    page.get_by_test_id("stSelectbox").filter(has_text="Организация (или щёлкните").first.click()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Вход").wait_for(timeout=30_000)
+    settle(page)
+    assert "выход выполнен в другой вкладке" in main_text(page)
+    page.shots("fragment-after-logout")
+
+
+def test_a_dialogs_button_after_logout_elsewhere_changes_nothing(page):
+    """A confirmation dialog's buttons rerun only the dialog. A restore confirmed after the session ended in
+    another tab must not happen: the login form shows instead, and the version in force stays."""
+    log_in(page, "admin", "demo-admin-2025")
+    open_page(page, "История загрузок")
+    choose(page, "Снимок", "МАДОУ «Буратино» (демо) · Педагоги · 2026")
+    now = re.search(r"Сейчас действует версия (\d)", main_text(page)).group(1)
+    other_version = "1" if now == "2" else "2"
+    page.get_by_test_id("stSelectbox").filter(has_text="Версия").first.click()
+    page.keyboard.type(f"версия {other_version}")
+    page.get_by_role("option", name=re.compile(rf"^версия {other_version} от ")).click()
+    settle(page)
+    page.get_by_role("button", name="Сделать эту версию текущей…").click()
+    page.get_by_role("dialog").wait_for()
+    other = page.context.new_page()
+    other.goto(page.base + "/")
+    other.get_by_role("button", name="Выйти").click()
+    other.get_by_role("heading", name="Вход").wait_for(timeout=30_000)
+    other.close()
+    page.get_by_role("dialog").get_by_role("button", name="Восстановить").click()
+    page.get_by_role("heading", name="Вход").wait_for(timeout=30_000)
+    settle(page)
+    assert "выход выполнен в другой вкладке" in main_text(page)
+    log_in(page, "admin", "demo-admin-2025")
+    open_page(page, "История загрузок")
+    choose(page, "Снимок", "МАДОУ «Буратино» (демо) · Педагоги · 2026")
+    assert f"Сейчас действует версия {now} от" in main_text(page)
