@@ -204,6 +204,22 @@ def current() -> User:
     return st.session_state["user"]
 
 
+def still_logged_in() -> None:
+    """For the code that runs without the entry script: a fragment's own rerun (a click on the roadmap
+    matrix) and a dialog's buttons (confirm a restore, disable an account). The session is checked as
+    :func:`require_login` checks it on every full run; if it ended (logout in another tab, a disabled
+    account, a changed role, the inactivity timeout), the whole app runs again, which says why and shows
+    the login form, and nothing after this call runs."""
+    token_hash = st.session_state.get("session")
+    if token_hash:
+        from dashboard.state import cursor
+
+        with cursor() as cur:
+            if accounts.check_session(cur, token_hash, now=_now()).user is not None:
+                return
+    st.rerun(scope="app")
+
+
 # --- Downloads ------------------------------------------------------------------------------------
 
 def guarded(make: Callable[[], bytes | str]) -> Callable[[], bytes | str]:

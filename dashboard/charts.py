@@ -42,6 +42,11 @@ MENTOR_TYPE_COLORS = {"педагог": "#59a14f", "обучающийся": "#b
                       "представитель работодателя": "#76b7b2", "другое": "#bab0ac"}
 
 
+# Every encoding has a Russian title, also where the axis or legend shows none (``axis=alt.Axis(title=None)``):
+# Vega describes each mark to screen readers as «title: value; …», and without a title it says the column's
+# name («short_name: МАОУ …»).
+
+
 def _status_color(columns: int = 6) -> alt.Color:
     # A bottom legend starts under the plot, right of the axis labels, and Vega does not wrap it: six columns
     # beside the organizations' names ran past the chart at 1024 px («просро»).
@@ -82,7 +87,7 @@ def roadmap_matrix(df: pd.DataFrame, selectable: bool = True) -> alt.Chart:
                 # other label.
                 axis=alt.Axis(labelAngle=0, orient="top", labelOverlap=False,
                               labelExpr="split(datum.label, ' · ')")),
-        y=alt.Y("short_name:N", title=None, sort=order, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+        y=alt.Y("short_name:N", title="Организация", sort=order, axis=alt.Axis(title=None, labelLimit=LABEL_LIMIT)),
         color=color,
         tooltip=[alt.Tooltip("short_name:N", title="Организация"), alt.Tooltip("item:O", title="Пункт"),
                  alt.Tooltip("short_title:N", title="Мероприятие"), alt.Tooltip("status_shown:N", title="Статус"),
@@ -110,7 +115,8 @@ def coverage_bars(df: pd.DataFrame, of_total: int | None = None) -> alt.Chart:
                              labels=["ниже 70 %", "70–99 %", "100 %"]).astype(str))
     bars = alt.Chart(d).mark_bar().encode(
         x=alt.X("young_coverage_pct:Q", title="Охват, %", scale=alt.Scale(domain=[0, 100])),
-        y=alt.Y("short_name:N", title=None, sort=list(d["short_name"]), axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+        y=alt.Y("short_name:N", title="Организация", sort=list(d["short_name"]),
+                axis=alt.Axis(title=None, labelLimit=LABEL_LIMIT)),
         # The legend under the plot: on the right it took the plot's width at 1024 px and left no bars.
         color=alt.Color("band:N", title="Охват", scale=alt.Scale(domain=["ниже 70 %", "70–99 %", "100 %"],
                                                                    range=["#d62728", "#f2b84b", "#2e7d32"]),
@@ -121,7 +127,7 @@ def coverage_bars(df: pd.DataFrame, of_total: int | None = None) -> alt.Chart:
     )
     # The value beside each bar: a 0 % bar has no length, and the row must not look empty.
     values = bars.mark_text(align="left", dx=3, fontSize=11, color="#333").encode(
-        text="pct_text:N", color=alt.value("#333"))
+        text=alt.Text("pct_text:N", title="Охват"), color=alt.value("#333"))
     # Room on the right for the value beside a full bar («100,0 %»).
     return (bars + values + _goal_rules()).properties(height=alt.Step(ROW_PX), title=title,
                                                        padding={"left": 5, "top": 5, "bottom": 5, "right": 48})
@@ -132,7 +138,7 @@ def _goal_rules() -> alt.LayerChart:
     goals = pd.DataFrame({"x": [BENCHMARK_PCT, GOAL_PCT], "label": ["ориентир 70 %", "цель 100 %"]})
     rule = alt.Chart(goals).mark_rule(strokeDash=[4, 3], color="#555").encode(x="x:Q")
     layers = [alt.Chart(goals.iloc[[i]]).mark_text(align="right", dx=-4, color="#555").encode(
-        x="x:Q", y=alt.value(y), text="label:N") for i, y in ((0, -6), (1, -20))]
+        x="x:Q", y=alt.value(y), text=alt.Text("label:N", title="Линия")) for i, y in ((0, -6), (1, -20))]
     return alt.layer(rule, *layers)
 
 
@@ -148,7 +154,7 @@ def coverage_trend(df: pd.DataFrame) -> alt.Chart:
     )
     goals = pd.DataFrame({"y": [BENCHMARK_PCT, GOAL_PCT]})
     rules = alt.Chart(goals).mark_rule(strokeDash=[4, 3], color="#555").encode(y="y:Q")
-    return (base.mark_line(point=True, strokeWidth=3) + base.mark_text(dy=-12).encode(text="pct_text:N")
+    return (base.mark_line(point=True, strokeWidth=3) + base.mark_text(dy=-12).encode(text=alt.Text("pct_text:N", title="Охват"))
             + rules).properties(height=260, title=["Охват молодых педагогов", "по годам"])   # two lines: a narrow column
 
 
@@ -173,7 +179,8 @@ def count_bars(df: pd.DataFrame, category: str, value: str | None, title: str, c
         title += f" (первые {len(order)} из {russian.number(total, sep=russian.NBSP)})"
     enc = {
         "x": alt.X(f"sum({value}):Q", title="Количество", axis=COUNT_AXIS),
-        "y": alt.Y(f"{category}:N", title=category_title, sort=order, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+        "y": alt.Y(f"{category}:N", title=category_title or "Категория", sort=order,
+                   axis=alt.Axis(title=category_title, labelLimit=LABEL_LIMIT)),
         "tooltip": [alt.Tooltip(f"{category}:N", title=category_title or "Категория"),
                     alt.Tooltip(f"sum({value}):Q", title="Количество")],
     }
@@ -182,8 +189,8 @@ def count_bars(df: pd.DataFrame, category: str, value: str | None, title: str, c
         if palette:
             seen = [v for v in df[color].dropna().unique() if v not in palette]
             scale = alt.Scale(domain=[*palette, *seen], range=[*palette.values(), *["#9d9d9d"] * len(seen)])
-        enc["color"] = alt.Color(f"{color}:N", title=color_title, scale=scale,
-                                 legend=alt.Legend(orient="bottom", columns=1, labelLimit=LABEL_LIMIT))
+        enc["color"] = alt.Color(f"{color}:N", title=color_title or "Категория", scale=scale,
+                                 legend=alt.Legend(title=color_title, orient="bottom", columns=1, labelLimit=LABEL_LIMIT))
         enc["tooltip"].insert(1, alt.Tooltip(f"{color}:N", title=color_title))
     return alt.Chart(df).mark_bar().encode(**enc).properties(height=alt.Step(ROW_PX), title=title)
 
@@ -192,7 +199,7 @@ def events_by_kind(df: pd.DataFrame) -> alt.Chart:
     """Events of one year by kind, stacked by level (``queries.events_by_kind``: kind, level, events)."""
     return alt.Chart(df).mark_bar().encode(
         x=alt.X("sum(events):Q", title="Мероприятий", axis=COUNT_AXIS),
-        y=alt.Y("kind:N", title=None, sort="-x", axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+        y=alt.Y("kind:N", title="Вид", sort="-x", axis=alt.Axis(title=None, labelLimit=LABEL_LIMIT)),
         color=alt.Color("level:N", title="Уровень",
                         scale=alt.Scale(domain=["ОО", "муниципальный", "региональный", "федеральный"],
                                         range=["#b0c4de", "#4a90d9", "#f28e2b", "#d62728"]),
@@ -219,9 +226,9 @@ COMPLETENESS_COLORS = ["#2e7d32", "#d62728", "#eeeeee"]
 
 
 def _state_color() -> alt.Color:
-    return alt.Color("state:N", title=None, scale=alt.Scale(domain=COMPLETENESS_STATES,
-                                                           range=COMPLETENESS_COLORS),
-                     legend=alt.Legend(orient="bottom"))
+    return alt.Color("state:N", title="Состояние", scale=alt.Scale(domain=COMPLETENESS_STATES,
+                                                                  range=COMPLETENESS_COLORS),
+                     legend=alt.Legend(title=None, orient="bottom"))
 
 
 def completeness_shares(counts: pd.DataFrame, n_orgs: int) -> alt.Chart:
@@ -230,7 +237,7 @@ def completeness_shares(counts: pd.DataFrame, n_orgs: int) -> alt.Chart:
     titles = list(dict.fromkeys(counts.sort_values("sort")["dataset_title"]))
     return alt.Chart(counts).mark_bar().encode(
         x=alt.X("sum(organizations):Q", stack="normalize", title="Доля организаций", axis=alt.Axis(format="%")),
-        y=alt.Y("dataset_title:N", title=None, sort=titles), color=_state_color(),
+        y=alt.Y("dataset_title:N", title="Набор", sort=titles, axis=alt.Axis(title=None)), color=_state_color(),
         tooltip=[alt.Tooltip("dataset_title:N", title="Набор"), alt.Tooltip("state:N", title="Состояние"),
                  alt.Tooltip("sum(organizations):Q", title="Организаций", format=",")],
     ).properties(height=alt.Step(30), title=f"Загрузки {russian.orgs(n_orgs, 'gen', sep=russian.NBSP)}")
@@ -241,17 +248,19 @@ def completeness_matrix(df: pd.DataFrame) -> alt.Chart:
     missing, or not required of this type of organization."""
     titles = list(dict.fromkeys(df.sort_values("sort")["dataset_title"]))
     color = _state_color()
-    d = df.assign(when=df["current_since"].dt.strftime("%d.%m.%Y").fillna("—"))
+    d = df.assign(when=df["current_since"].dt.strftime("%d.%m.%Y").fillna("—"),
+                  # «—» for no upload: Vega writes a missing value as «null» in the tooltip and to screen readers
+                  version_shown=df["version"].map(lambda v: "—" if pd.isna(v) else str(int(v))))
     order = list(dict.fromkeys(d["short_name"]))    # the query's order: by type, then by name as people read it
     return alt.Chart(d).mark_rect(stroke="white", strokeWidth=1.5).encode(
         # Slanted and never dropped: level, Vega hid 3 of the 7 titles that did not fit at 1280 px.
-        x=alt.X("dataset_title:N", title=None, sort=titles,
-                axis=alt.Axis(labelAngle=-30, labelAlign="left", orient="top", labelLimit=160, labelOverlap=False)),
-        y=alt.Y("short_name:N", title=None, sort=order, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+        x=alt.X("dataset_title:N", title="Набор", sort=titles,
+                axis=alt.Axis(title=None, labelAngle=-30, labelAlign="left", orient="top", labelLimit=160, labelOverlap=False)),
+        y=alt.Y("short_name:N", title="Организация", sort=order, axis=alt.Axis(title=None, labelLimit=LABEL_LIMIT)),
         color=color,
         tooltip=[alt.Tooltip("short_name:N", title="Организация"), alt.Tooltip("dataset_title:N", title="Набор"),
                  alt.Tooltip("state:N", title="Состояние"), alt.Tooltip("when:N", title="Загружен"),
-                 alt.Tooltip("version:Q", title="Версия")],
+                 alt.Tooltip("version_shown:N", title="Версия")],
     ).properties(height=alt.Step(ROW_PX), padding={"left": 5, "top": 5, "bottom": 5, "right": 24})
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from dashboard import auth
 from dashboard.text import plain
 
 FLASH = "confirm_flash"
@@ -31,6 +32,7 @@ def ask(title: str, lines: list[str], button: str, action: Callable[[], str | No
 
 def _body(lines: list[str], button: str, action: Callable[[], str | None],
           refusals: tuple[type[Exception], ...]) -> None:
+    auth.still_logged_in()      # a dialog's click runs only the dialog, not the entry script's check
     for line in lines:
         st.markdown(line)
     go, cancel, _ = st.columns([2, 1, 1])

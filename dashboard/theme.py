@@ -41,12 +41,46 @@ CSS = """
 [data-testid="stSidebarNavItems"] a[data-testid="stSidebarNavLink"] { margin: 0; min-height: 1.75rem; line-height: 1.75rem; }
 [data-testid="stNavSectionHeader"] { margin-top: 0.25rem; margin-bottom: 0; }
 
+/* An empty sidebar is not shown. After «Выйти» the login form runs under a hidden navigation with nothing in
+   the sidebar, yet Streamlit 1.67 keeps the open sidebar it had (an empty grey panel and its «<<») until the
+   next script run or a reload; the login page opened fresh has no sidebar at all. Hidden here, the page after
+   a logout looks like that fresh one. (Logged in, the sidebar always holds the menu and the filters.) */
+[data-testid="stSidebar"]:not(:has([data-testid="stSidebarNav"], [data-testid="stSidebarUserContent"] [data-testid="stElementContainer"])) {
+  display: none; }
+/* (:has() cannot hold another :has(): the app's view without a menu or a sidebar element hides the «>>» too.) */
+[data-testid="stAppViewContainer"]:not(:has([data-testid="stSidebarNav"])):not(:has([data-testid="stSidebarUserContent"] [data-testid="stElementContainer"])) [data-testid="stExpandSidebarButton"] {
+  display: none; }
+
+/* Streamlit's own English that CSS can reach (the rest is listed in the README's known limits): the skip link a
+   keyboard user meets on the first Tab is drawn in Russian (its English text stays for screen readers: CSS
+   cannot take it out of the accessible name), and the charts' «Copy Vega-Lite spec», a developer's tool,
+   is not offered. */
+[data-testid="stSkipToContent"]:focus-visible { font-size: 0; }
+[data-testid="stSkipToContent"]:focus-visible::after { content: "Перейти к содержимому страницы"; font-size: 0.875rem; }
+[data-testid="stElementToolbarButton"]:has(button[aria-label="Copy Vega-Lite spec"]) { display: none; }
+/* «Connection error — Streamlit server is not responding. Are you connected to the internet?»: Streamlit's own
+   dialog when the page loses the server (a restart, a network fault). Told apart from the app's dialogs
+   (st.dialog), whose body is a block of elements, it says in Russian what happened and what to do. */
+[data-testid="stDialog"] section[role="dialog"]:not(:has([data-testid="stVerticalBlock"])) > h2 { font-size: 0; }
+[data-testid="stDialog"] section[role="dialog"]:not(:has([data-testid="stVerticalBlock"])) > h2::after {
+  content: "Нет связи с сервером"; font-size: 1.5rem; }
+[data-testid="stDialog"] section[role="dialog"]:not(:has([data-testid="stVerticalBlock"])) > div { font-size: 0; }
+[data-testid="stDialog"] section[role="dialog"]:not(:has([data-testid="stVerticalBlock"])) > div::after {
+  content: "Сервер приложения не отвечает. Страница подключится снова, как только он заработает; если этого не "
+           "произошло, обновите страницу через минуту или сообщите администратору."; font-size: 1rem; }
+
 /* The file uploader in Russian (see the module's docstring). */
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { display: none; }
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after { content: "Выбрать файл"; }
 [data-testid="stFileUploaderDropzoneInstructions"] > div > span { display: none; }
 [data-testid="stFileUploaderDropzoneInstructions"] > div::after { content: "или перетащите файл сюда";
   font-size: 0.875rem; opacity: 0.7; }
+/* While a file is dragged over it, the dropzone lays a panel over itself saying «Drag and drop a file here»: the
+   element right after the hidden input, a div without a test id holding one span (with a file chosen, the
+   element after the input is the chip list, which holds no bare span). */
+[data-testid="stFileUploaderDropzoneInput"] + div:not([data-testid]) > span:only-child { display: none; }
+[data-testid="stFileUploaderDropzoneInput"] + div:not([data-testid]):has(> span:only-child)::after {
+  content: "Отпустите файл, чтобы загрузить его"; font-size: 0.875rem; font-weight: 700; color: #1f5fa8; }  /* the theme's primaryColor */
 [data-testid="stFileChipName"] + * { display: none; }
 [data-testid="stFileChip"] [role="alert"] { display: none; }
 [data-testid="stFileChip"]:has([role="alert"])::after {

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, data, filters, tables
+from dashboard import auth, charts, data, filters, tables
 from dashboard.text import plain
 from warehouse import queries
 
@@ -30,7 +30,9 @@ if len(f.scope) > charts.MATRIX_MAX_ORGS:
 @st.fragment
 def matrix_and_one(rm) -> None:
     """The matrix and the organization picked in it: a click on a row reruns only this part of the page
-    (issue 16: the rest of the page is not rebuilt for every click)."""
+    (issue 16: the rest of the page is not rebuilt for every click). Such a rerun skips the entry script,
+    so it checks the session itself."""
+    auth.still_logged_in()
     event = charts.draw(st, charts.roadmap_matrix, rm,
                         select={"on_select": "rerun", "key": "roadmap_matrix", "selection_mode": "org"})
     codes = list(dict.fromkeys(rm["org_code"]))
