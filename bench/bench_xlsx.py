@@ -22,6 +22,10 @@ Figures (seconds, peak RSS in MB; medians; XLSX / CSV and the floor's ratio are 
     fastexcel (this change; this script, 2026-12-01   0.66 / 389      2.97 / 420     4.50×
       22:13 UTC, median of 3, load average 1.35 at
       the start and 2.5 at the end)
+    fastexcel (this script on a quiet machine,        0.55 / 347      3.01 / 384     5.48×
+      2026-12-01 22:24 UTC, median of 3, load 1.0;
+      the floor: fastexcel's parse alone 1.89 s =
+      3.45×, python-calamine's 2.79 s = 5.08×)
 
 Against the previous reader, paired on the same busy machine (load ~8, 5 pairs): the XLSX preview
 5.35 s against 7.95 s (0.67×), its CPU 6.2 s against 8.2 s, peak RSS 415 MB against 496 MB.
