@@ -1169,6 +1169,19 @@ def _header_from_names(columns) -> list[str | None] | None:
     return header
 
 
+def _sheet_header(head: list[list[str | None]], dataset: Dataset, name: str, *, single: bool,
+                  only_sheet: bool) -> tuple[int, dict[int, str]] | None:
+    """The header in a sheet's first rows (:func:`_find_header`). None when there is none and other sheets
+    may hold the data; when this sheet is the only candidate (``single``), its refusal, naming the sheet
+    unless it is the book's only one (``only_sheet``)."""
+    try:
+        return _find_header(head, dataset)
+    except UnreadableFile as exc:
+        if single:
+            raise UnreadableFile(str(exc) if only_sheet else f"Лист «{name}»: {exc}") from None
+        return None
+
+
 def _read_row_one_sheet(book: _Book, name: str, dataset: Dataset, *, single: bool, only_sheet: bool):
     """A sheet whose cells start on row 1, in one parse: the rows below row 1 typed by fastexcel, the
     header found among row 1 (fastexcel's column names) and the rows below as text, exactly as
@@ -1190,12 +1203,10 @@ def _read_row_one_sheet(book: _Book, name: str, dataset: Dataset, *, single: boo
              for i in range(min(batch.num_rows, HEADER_SCAN_ROWS - 1))]
     if not any(c is not None for row in head for c in row):
         raise _NotPlain  # empty first rows: the exact path words it
-    try:
-        header_idx, mapping = _find_header(head, dataset)
-    except UnreadableFile as exc:
-        if single:
-            raise UnreadableFile(str(exc) if only_sheet else f"Лист «{name}»: {exc}") from None
+    found = _sheet_header(head, dataset, name, single=single, only_sheet=only_sheet)
+    if found is None:
         return None
+    header_idx, mapping = found
     if header_idx:  # a title above the header: the rows below the header found, once more
         body = _fast_body(book, name, header_idx)
     else:
@@ -1248,12 +1259,10 @@ def _read_plain_sheet(book: _Book, name: str, dataset: Dataset, *, single: bool,
         first = next((i for i, row in enumerate(head) if any(c is not None for c in row)), None)
         if first is None:
             raise _NotPlain  # empty, or the table further down: let the exact path say which
-        try:
-            header_idx, mapping = _find_header(head, dataset)
-        except UnreadableFile as exc:
-            if single:
-                raise UnreadableFile(str(exc) if only_sheet else f"Лист «{name}»: {exc}") from None
+        found = _sheet_header(head, dataset, name, single=single, only_sheet=only_sheet)
+        if found is None:
             return None
+        header_idx, mapping = found
         header = head[header_idx]
         if any(c is not None and _ENGINE_TEXT.fullmatch(c) for c in header):
             raise _NotPlain  # a number, date or boolean in the header row: its text is python-calamine's to give
@@ -1303,12 +1312,10 @@ def _read_xlsx(data: bytes, dataset: Dataset, sheet: str | None = None) -> RawTa
                     raise UnreadableFile(f"{where} пуст: данные должны быть на листе «{dataset.title}», начиная "
                                          "с заголовка.")
                 continue
-            try:
-                header_idx, mapping = _find_header(head, dataset)
-            except UnreadableFile as exc:
-                if len(candidates) == 1:
-                    raise UnreadableFile(str(exc) if len(names) == 1 else f"Лист «{name}»: {exc}") from None
+            found = _sheet_header(head, dataset, name, single=len(candidates) == 1, only_sheet=len(names) == 1)
+            if found is None:
                 continue
+            header_idx, mapping = found
             body = {pos: col.slice(header_idx + 1) for pos, col in columns.items()}
             table = _assemble(body, head[header_idx], header_idx, mapping, dataset, "xlsx", None, None)
             table.sheet = name

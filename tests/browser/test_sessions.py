@@ -24,6 +24,15 @@ def wait_menu(page) -> None:
     settle(page)
 
 
+def log_out_in_another_tab(page) -> None:
+    """«Выйти» in a new tab of the same browser (the same cookie, so the same session)."""
+    other = page.context.new_page()
+    other.goto(page.base + "/")
+    other.get_by_role("button", name="Выйти").click()
+    other.get_by_role("heading", name="Вход").wait_for(timeout=30_000)
+    other.close()
+
+
 def session_cookie(context):
     return next((c for c in context.cookies() if c["name"] == COOKIE), None)
 
@@ -200,11 +209,7 @@ def test_a_click_that_reruns_only_a_fragment_still_checks_the_session(page):
     log_in(page, "head", "demo-head-2025")
     open_page(page, "Дорожная карта")
     page.get_by_test_id("stSelectbox").filter(has_text="Организация (или щёлкните").wait_for(timeout=60_000)
-    other = page.context.new_page()
-    other.goto(page.base + "/")
-    other.get_by_role("button", name="Выйти").click()
-    other.get_by_role("heading", name="Вход").wait_for(timeout=30_000)
-    other.close()
+    log_out_in_another_tab(page)
     page.get_by_test_id("stSelectbox").filter(has_text="Организация (или щёлкните").first.click()
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
@@ -228,11 +233,7 @@ def test_a_dialogs_button_after_logout_elsewhere_changes_nothing(page):
     settle(page)
     page.get_by_role("button", name="Сделать эту версию текущей…").click()
     page.get_by_role("dialog").wait_for()
-    other = page.context.new_page()
-    other.goto(page.base + "/")
-    other.get_by_role("button", name="Выйти").click()
-    other.get_by_role("heading", name="Вход").wait_for(timeout=30_000)
-    other.close()
+    log_out_in_another_tab(page)
     page.get_by_role("dialog").get_by_role("button", name="Восстановить").click()
     page.get_by_role("heading", name="Вход").wait_for(timeout=30_000)
     settle(page)
