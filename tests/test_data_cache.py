@@ -60,10 +60,10 @@ def test_a_listing_grid_is_kept_per_result_and_a_new_upload_makes_a_new_one(app_
     assert key == data.result_key(queries.overdue_items, [SCHOOL], 2026, limit=tables.ROWS)
     assert key != data.result_key(queries.overdue_items, [SCHOOL], 2025, limit=tables.ROWS)
     frame = data.cached(queries.organizations, [SCHOOL])
-    grid = tables._listed(result="k1", columns=("org_code", "short_name"), not_yet=(), names_key="", _df=frame,
-                          _names=None)
-    again = tables._listed(result="k1", columns=("org_code", "short_name"), not_yet=(), names_key="",
-                           _df=frame.iloc[:0], _names=None)
+    grid = tables._grid(contents="k1", columns=("org_code", "short_name"), not_yet=(), names_key="", _df=frame,
+                        _names=None)
+    again = tables._grid(contents="k1", columns=("org_code", "short_name"), not_yet=(), names_key="",
+                         _df=frame.iloc[:0], _names=None)
     assert again is grid and grid.table.num_rows == 1 and grid.table.column("org_code").to_pylist() == [SCHOOL]
     before = data.result_key(queries.organizations, [SCHOOL])
     rows = [["Пункт", "Статус", "Комментарий"], [1, "в работе", "начали"]]
