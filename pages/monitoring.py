@@ -26,7 +26,12 @@ TOPICS = {
     "Обучающиеся": ["mentee_students", "mentee_students_prev", "mentee_students_pct", "mentee_students_pct_prev",
                     "mentor_students", "mentor_students_prev", "mentor_students_pct", "mentor_students_pct_prev"],
 }
-for tab, (topic, columns) in zip(st.tabs(list(TOPICS)), TOPICS.items(), strict=True):
+# Only the open tab's table is made (a click on another tab reruns the page): six tables and their twelve
+# export buttons on every visit were a fifth of the server's time with many users (bench/bench_load.py).
+tabs = st.tabs(list(TOPICS), key="monitoring_topic", on_change="rerun")
+for tab, (topic, columns) in zip(tabs, TOPICS.items(), strict=True):
+    if not tab.open:
+        continue
     with tab:
         tables.listing(queries.monitoring, f.scope, f.year, as_of=f.as_of, name=f"Мониторинг: {topic.lower()}",
                        columns=["short_name", *columns])

@@ -57,24 +57,30 @@ if f.org_code:  # one organization: put the city beside it (aggregates only, no 
                    + (f" Не показано ({why}): {', '.join(hidden)}." if hidden else ""))
 
 st.subheader("Требует внимания")
-t1, t2, t3, t4 = st.tabs(["Просроченные пункты", "Нет загрузок", "Самый низкий охват", "Файлы не сходятся"])
-with t1:
-    tables.listing(queries.overdue_items, f.scope, f.year, as_of=f.as_of, name="Просроченные пункты",
-                   empty="Просроченных пунктов нет.", columns=["short_name", "item", "short_title", "due_date", "reported_status", "comment"])
-with t2:
-    tables.listing(queries.missing_uploads, f.scope, f.year, columns=["short_name", "missing", "datasets"],
-                   name="Нет загрузок", empty="Все организации загрузили все наборы за этот год.")
-with t3:
-    tables.show(data.cached(queries.lowest_coverage, f.scope, f.year, as_of=f.as_of, limit=10),
-                ["short_name", "young_teachers", "young_covered", "young_coverage_pct"], name="Самый низкий охват")
-
-with t4:
-    st.caption("Файл называет ID, которых нет в текущем файле другого набора (например, педагог-наставник, "
-               "которого нет в новом списке педагогов). Такие наставники не учитываются среди педагогов-"
-               "наставников, пока файлы не исправлены.")
-    tables.listing(queries.broken_links, f.scope, f.year, name="Файлы не сходятся", empty="Все файлы сходятся.",
-                   columns=["short_name", "dataset_title", "column_title", "target_title", "ids_missing",
-                            "missing_ids"])
+# Only the open tab's table is made (a click on another tab reruns the page), as on «Мониторинг».
+t1, t2, t3, t4 = st.tabs(["Просроченные пункты", "Нет загрузок", "Самый низкий охват", "Файлы не сходятся"],
+                         key="overview_attention", on_change="rerun")
+if t1.open:
+    with t1:
+        tables.listing(queries.overdue_items, f.scope, f.year, as_of=f.as_of, name="Просроченные пункты",
+                       empty="Просроченных пунктов нет.",
+                       columns=["short_name", "item", "short_title", "due_date", "reported_status", "comment"])
+if t2.open:
+    with t2:
+        tables.listing(queries.missing_uploads, f.scope, f.year, columns=["short_name", "missing", "datasets"],
+                       name="Нет загрузок", empty="Все организации загрузили все наборы за этот год.")
+if t3.open:
+    with t3:
+        tables.show(data.cached(queries.lowest_coverage, f.scope, f.year, as_of=f.as_of, limit=10),
+                    ["short_name", "young_teachers", "young_covered", "young_coverage_pct"], name="Самый низкий охват")
+if t4.open:
+    with t4:
+        st.caption("Файл называет ID, которых нет в текущем файле другого набора (например, педагог-наставник, "
+                   "которого нет в новом списке педагогов). Такие наставники не учитываются среди педагогов-"
+                   "наставников, пока файлы не исправлены.")
+        tables.listing(queries.broken_links, f.scope, f.year, name="Файлы не сходятся", empty="Все файлы сходятся.",
+                       columns=["short_name", "dataset_title", "column_title", "target_title", "ids_missing",
+                                "missing_ids"])
 
 st.subheader("Организации")
 tables.listing(queries.org_kpi, f.scope, f.year, as_of=f.as_of, name="Показатели организаций",

@@ -11,9 +11,12 @@ st.title("Дорожная карта")
 st.caption(f"{f.label}. Статус «просрочено» — пункт не выполнен после срока; «нет отчёта» — организация "
            "не прислала отчёт по пункту.")
 
-items = data.roadmap_items(f.year)
-with st.expander("Пункты дорожной карты и сроки на этот год"):
-    tables.show(items, ["item", "title", "result_form", "deadline_text", "due_date"], name="Пункты дорожной карты")
+# The list is made only while the expander is open (opening it reruns the page).
+items_box = st.expander("Пункты дорожной карты и сроки на этот год", key="roadmap_items", on_change="rerun")
+if items_box.open:
+    with items_box:
+        tables.show(data.roadmap_items(f.year), ["item", "title", "result_form", "deadline_text", "due_date"],
+                    name="Пункты дорожной карты")
 
 if len(f.scope) > charts.MATRIX_MAX_ORGS:
     # Too many rows for a matrix: the share of each status per item, and what is overdue.

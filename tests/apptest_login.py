@@ -41,6 +41,21 @@ def open_page(at: AppTest, page: str) -> AppTest:
     return at.switch_page(str(ROOT / "pages" / f"{page}.py")).run()
 
 
+# Tabs whose hidden tabs are not made until opened (``on_change="rerun"``): their session-state keys.
+LAZY_TABS = ("overview_attention", "monitoring_topic")
+
+
+def each_tab(at: AppTest):
+    """Open each tab of the page's lazy tabs in turn (a click on it), yielding the label after each run."""
+    for key in LAZY_TABS:
+        if key not in at.session_state:
+            continue
+        for label in [t.label for t in at.tabs]:
+            at.session_state[key] = label
+            at.run()
+            yield label
+
+
 def reader(db_path):
     """A cursor on the app's own connection (one process may hold one configuration of a file)."""
     from dashboard.state import connection

@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard.tables import num, pct
-from tests.apptest_login import log_in, reader
+from tests.apptest_login import each_tab, log_in, reader
 from warehouse import db, queries, registry, russian
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -205,8 +205,12 @@ def test_issue_13_figures_on_their_pages_equal_the_query_layer(app, demo_db):
     assert city["partners_expected"] == city["organizations"] - 1   # the department owes no partners
 
     at = app("monitoring", year=year)
-    frames = [d.value for d in at.dataframe]
-    assert len(frames) == 6                                   # one table per topic
+    assert len(at.dataframe) == 1                             # only the open tab's table is made
+    frames = []
+    for _ in each_tab(at):                                    # one table per topic, each in its tab
+        assert not at.exception and len(at.dataframe) == 1
+        frames.append(at.dataframe[0].value)
+    assert len({tuple(f.columns) for f in frames}) == 6
     young = next(f for f in frames if "young_covered_prev" in f.columns)
     assert young["young_covered_prev"].fillna(-1).tolist() == monitoring["young_covered_prev"].fillna(-1).tolist()
     assert young["young_teachers_prev"].fillna(-1).tolist() == monitoring["young_teachers_prev"].fillna(-1).tolist()

@@ -27,7 +27,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.text import plain
 from ingest import load, service
 from ingest.load import load_file
-from tests.apptest_login import ROOT, fresh_caches, log_in, open_page, start
+from tests.apptest_login import ROOT, each_tab, fresh_caches, log_in, open_page, start
 from warehouse import accounts, db, queries, snapshots
 
 PAYLOAD = ("[СРОЧНО: войдите заново](http://evil.example/phish) ![i](http://evil.example/i.png) **жирно** "
@@ -188,6 +188,9 @@ def test_every_page_of_the_administrator_shows_uploaded_text_as_text(app, org):
         open_page(at, page)
         escaped[page] = assert_shown_as_text(at, page)
         in_tables[page] = PAYLOAD in frames_text(at)
+        for tab in each_tab(at):                     # the tables of the tabs not open at first
+            escaped[page] += assert_shown_as_text(at, f"{page}, «{tab}»")
+            in_tables[page] |= PAYLOAD in frames_text(at)
     # The payload was on the pages — escaped in Markdown, as it is in tables — so the check saw it.
     assert escaped["admin"] and in_tables["admin"]                   # the caption of the account; the registry
     # (the roadmap's table is of one organization: the first by name, F6, unless H1 is chosen)
