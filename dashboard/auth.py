@@ -129,7 +129,7 @@ def require_login(cur, *, demo: bool, pages: list[st.Page] | None = None) -> Use
         if isinstance(token, str) and 20 <= len(token) <= 200:
             token_hash, resumed = accounts.token_hash(token), True
     if token_hash is not None:
-        check = accounts.check_session(cur, token_hash, now=now)
+        check = accounts.check_session(cur, token_hash, now=now, remember=True)
         if check.user is not None:
             if resumed:
                 accounts.audit(cur, check.user.login, "session_resumed", org_code=check.user.org_code,
@@ -215,7 +215,7 @@ def still_logged_in() -> None:
         from dashboard.state import cursor
 
         with cursor() as cur:
-            if accounts.check_session(cur, token_hash, now=_now()).user is not None:
+            if accounts.check_session(cur, token_hash, now=_now(), remember=True).user is not None:
                 return
     st.rerun(scope="app")
 

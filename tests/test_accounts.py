@@ -198,17 +198,51 @@ def test_simultaneous_logins_to_one_account_all_succeed(warehouse_path):
         conn.close()
 
 
-def test_a_session_is_stored_hashed_slides_and_expires(conn):
+@pytest.mark.parametrize("remember", [False, True], ids=["read", "remembered"])
+def test_a_session_is_stored_hashed_slides_and_expires(conn, remember):
     user = accounts.create_user(conn, "head", "Руководитель", "head", PASSWORD)
     t0 = datetime(2026, 3, 1, 10, 0)
     token = accounts.open_session(conn, user, now=t0)
     assert conn.execute("select count(*) from sessions where token_hash = ?", [token]).fetchone()[0] == 0
     digest = accounts.token_hash(token)
-    assert accounts.check_session(conn, digest, now=t0 + timedelta(minutes=25)).user == user
-    assert accounts.check_session(conn, digest, now=t0 + timedelta(minutes=50)).user == user    # slid at 10:25
-    over = accounts.check_session(conn, digest, now=t0 + timedelta(minutes=81))
+
+    def check(minutes):
+        return accounts.check_session(conn, digest, now=t0 + timedelta(minutes=minutes), remember=remember)
+
+    assert check(25).user == user
+    assert check(50).user == user    # slid at 10:25
+    over = check(81)
     assert over.user is None and over.reason == "session_expired"
-    assert accounts.check_session(conn, digest, now=t0 + timedelta(minutes=82)).reason == "session_expired"
+    assert check(82).reason == "session_expired"
+
+
+def test_a_remembered_session_is_read_once_until_a_change_that_may_end_it(conn):
+    """``remember`` (the app's check on every run) reads the row once and reuses it until this process
+    commits a write that may end a session or change an account; a session's own touch is not one."""
+    user = accounts.create_user(conn, "head", "Руководитель", "head", PASSWORD)
+    other = accounts.create_user(conn, "sosh", "Ответственный", "coordinator", PASSWORD, "СОШ1")
+    t0 = datetime.now()
+    digest = accounts.token_hash(accounts.open_session(conn, user, now=t0))
+    assert accounts.check_session(conn, digest, now=t0, remember=True).user == user
+    # A change made in the file by hand, not by this module, is not seen while the row is remembered...
+    conn.execute("update sessions set ended_at = ?, ended_reason = 'logout' where token_hash = ?", [t0, digest])
+    assert accounts.check_session(conn, digest, now=t0 + timedelta(seconds=20), remember=True).user == user
+    assert accounts.check_session(conn, digest, now=t0, touch=False).reason == "logout"   # (read: it is there)
+    # ...until the next write that may end a session: here another account's logout.
+    accounts.end_session(conn, accounts.token_hash(accounts.open_session(conn, other)), "logout")
+    assert accounts.check_session(conn, digest, now=t0, remember=True).reason == "logout"
+
+
+def test_a_remembered_session_sees_a_logout_elsewhere_and_slides_with_its_touch(conn):
+    user = accounts.create_user(conn, "head", "Руководитель", "head", PASSWORD)
+    t0 = datetime(2026, 3, 1, 10, 0)
+    digest = accounts.token_hash(accounts.open_session(conn, user, now=t0))
+    for minutes in (1, 25, 50, 74):     # each touch slides the remembered expiry, as it does the stored one
+        assert accounts.check_session(conn, digest, now=t0 + timedelta(minutes=minutes), remember=True).user == user
+    assert accounts.check_session(conn, digest, now=t0 + timedelta(minutes=75), touch=False).user == user
+    accounts.end_session(conn, digest, "logout")                      # «Выйти» in another tab
+    check = accounts.check_session(conn, digest, now=t0 + timedelta(minutes=75), remember=True)
+    assert check.user is None and check.reason == "logout"
 
 
 @pytest.mark.parametrize(("change", "reason"), [
@@ -217,11 +251,13 @@ def test_a_session_is_stored_hashed_slides_and_expires(conn):
     (lambda c: accounts.set_role(c, "sosh", "head", None, by="admin"), "account_changed"),
     (lambda c: accounts.set_password(c, "sosh", "another-pass-2", by="admin"), "password_reset"),
 ], ids=["disabled", "moved", "promoted", "password"])
-def test_a_changed_account_ends_its_sessions(conn, change, reason):
+@pytest.mark.parametrize("remember", [False, True], ids=["read", "remembered"])
+def test_a_changed_account_ends_its_sessions(conn, change, reason, remember):
     user = accounts.create_user(conn, "sosh", "Ответственный", "coordinator", PASSWORD, "СОШ1")
     digest = accounts.token_hash(accounts.open_session(conn, user))
+    assert accounts.check_session(conn, digest, remember=remember).user == user
     change(conn)
-    check = accounts.check_session(conn, digest)
+    check = accounts.check_session(conn, digest, remember=remember)
     assert check.user is None and check.reason == reason and check.login == "sosh"
 
 

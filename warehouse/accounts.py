@@ -94,15 +94,30 @@ class User:
         return self.role == ADMIN
 
 
-def _write(conn: duckdb.DuckDBPyConnection, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+# How many writes of this module that may end a session or change an account this process has committed
+# (every write but a session's touch): a session check remembered before the latest one is read again
+# (see check_session's ``remember``).
+_changes = 0
+# token hash -> (``_changes`` when its row was read, the row): the app's check on every script run.
+_remembered: dict[str, tuple[int, tuple]] = {}
+_REMEMBERED_MAX = 10_000
+
+
+def _write(conn: duckdb.DuckDBPyConnection, work: Callable[[duckdb.DuckDBPyConnection], T], *,
+           changes: bool = True) -> T:
     """Run ``work(conn)`` in one transaction and return its result. Writes of this process wait for
-    each other; a write-write conflict with another connection is retried after a short random pause."""
+    each other; a write-write conflict with another connection is retried after a short random pause.
+    ``changes``: whether the write may end a session or change an account (only a touch may not): counted
+    after its commit, so that a check reading the row before the commit is not kept past it."""
+    global _changes
     for attempt in range(_CONFLICT_TRIES):
         with _WRITE_LOCK:
             conn.execute("begin transaction")
             try:
                 result = work(conn)
                 conn.execute("commit")
+                if changes:
+                    _changes += 1
                 return result
             except duckdb.TransactionException as exc:
                 _rollback(conn)
@@ -337,16 +352,32 @@ class SessionCheck:
 
 
 def check_session(conn: duckdb.DuckDBPyConnection, token_hash_: str, *, now: datetime | None = None,
-                  touch: bool = True) -> SessionCheck:
+                  touch: bool = True, remember: bool = False) -> SessionCheck:
     """Is the session ``token_hash_`` still valid now? The account is re-read: a disabled, moved,
     demoted or re-passworded account ends it. ``touch``: slide its expiry forward (a script run);
-    a download checks without touching. A session found over is ended here, with its reason."""
+    a download checks without touching. A session found over is ended here, with its reason.
+
+    ``remember`` (the app's check on every script run): the session's row, once read, is reused until
+    this process commits a write that may end a session or change an account (a logout, a disabled account,
+    a new password: ``_changes``); the expiry is compared with ``now`` on every call as before. This is
+    sound because the app is the one process that writes the warehouse (README, «One writer»); a
+    change made in the file by hand while the app runs is seen after its next such write. Reading the row
+    was 2–3 ms of every page view with many users (``bench/bench_load.py``)."""
     now = now or datetime.now()
-    # One query on every script run: the session and the account as it is now (for the stamp).
-    row = conn.execute(
-        "select s.login, s.stamp, s.expires_at, s.ended_at, s.ended_reason, s.last_seen_at, u.full_name, "
-        f"{', '.join('u.' + c for c in _STAMPED.split(', '))} "
-        "from sessions s left join users u using (login) where s.token_hash = ?", [token_hash_]).fetchone()
+    kept = _remembered.get(token_hash_) if remember else None
+    if kept is not None and kept[0] == _changes:
+        row = kept[1]
+    else:
+        seen = _changes      # read before the row: a write committed meanwhile makes the kept row stale
+        # The session and the account as it is now (for the stamp), in one query.
+        row = conn.execute(
+            "select s.login, s.stamp, s.expires_at, s.ended_at, s.ended_reason, s.last_seen_at, u.full_name, "
+            f"{', '.join('u.' + c for c in _STAMPED.split(', '))} "
+            "from sessions s left join users u using (login) where s.token_hash = ?", [token_hash_]).fetchone()
+        if remember and row is not None:
+            if len(_remembered) >= _REMEMBERED_MAX:
+                _remembered.clear()
+            _remembered[token_hash_] = (seen, row)
     if row is None:
         return SessionCheck(None, "unknown")
     login, old_stamp, expires_at, ended_at, ended_reason, last_seen, full_name, *stamped = row
@@ -360,9 +391,12 @@ def check_session(conn: duckdb.DuckDBPyConnection, token_hash_: str, *, now: dat
         end_session(conn, token_hash_, "account_changed", now=now)
         return SessionCheck(None, "account_changed", login)
     if touch and now - last_seen >= timedelta(seconds=15):   # one write per quarter minute is enough
+        expires = now + timedelta(minutes=SESSION_MINUTES)
         _write(conn, lambda c: c.execute(
             "update sessions set last_seen_at = ?, expires_at = ? where token_hash = ? and ended_at is null",
-            [now, now + timedelta(minutes=SESSION_MINUTES), token_hash_]))
+            [now, expires, token_hash_]), changes=False)
+        if (kept := _remembered.get(token_hash_)) is not None:   # the same row, slid forward
+            _remembered[token_hash_] = (kept[0], (*row[:2], expires, *row[3:5], now, *row[6:]))
     return SessionCheck(User(login, full_name, role, org_code))
 
 
