@@ -28,27 +28,36 @@ def page(file: str, title: str, icon: str, **kw) -> st.Page:
     return st.Page(PAGES / file, title=title, icon=f":material/{icon}:", **kw)
 
 
-# Every page, and who may see it (None: everyone). Built before the login: the login form runs under a
-# hidden navigation of all of them, so that the address asked for (/young?year=2026…) opens after logging in.
-ALL_PAGES = {
-    "Показатели": [
-        (page("overview.py", "Обзор", "home", default=True), None),
-        (page("roadmap.py", "Дорожная карта", "map", url_path="roadmap"), None),
-        (page("mentors.py", "Наставники", "school", url_path="mentors"), None),
-        (page("young_teachers.py", "Молодые педагоги", "person_add", url_path="young"), None),
-        (page("partners.py", "Партнёры", "handshake", url_path="partners"), None),
-        (page("events.py", "Мероприятия и практики", "event", url_path="events"), None),
-        (page("monitoring.py", "Мониторинг", "monitoring", url_path="monitoring"), None),
-        (page("uploads.py", "Загрузки", "fact_check", url_path="uploads"), None),
-    ],
-    "Данные": [(page("upload.py", "Загрузка данных", "upload_file", url_path="upload"), "can_upload"),
-               (page("exports.py", "Выгрузки", "download", url_path="exports"), None),
-               (page("history.py", "История загрузок", "history", url_path="history"), None)],
-    "Администрирование": [
-        (page("admin.py", "Организации и пользователи", "manage_accounts", url_path="admin"), "is_admin"),
-        (page("audit.py", "Журнал аудита", "policy", url_path="audit"), "is_admin"),
-    ],
-}
+def all_pages() -> dict:
+    """Every page, and who may see it (None: everyone). Built before the login: the login form runs under a
+    hidden navigation of all of them, so that the address asked for (/young?year=2026…) opens after logging
+    in. Made once per session and kept in it: ``st.Page`` finds its file on the disk (``Path.resolve``,
+    ``is_file``), thirteen times on every run otherwise. A session's runs come one after another, so its
+    pages are never in two navigations at once."""
+    if "all_pages" not in st.session_state:
+        st.session_state["all_pages"] = {
+            "Показатели": [
+                (page("overview.py", "Обзор", "home", default=True), None),
+                (page("roadmap.py", "Дорожная карта", "map", url_path="roadmap"), None),
+                (page("mentors.py", "Наставники", "school", url_path="mentors"), None),
+                (page("young_teachers.py", "Молодые педагоги", "person_add", url_path="young"), None),
+                (page("partners.py", "Партнёры", "handshake", url_path="partners"), None),
+                (page("events.py", "Мероприятия и практики", "event", url_path="events"), None),
+                (page("monitoring.py", "Мониторинг", "monitoring", url_path="monitoring"), None),
+                (page("uploads.py", "Загрузки", "fact_check", url_path="uploads"), None),
+            ],
+            "Данные": [(page("upload.py", "Загрузка данных", "upload_file", url_path="upload"), "can_upload"),
+                       (page("exports.py", "Выгрузки", "download", url_path="exports"), None),
+                       (page("history.py", "История загрузок", "history", url_path="history"), None)],
+            "Администрирование": [
+                (page("admin.py", "Организации и пользователи", "manage_accounts", url_path="admin"), "is_admin"),
+                (page("audit.py", "Журнал аудита", "policy", url_path="audit"), "is_admin"),
+            ],
+        }
+    return st.session_state["all_pages"]
+
+
+ALL_PAGES = all_pages()
 
 demo = data.is_demo()
 with cursor() as cur:
