@@ -29,6 +29,9 @@ STATUS_ORDER = ["выполнено", "в работе", "не начато", "�
 STATUS_COLORS = ["#2e7d32", "#4a90d9", "#b0b0b0", "#d62728", "#f2b84b", "#eeeeee"]
 GOAL_PCT = COVERAGE_GOAL_PCT              # the order: every young teacher has a mentor
 BENCHMARK_PCT = COVERAGE_BENCHMARK_PCT    # the federal «Учитель будущего» benchmark
+# A coverage's band and its colour, on the page and in the meeting pack: below the benchmark, up to the goal, the goal.
+COVERAGE_BANDS = {f"ниже {BENCHMARK_PCT} %": "#d62728", f"{BENCHMARK_PCT}–{GOAL_PCT - 1} %": "#f2b84b",
+                  f"{GOAL_PCT} %": "#2e7d32"}
 MATRIX_MAX_ORGS = 60
 TOP_N = 30
 ROW_PX = 22
@@ -45,6 +48,12 @@ MENTOR_TYPE_COLORS = {"педагог": "#59a14f", "обучающийся": "#b
 # Every encoding has a Russian title, also where the axis or legend shows none (``axis=alt.Axis(title=None)``):
 # Vega describes each mark to screen readers as «title: value; …», and without a title it says the column's
 # name («short_name: МАОУ …»).
+
+
+def coverage_band(pct: float) -> str:
+    """The band of a coverage in percent (a key of :data:`COVERAGE_BANDS`)."""
+    below, between, goal = COVERAGE_BANDS
+    return below if pct < BENCHMARK_PCT else between if pct < GOAL_PCT else goal
 
 
 def _status_color(columns: int = 6) -> alt.Color:
@@ -110,16 +119,14 @@ def coverage_bars(df: pd.DataFrame, of_total: int | None = None) -> alt.Chart:
     if total > TOP_N:
         d = d.head(TOP_N)
         title = [title, f"{TOP_N} из {russian.orgs(total, 'gen', sep=russian.NBSP)}, с самым низким охватом"]
-    d = d.assign(pct_text=d["young_coverage_pct"].map(russian.pct),
-                 band=pd.cut(d["young_coverage_pct"], [-1, BENCHMARK_PCT - 1e-9, GOAL_PCT - 1e-9, 101],
-                             labels=["ниже 70 %", "70–99 %", "100 %"]).astype(str))
+    d = d.assign(pct_text=d["young_coverage_pct"].map(russian.pct), band=d["young_coverage_pct"].map(coverage_band))
     bars = alt.Chart(d).mark_bar().encode(
         x=alt.X("young_coverage_pct:Q", title="Охват, %", scale=alt.Scale(domain=[0, 100])),
         y=alt.Y("short_name:N", title="Организация", sort=list(d["short_name"]),
                 axis=alt.Axis(title=None, labelLimit=LABEL_LIMIT)),
         # The legend under the plot: on the right it took the plot's width at 1024 px and left no bars.
-        color=alt.Color("band:N", title="Охват", scale=alt.Scale(domain=["ниже 70 %", "70–99 %", "100 %"],
-                                                                   range=["#d62728", "#f2b84b", "#2e7d32"]),
+        color=alt.Color("band:N", title="Охват", scale=alt.Scale(domain=list(COVERAGE_BANDS),
+                                                                   range=list(COVERAGE_BANDS.values())),
                         legend=alt.Legend(orient="bottom", direction="horizontal")),
         tooltip=[alt.Tooltip("short_name:N", title="Организация"), alt.Tooltip("pct_text:N", title="Охват"),
                  alt.Tooltip("young_covered:Q", title="С наставником"),

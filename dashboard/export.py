@@ -99,6 +99,7 @@ class Chart:
     value_title: str = ""            # the value axis' title
     labels: bool = False             # the values written on the bars
     value_max: float | None = None   # the value axis' end (stacked counts of organizations: how many there are)
+    point_colours: Sequence[str] = ()   # one series: each bar's fill, in the table's order (a band's colour)
 
 
 A4 = 9
@@ -274,6 +275,8 @@ def _chart_sheet(book, ws, spec: Chart, formats: _Formats) -> None:
         if spec.colours:
             colour = spec.colours[(j - 1) % len(spec.colours)]
             series |= {"fill": {"color": colour}, "border": {"color": "#FFFFFF" if spec.stacked else colour}}
+        if spec.point_colours and j == 1:
+            series["points"] = [{"fill": {"color": c}, "border": {"color": c}} for c in spec.point_colours]
         if spec.labels:
             series["data_labels"] = {"value": True, **({"num_format": "0.0%"} if is_pct(col) else {})}
         if spec.stacked:

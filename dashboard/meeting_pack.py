@@ -6,7 +6,9 @@ Decisions (issue 14, «fit to print»):
 - Charts are native Excel charts (``export.Chart``), each on an A4 landscape sheet of its own with the
   table it draws: the roadmap's statuses per item and the uploads' states per dataset as stacked bars
   (organizations counted, so they read at 3 and at 700 organizations), the lowest young-teacher
-  coverage as bars. Nothing is an image: the pages' «organization × item» matrices have an Excel
+  coverage as bars in the colours of their bands, as on «Молодые педагоги» (red below the 70 % benchmark,
+  amber up to the goal, green at it: a bar chart in Excel cannot carry the page's dashed 70 % line).
+  Nothing is an image: the pages' «organization × item» matrices have an Excel
   equivalent, the sheets «Дорожная карта» and «Полнота загрузок», whose status cells are coloured by
   conditional formats in the pages' colours.
 - Organizations by their short names, never codes; every sheet's title says the filters.
@@ -111,6 +113,8 @@ def build(cur, scope: tuple[str, ...], year: int, as_of: date, label: str, note:
         dataset_title=lambda d: d["dataset"].map(DATASET_TITLES))
     lowest = queries.lowest_coverage(cur, scope, year, as_of, limit=charts.TOP_N)
     n_with_coverage = int(lowest["total_rows"].iloc[0]) if len(lowest) else 0
+    # Each bar in its band's colour, as on «Молодые педагоги» (red below the 70 % benchmark).
+    coverage_colours = [charts.COVERAGE_BANDS[charts.coverage_band(p)] for p in lowest["young_coverage_pct"]]
 
     def sheet(topic: str, frame: pd.DataFrame, columns: list[str] | None, **kwargs) -> export.Sheet:
         return export.Sheet(f"{topic}: {label}", frame, columns, name=kwargs.pop("name", topic), note=note, **kwargs)
@@ -147,8 +151,9 @@ def build(cur, scope: tuple[str, ...], year: int, as_of: date, label: str, note:
                      stacked=True, colours=[STATUS_COLOURS[s] for s in statuses.columns[1:]],
                      value_title="Организаций", value_max=len(scope)),
         export.Chart(sheet(coverage_title, lowest, ["short_name", "young_coverage_pct"], name="Диаграмма. Охват"),
-                     colours=[COVERAGE_COLOUR], labels=True,
-                     value_title=f"Охват, % (цель {charts.GOAL_PCT} %, ориентир {charts.BENCHMARK_PCT} %)"),
+                     colours=[COVERAGE_COLOUR], labels=True, point_colours=coverage_colours,
+                     value_title=f"Охват, % (цель {charts.GOAL_PCT} %, ориентир {charts.BENCHMARK_PCT} %; красные — "
+                                 "ниже ориентира, жёлтые — до цели, зелёные — цель)"),
         export.Chart(sheet("Загрузки по наборам (организаций в каждом состоянии)", states, None,
                            name="Диаграмма. Загрузки", titles={"dataset_title": "Набор данных"}),
                      stacked=True, colours=[STATE_COLOURS[s] for s in states.columns[1:]], value_title="Организаций",

@@ -137,6 +137,28 @@ def test_charts_are_native_one_per_landscape_sheet_and_overlap_nothing(pack):
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight in (1, None)
 
 
+def test_coverage_bars_have_the_colours_of_their_bands(pack):
+    """The coverage chart colours each bar as «Молодые педагоги» does: red below the 70 % benchmark (the test
+    school's young teachers: one of two has a mentor, 50 %), amber up to the goal, green at it."""
+    from dashboard import charts
+
+    with zipfile.ZipFile(io.BytesIO(pack)) as z:
+        xml = next(z.read(n).decode() for n in sorted(z.namelist())
+                   if re.fullmatch(r"xl/charts/chart\d+\.xml", n) and "Охват, %" in z.read(n).decode())
+    points = re.findall(r"<c:dPt>.*?</c:dPt>", xml, re.S)
+    book = openpyxl.load_workbook(io.BytesIO(pack))
+    ws = book["Диаграмма. Охват"]
+    header = next(r for r in range(4, ws.max_row + 1) if ws.cell(row=r, column=1).value)
+    shown = [ws.cell(row=r, column=2).value for r in range(header + 1, ws.max_row + 1)
+             if ws.cell(row=r, column=1).value]
+    assert shown and len(points) == len(shown)
+    for pct, point in zip(shown, points, strict=True):
+        colour = charts.COVERAGE_BANDS[charts.coverage_band(pct * 100)].lstrip("#").upper()
+        assert f'<a:srgbClr val="{colour}"/>' in point, (pct, point)
+    assert charts.coverage_band(50) == "ниже 70 %" and charts.coverage_band(70) == "70–99 %"
+    assert charts.coverage_band(100) == "100 %" and 0.5 in shown
+
+
 def _pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
 
