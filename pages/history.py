@@ -9,7 +9,7 @@ from dashboard.text import plain
 from ingest import service
 from ingest.errors import IngestError
 from ingest.schemas import DATASET_TITLES
-from warehouse import russian, snapshots
+from warehouse import queries, russian, snapshots
 from warehouse.labels import OUTCOMES, SEVERITIES
 
 f = filters.current()
@@ -19,7 +19,7 @@ st.caption(f"{f.label}. Все попытки загрузки, в том чис
            + (" и могут быть восстановлены ниже." if user.is_admin else "; восстановить версию может администратор."))
 confirm.flash()
 
-log = data.cached(snapshots.upload_log, f.scope, limit=1000, year=f.year)   # a new attempt is a new data version
+log = data.cached(queries.upload_log, f.scope, f.year)   # a new attempt is a new data version
 
 
 def org_name(code: str) -> str:

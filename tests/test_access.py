@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest_login import DEMO_PASSWORDS, ROOT, fresh_caches, log_in, open_page, reader, start
+from tests.apptest_login import DEMO_PASSWORDS, ROOT, each_tab, fresh_caches, log_in, open_page, reader, start
 from warehouse import accounts, queries, registry
 from warehouse.accounts import User
 
@@ -85,6 +85,9 @@ def test_coordinator_sees_only_their_organization_on_every_page(app, demo_db):
             assert not at.exception, (stem, [e.message for e in at.exception])
             assert at.title[0].value.startswith(title), stem          # the page asked for, drawn
             shown = organizations_shown(at)
+            for tab in each_tab(at):                                  # the tables of the other tabs too
+                assert not at.exception, (stem, tab, [e.message for e in at.exception])
+                shown |= organizations_shown(at)
             assert shown <= mine, (stem, year, shown - mine)
             if shown:
                 with_rows.add(stem)

@@ -328,7 +328,9 @@ def test_coordinator_sees_broken_links_and_unreported_items_on_the_overview(tmp_
         open_page(at, "overview")
         assert not at.exception, [e.message for e in at.exception]
         frames = [d.value for d in at.dataframe]
-        links = next(f for f in frames if "missing_ids" in f.columns)
+        at.session_state["overview_attention"] = "Файлы не сходятся"    # a click on the tab: only it is made
+        at.run()
+        links = next(d.value for d in at.dataframe if "missing_ids" in d.value.columns)
         assert links["missing_ids"].tolist() == expected["missing_ids"].tolist() == ["T2, T3", "T4"]
         table = next(f for f in frames if "items_unreported" in f.columns)
         assert table["items_unreported"].tolist() == [9]

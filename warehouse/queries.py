@@ -23,6 +23,8 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from warehouse import snapshots
+
 SCOPE_TABLE = "scope_orgs"   # the scope, as a relation the SQL joins: ``org_code in (select org_code from scope_orgs)``
 
 
@@ -575,6 +577,17 @@ def missing_uploads(conn: duckdb.DuckDBPyConnection, scope: Collection[str], yea
         where year = $year and expected and not uploaded and org_code in (select org_code from scope_orgs)
         group by all
         """, scope=scope, year=year, order="missing desc, org_code", limit=limit)
+
+
+def upload_log(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: int, *, limit: int = 1000
+               ) -> pd.DataFrame:
+    """Every upload attempt of the scope's organizations for the year, rejected ones too, newest first (the
+    registry's under every year): «История загрузок».
+
+    SQL: the table of uploads in ``warehouse/sql/migrations/001_init.sql``, read by
+    ``snapshots.upload_log``, which writes it too.
+    """
+    return snapshots.upload_log(conn, list(scope), limit=limit, year=year)
 
 
 # ---------------------------------------------------------------------------------------------
