@@ -584,8 +584,8 @@ def upload_log(conn: duckdb.DuckDBPyConnection, scope: Collection[str], year: in
     """Every upload attempt of the scope's organizations for the year, rejected ones too, newest first (the
     registry's under every year): «История загрузок».
 
-    SQL: the table of uploads in ``warehouse/sql/migrations/001_init.sql``, read by
-    ``snapshots.upload_log``, which writes it too.
+    SQL: the table of uploads in ``warehouse/sql/migrations/001_init.sql`` (written by ``warehouse.snapshots``
+    on every attempt), read by ``snapshots.upload_log``.
     """
     return snapshots.upload_log(conn, list(scope), limit=limit, year=year)
 
